@@ -1,0 +1,132 @@
+"""Text normalisation shared by every matcher (gazetteer, actors, dates, evidence grounding).
+
+Matching must survive what writers and models change without changing the meaning:
+case, accents, hyphens, Arabic letter variants (alef/hamza forms, ta marbuta, alef maqsura),
+tatweel, diacritics, Arabic-Indic digits, typographic quotes and whitespace.
+
+`normalize_with_map` also returns, for each character of the normalised string, the offset
+of the character it came from, so a match found in normalised text maps back to a span of
+the original text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_CHAR_MAP = str.maketrans(
+    {
+        # alef and hamza forms -> bare alef / ya / waw
+        "\u0622": "\u0627",  # آ
+        "\u0623": "\u0627",  # أ
+        "\u0625": "\u0627",  # إ
+        "\u0671": "\u0627",  # ٱ
+        "\u0624": "\u0648",  # ؤ -> و
+        "\u0626": "\u064a",  # ئ -> ي
+        "\u0649": "\u064a",  # ى -> ي
+        "\u0629": "\u0647",  # ة -> ه
+        "\u06cc": "\u064a",  # Persian yeh
+        "\u06a9": "\u0643",  # Persian kaf
+        # Arabic-Indic and Eastern Arabic-Indic digits
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        # quotes, dashes and punctuation variants
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u060c": ",",  # Arabic comma
+        "\u061b": ";",
+        "\u061f": "?",
+        "\u066b": ".",
+        "\u066c": ",",
+    }
+)
+_DROP = {"\u0640", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"}  # tatweel, ZWJ, marks
+
+
+def _fold_char(ch: str) -> str:
+    """Fold one character; may return '' (dropped) or several characters."""
+    if ch in _DROP or _ARABIC_DIACRITICS.match(ch):
+        return ""
+    ch = ch.translate(_CHAR_MAP)
+    if ch.isspace():
+        return " "
+    if ord(ch) < 128:
+        return ch.lower()
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (base or ch).lower().translate(_CHAR_MAP)
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Normalise `text`; return it with the original offset of every output character.
+
+    Runs of whitespace collapse to one space. Leading/trailing whitespace is kept collapsed
+    (not stripped) so offsets stay simple.
+    """
+    out: list[str] = []
+    offsets: list[int] = []
+    prev_space = False
+    for i, ch in enumerate(text):
+        folded = _fold_char(ch)
+        for f in folded:
+            if f == " ":
+                if prev_space:
+                    continue
+                prev_space = True
+            else:
+                prev_space = False
+            out.append(f)
+            offsets.append(i)
+    return "".join(out), offsets
+
+
+def normalize(text: str) -> str:
+    """Normalised form of `text` for comparisons (see module docstring)."""
+    return normalize_with_map(text)[0].strip()
+
+
+_NAME_PUNCT = re.compile(r"[-_'\".,()/]+")
+_AL_PREFIX = re.compile(r"\b(?:al|el|ad|ar|as|ash|at|az|ez|an|ed|er|es|ad|ud)\s+(?=\w)")
+_AR_AL = re.compile(r"(?:(?<=\s)|^)\u0627\u0644(?=\w{2,})")
+
+
+def name_key(name: str) -> str:
+    """Key for comparing place and actor names.
+
+    Case-, accent-, hyphen- and "al-"-insensitive: "Deir-ez-Zor", "Deir ez Zor" and
+    "deir al zor" differ only in what this removes; "Al-Bukamal" == "Bukamal";
+    "البوكمال" == "بوكمال".
+    """
+    s = normalize(name)
+    s = _NAME_PUNCT.sub(" ", s)
+    s = " " + " ".join(s.split()) + " "
+    s = _AL_PREFIX.sub("", s)
+    s = _AR_AL.sub("", s.strip())
+    return " ".join(s.split())
+
+
+def find_normalized(haystack: str, needle: str) -> tuple[int, int] | None:
+    """Find `needle` in `haystack` after normalising both; return the span in `haystack`.
+
+    Returns (start, end) offsets into the original `haystack`, or None.
+    """
+    norm_needle = normalize(needle)
+    if not norm_needle:
+        return None
+    norm_hay, offsets = normalize_with_map(haystack)
+    idx = norm_hay.find(norm_needle)
+    if idx < 0:
+        return None
+    start = offsets[idx]
+    end = offsets[idx + len(norm_needle) - 1] + 1
+    return start, end
