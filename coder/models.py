@@ -12,7 +12,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from coder.codebook import ACLED_COLUMNS, CIVILIAN_TARGETING, DISORDER_TYPES, EVENT_TYPES, SUB_EVENT_TYPES
+from coder.codebook import (
+    ACLED_COLUMNS,
+    CIVILIAN_TARGETING,
+    DISORDER_TYPES,
+    EVENT_TYPES,
+    SUB_EVENT_TYPES,
+)
 
 #: Bumped on any change to the Event columns: major = incompatible, minor = added columns.
 SCHEMA_VERSION = "1.0.0"
@@ -109,8 +115,8 @@ class Event(BaseModel):
 
     # --- provenance ----------------------------------------------------------------------
     article_ids: list[str] = Field(default_factory=list, description="articles it rests on")
-    coder: str = Field(description="'offline' or 'llm'")
-    coder_version: str
+    coder: str | None = Field(default=None, description="'offline' or 'llm'; None for imported rows")
+    coder_version: str | None = None
     model: str | None = Field(default=None, description="LLM name when an LLM coded it")
     prompt_hash: str | None = Field(default=None, description="hash of the rendered prompt template")
     schema_version: str = SCHEMA_VERSION
@@ -129,6 +135,4 @@ class CodedEvent(BaseModel):
 
 
 #: Event fields after the ACLED columns (release files carry them after the ACLED ones).
-PROVENANCE_COLUMNS: tuple[str, ...] = tuple(
-    name for name in Event.model_fields if name not in ACLED_COLUMNS
-)
+PROVENANCE_COLUMNS: tuple[str, ...] = tuple(name for name in Event.model_fields if name not in ACLED_COLUMNS)

@@ -1,0 +1,595 @@
+"""The offline coder: codebook lexicons and rules, no network, no key.
+
+An article is split into sentences; a sentence with an event cue (an air strike, shelling, a
+clash, a takeover, a protest, ...) becomes one event per place it names. Places come from the
+gazetteer, actors from the actor dictionary, dates from `coder.dates` resolved against the
+publication date, fatalities from `coder.fatalities`. Every filled field carries an evidence
+span into the article; doubts become flags for the reviewer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from functools import cache
+from typing import Any, TypeVar
+
+from coder.actors import Actor, ActorMention, find_actors, generic_actor
+from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
+from coder.dates import ResolvedDate, best_date, find_dates
+from coder.fatalities import find_fatalities, lowest_credible
+from coder.gazetteer import Place, PlaceMention, get_gazetteer
+from coder.models import Article, CodedEvent, Event, Flag, Span
+from coder.textnorm import normalize, normalize_with_map
+
+CODER_NAME = "offline"
+CODER_VERSION = "0.1.0"
+
+# Cues in priority order: the first sub-event type whose cue a sentence contains wins.
+# Patterns are written naturally and normalised like the text (coder.textnorm) at compile
+# time, so Arabic letter variants need not be spelled out. Use lower-case regex escapes only.
+_CUES: list[tuple[str, list[str]]] = [
+    (
+        "Chemical weapon",
+        [r"chemical (?:weapon|attack)", r"chlorine", r"sarin", r"كيماوي", r"كيميائي", r"غاز الكلور"],
+    ),
+    ("Suicide bomb", [r"suicide (?:bomb|attack|car)", r"انتحاري", r"انتحارية"]),
+    (
+        "Remote explosive/landmine/IED",
+        [
+            r"\bied\b",
+            r"roadside bomb",
+            r"car bomb",
+            r"landmine",
+            r"explosive device",
+            r"booby.trap",
+            r"مفخخة",
+            r"مفخخات",
+            r"عبوة ناسفة",
+            r"عبوات ناسفة",
+            r"لغم",
+            r"ألغام",
+            r"انفجار",
+        ],
+    ),
+    (
+        "Air/drone strike",
+        [
+            r"air ?strikes?",
+            r"air raids?",
+            r"warplanes?",
+            r"\bjets?\b",
+            r"helicopters?",
+            r"barrel bombs?",
+            r"\bdrones?\b",
+            r"bombed from the air",
+            r"غارة",
+            r"غارات",
+            r"الطيران",
+            r"طائرات",
+            r"طائرة",
+            r"الحربي",
+            r"المروحي",
+            r"براميل",
+            r"مسيرة",
+        ],
+    ),
+    (
+        "Shelling/artillery/missile attack",
+        [
+            r"shell(?:ing|ed|s)?\b",
+            r"artillery",
+            r"mortars?",
+            r"rockets?",
+            r"missiles?",
+            r"قصف",
+            r"قذائف",
+            r"قذيفة",
+            r"مدفعي",
+            r"صاروخي",
+            r"صواريخ",
+            r"هاون",
+            r"راجمات",
+        ],
+    ),
+    ("Grenade", [r"grenades?", r"قنبلة يدوية"]),
+    (
+        "Government regains territory",  # becomes "Non-state actor overtakes" for non-state actors
+        [
+            r"re(?:took|captured|gained)",
+            r"took (?:full )?control",
+            r"(?:seized|captured) (?:the )?(?:town|city|village)",
+            r"استعاد",
+            r"استعادة",
+            r"سيطر",
+            r"سيطرة",
+            r"يسيطر",
+            r"تسيطر",
+            r"دخلت",
+        ],
+    ),
+    (
+        "Armed clash",
+        [
+            r"clash(?:es|ed)?",
+            r"fighting",
+            r"ambush(?:ed)?",
+            r"gun ?battle",
+            r"exchange of fire",
+            r"اشتباك",
+            r"اشتباكات",
+            r"معارك",
+            r"كمين",
+            r"مواجهات",
+        ],
+    ),
+    (
+        "Abduction/forced disappearance",
+        [r"kidnap(?:ped|ping)?", r"abduct(?:ed|ion)", r"اختطاف", r"خطف", r"اختطف"],
+    ),
+    (
+        "Attack",
+        [r"shot dead", r"gunmen", r"executed", r"assassinat", r"اغتيال", r"إعدام", r"أعدم", r"طعن"],
+    ),
+    ("Excessive force against protesters", [r"(?:fire|shot) (?:on|at) protesters"]),
+    (
+        "Protest with intervention",
+        [r"dispersed", r"tear ?gas", r"فض (?:ال)?(?:مظاهرة|اعتصام)", r"تفريق"],
+    ),
+    ("Violent demonstration", [r"\briot", r"pelted", r"stone.throwing", r"أعمال شغب"]),
+    ("Mob violence", [r"\bmob\b", r"lynch"]),
+    (
+        "Peaceful protest",
+        [
+            r"protest",
+            r"demonstrat",
+            r"rall(?:y|ied)",
+            r"sit-in",
+            r"مظاهرة",
+            r"مظاهرات",
+            r"تظاهر",
+            r"وقفة احتجاجية",
+            r"اعتصام",
+            r"احتجاج",
+        ],
+    ),
+    ("Agreement", [r"agreement", r"ceasefire", r"truce", r"prisoner exchange", r"اتفاق", r"هدنة", r"تبادل"]),
+    ("Arrests", [r"arrested", r"detained", r"اعتقل", r"اعتقال", r"حملة مداهمات", r"توقيف"]),
+    ("Disrupted weapons use", [r"defused", r"intercepted", r"shot down", r"تفكيك", r"اعتراض", r"أسقط"]),
+    (
+        "Looting/property destruction",
+        [r"looted", r"looting", r"torched", r"demolished", r"نهب", r"سرقة", r"هدم", r"إحراق"],
+    ),
+    (
+        "Headquarters or base established",
+        [r"(?:established|set up) (?:a )?(?:base|headquarters)", r"مقرا", r"قاعدة عسكرية"],
+    ),
+    (
+        "Non-violent transfer of territory",
+        [r"handed over", r"withdr[ae]w from", r"انسحب", r"انسحاب", r"تسليم"],
+    ),
+    (
+        "Change to group/activity",
+        [
+            r"manoeuvres?",
+            r"maneuvers?",
+            r"military exercises?",
+            r"drills?",
+            r"reinforcements",
+            r"recruit",
+            r"arrived",
+            r"convoy",
+            r"مناورات",
+            r"مناورة",
+            r"تدريبات",
+            r"تعزيزات",
+            r"وصول",
+            r"وصلت",
+            r"تجنيد",
+            r"رتل",
+        ],
+    ),
+    ("Other", [r"\bvisit(?:ed)?\b", r"toured", r"settlement", r"زيارة", r"جولة", r"تسوية"]),
+]
+
+_M = TypeVar("_M", bound=Any)
+_AIR_SUBTYPES = {"Air/drone strike"}
+_ARMED = {1, 2, 3, 4, 8}
+_SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
+
+
+@cache
+def _compiled_cues() -> list[tuple[str, re.Pattern[str]]]:
+    compiled = []
+    for sub, patterns in _CUES:
+        joined = "|".join(f"(?:{normalize(p)})" for p in patterns)
+        compiled.append((sub, re.compile(joined)))
+    return compiled
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with their offsets; a blank-line or newline boundary starts a new paragraph."""
+    out: list[Sentence] = []
+    paragraph = 0
+    pos = 0
+    for match in _SENTENCE_END.finditer(text + "\n"):
+        chunk = text[pos : match.start()]
+        if chunk.strip():
+            lead = len(chunk) - len(chunk.lstrip())
+            out.append(Sentence(pos + lead, match.start(), chunk.strip(), paragraph))
+        if "\n" in match.group():
+            paragraph += 1
+        pos = match.end()
+    return out
+
+
+@dataclass(frozen=True)
+class Cue:
+    sub_event_type: str
+    start: int
+    end: int
+
+
+def find_cue(sentence: str) -> Cue | None:
+    """The highest-priority event cue in a sentence (offsets into the sentence), if any."""
+    norm, offsets = normalize_with_map(sentence)
+    found: list[Cue] = []
+    for sub, pattern in _compiled_cues():
+        match = pattern.search(norm)
+        if match:
+            found.append(Cue(sub, offsets[match.start()], offsets[match.end() - 1] + 1))
+    if not found:
+        return None
+    best = found[0]
+    # Arabic "قصف" (bombardment) is an air strike when aircraft are named in the sentence.
+    if best.sub_event_type == "Shelling/artillery/missile attack":
+        air = [c for c in found if c.sub_event_type in _AIR_SUBTYPES]
+        if air:
+            best = air[0]
+    return best
+
+
+def _span(text: str, start: int, end: int) -> Span:
+    return Span(start=start, end=end, text=text[start:end])
+
+
+def _main_country(article: Article) -> str | None:
+    """The country most of the article's places (and country names) point to."""
+    gazetteer = get_gazetteer()
+    votes: Counter[str] = Counter()
+    for mention in gazetteer.find(article.text):
+        if not mention.ambiguous:
+            votes[mention.place.country] += 2
+    for _, _, country in gazetteer.countries_in(article.text):
+        votes[country.name] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _pick_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Most specific places: drop an admin unit when a place inside it is named too."""
+    places = [m for m in mentions if m.place.kind != "country"]
+    specific = [m for m in places if m.place.kind == "place"]
+    keep = []
+    for m in places:
+        if m.place.kind in {"admin1", "admin2"} and any(
+            s.place.admin1 == m.place.admin1 or s.place.admin1 == m.place.name for s in specific
+        ):
+            continue
+        if m.place.kind == "place" and any(
+            s is not m and s.place.admin1 == m.place.name and s.place.name != m.place.name for s in specific
+        ):
+            continue  # "Idlib" the governorate's capital named only as a region of a village
+        keep.append(m)
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for m in keep:
+        key = (m.place.name, m.place.country)
+        if key not in seen:
+            seen.add(key)
+            unique.append(m)
+    return unique
+
+
+def _geo_precision(mention: PlaceMention) -> int:
+    if mention.place.kind == "admin1":
+        return 3
+    if mention.near or mention.place.kind == "admin2":
+        return 2
+    return 1
+
+
+def _actors(
+    sub: str, mentions: list[ActorMention], country: str | None, fatalities: int
+) -> tuple[ActorMention | Actor, ActorMention | Actor | None]:
+    """actor1 and actor2 for an event of type `sub` from the sentence's actor mentions."""
+    armed = [m for m in mentions if m.actor.inter in _ARMED]
+    civilians = [m for m in mentions if m.actor.inter == 7]
+    event_type = SUB_TO_EVENT[sub]
+    unknown = generic_actor("unidentified", country or "Unknown")
+    if event_type == "Protests":
+        protesters = [m for m in mentions if m.actor.inter == 6]
+        first: ActorMention | Actor = (
+            protesters[0] if protesters else generic_actor("protesters", country or "Unknown")
+        )
+        other = armed[0] if armed and sub != "Peaceful protest" else None
+        return first, other
+    if event_type == "Riots":
+        rioters = [m for m in mentions if m.actor.inter == 5]
+        first = rioters[0] if rioters else generic_actor("rioters", country or "Unknown")
+        victim = civilians[0] if civilians else None
+        return first, victim
+    actor1: ActorMention | Actor = armed[0] if armed else unknown
+    others = [
+        m
+        for m in armed[1:]
+        if m.actor.name != (actor1.actor.name if isinstance(actor1, ActorMention) else "")
+    ]
+    if event_type == "Battles":
+        return actor1, others[0] if others else unknown
+    if event_type == "Violence against civilians":
+        return actor1, civilians[0] if civilians else generic_actor("civilians", country or "Unknown")
+    if event_type == "Explosions/Remote violence":
+        if civilians:
+            return actor1, civilians[0]
+        return actor1, others[0] if others else None
+    return actor1, others[0] if others else (civilians[0] if civilians and sub == "Other" else None)
+
+
+def _actor_of(item: ActorMention | Actor | None) -> Actor | None:
+    if item is None:
+        return None
+    return item.actor if isinstance(item, ActorMention) else item
+
+
+_VERBS = {
+    "Air/drone strike": "carried out an air strike on",
+    "Shelling/artillery/missile attack": "shelled",
+    "Remote explosive/landmine/IED": "detonated an explosive in",
+    "Suicide bomb": "carried out a suicide bombing in",
+    "Chemical weapon": "used chemical weapons in",
+    "Grenade": "threw a grenade in",
+    "Armed clash": "clashed with {actor2} in",
+    "Government regains territory": "regained control of",
+    "Non-state actor overtakes territory": "took control of",
+    "Attack": "attacked {actor2} in",
+    "Abduction/forced disappearance": "abducted {actor2} in",
+    "Sexual violence": "committed sexual violence against {actor2} in",
+    "Peaceful protest": "demonstrated in",
+    "Protest with intervention": "demonstrated and were dispersed by {actor2} in",
+    "Excessive force against protesters": "demonstrated and were met with lethal force by {actor2} in",
+    "Violent demonstration": "rioted in",
+    "Mob violence": "attacked {actor2} in",
+    "Agreement": "reached an agreement in",
+    "Arrests": "made arrests in",
+    "Change to group/activity": "changed activity (movement, exercise or reinforcement) in",
+    "Disrupted weapons use": "disrupted a weapons attack in",
+    "Headquarters or base established": "established a base in",
+    "Looting/property destruction": "looted or destroyed property in",
+    "Non-violent transfer of territory": "took over without fighting",
+    "Other": "was reported in a significant development in",
+}
+
+
+def _notes(event: dict, date_text: str) -> str:
+    verb = _VERBS[event["sub_event_type"]].format(actor2=event.get("actor2") or "another group")
+    place = event.get("location") or "an unknown place"
+    where = f"{place} ({event['admin1']}, {event['country']})" if event.get("admin1") else place
+    text = f"{date_text}, {event['actor1']} {verb} {where}."
+    if event.get("fatalities"):
+        text += f" {event['fatalities']} fatalities reported."
+    return text
+
+
+@dataclass
+class _Draft:
+    """An event being assembled from one sentence."""
+
+    sub: str
+    place: PlaceMention | None
+    place_inherited: bool
+    date: ResolvedDate | None
+    actor1: ActorMention | Actor
+    actor2: ActorMention | Actor | None
+    fatalities: list  # FatalityMention
+    cue: Cue
+    sentence: Sentence
+
+
+def _shift(mentions: list[_M], offset: int) -> list[_M]:
+    """Mentions found in a sentence, re-based to offsets into the whole article."""
+    return [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
+
+
+def _drafts(article: Article, country: str | None) -> list[_Draft]:
+    gazetteer = get_gazetteer()
+    text = article.text
+    date_mentions = find_dates(text, article.language)
+    drafts: list[_Draft] = []
+    last_place: dict[int, PlaceMention] = {}
+    article_place: PlaceMention | None = None
+    for sentence in split_sentences(text):
+        in_sentence = _shift(gazetteer.find(sentence.text, country), sentence.start)
+        places = _pick_places(in_sentence)
+        if places and article_place is None:
+            article_place = places[0]
+        if places:
+            last_place[sentence.paragraph] = places[-1]
+        cue = find_cue(sentence.text)
+        if cue is None:
+            continue
+        cue = Cue(cue.sub_event_type, cue.start + sentence.start, cue.end + sentence.start)
+        actors = _shift(find_actors(sentence.text, article.language, country), sentence.start)
+        deaths = _shift(find_fatalities(sentence.text, article.language), sentence.start)
+        sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
+        earlier_dates = [d for d in date_mentions if d.start < sentence.start]
+        date = best_date(sentence_dates, article.published) or best_date(
+            earlier_dates[-1:], article.published
+        )
+        sub = cue.sub_event_type
+        actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths))
+        a1 = _actor_of(actor1)
+        if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
+            sub = "Non-state actor overtakes territory"
+        inherited = False
+        if not places:
+            fallback = last_place.get(sentence.paragraph) or article_place
+            if fallback is None or not actors:
+                continue  # a cue with no place and no actor is background, not an event
+            places = [fallback]
+            inherited = True
+        for i, place in enumerate(places[:4]):
+            drafts.append(
+                _Draft(sub, place, inherited, date, actor1, actor2, deaths if i == 0 else [], cue, sentence)
+            )
+    return drafts
+
+
+def _event(article: Article, draft: _Draft) -> CodedEvent:
+    gazetteer = get_gazetteer()
+    text = article.text
+    flags: list[Flag] = []
+    evidence: dict[str, list[Span]] = {
+        "sub_event_type": [_span(text, draft.cue.start, draft.cue.end)],
+    }
+    evidence["event_type"] = evidence["sub_event_type"]
+    a1, a2 = _actor_of(draft.actor1), _actor_of(draft.actor2)
+    assert a1 is not None
+    if isinstance(draft.actor1, ActorMention):
+        evidence["actor1"] = [_span(text, draft.actor1.start, draft.actor1.end)]
+    if isinstance(draft.actor2, ActorMention):
+        evidence["actor2"] = [_span(text, draft.actor2.start, draft.actor2.end)]
+
+    place = draft.place
+    fields: dict = {}
+    if place is not None:
+        p: Place = place.place
+        info = gazetteer.country(p.country)
+        fields.update(
+            country=p.country,
+            iso=info.iso if info else None,
+            region=info.region if info else None,
+            admin1=p.admin1 if p.kind != "admin1" else p.name,
+            admin2=p.admin2,
+            admin3=p.admin3,
+            location=p.name,
+            latitude=round(p.latitude, 4),
+            longitude=round(p.longitude, 4),
+            geo_precision=_geo_precision(place),
+        )
+        evidence["location"] = [_span(text, place.start, place.end)]
+        if place.ambiguous:
+            flags.append(
+                Flag(
+                    code="PLACE_AMBIGUOUS",
+                    severity="warning",
+                    field="location",
+                    message=f"'{place.text}' names several places; check the coordinates",
+                )
+            )
+    date = draft.date
+    if date is not None and date.date is not None:
+        fields.update(event_date=date.date, year=date.date.year, time_precision=date.time_precision)
+        evidence["event_date"] = [_span(text, date.mention.start, date.mention.end)]
+        if date.conflict:
+            flags.append(
+                Flag(
+                    code="DATE_WEEKDAY_CONFLICT", severity="error", field="event_date", message=date.conflict
+                )
+            )
+    elif article.published is None:
+        flags.append(
+            Flag(
+                code="NO_PUBLICATION_DATE",
+                severity="error",
+                field="event_date",
+                message="the article has no publication date and no absolute date: set the date",
+            )
+        )
+    else:
+        d = article.published
+        fields.update(event_date=d, year=d.year, time_precision=1)
+        flags.append(
+            Flag(
+                code="DATE_FROM_PUBLICATION",
+                severity="warning",
+                field="event_date",
+                message=f"no date in the text; coded to the publication date {d}",
+            )
+        )
+    deaths = lowest_credible(draft.fatalities)
+    if draft.fatalities:
+        evidence["fatalities"] = [_span(text, m.start, m.end) for m in draft.fatalities]
+    inter2 = a2.inter if a2 else None
+    sub = draft.sub
+    civilian = CIVILIAN_TARGETING if inter2 == 7 and SUB_TO_EVENT[sub] != "Battles" else None
+    if article.outlet:
+        fields["source"] = article.outlet
+    confidence = 0.35
+    confidence += 0.2 if place is not None and not draft.place_inherited else 0.0
+    confidence += 0.2 if isinstance(draft.actor1, ActorMention) else 0.0
+    confidence += 0.15 if date is not None and date.date is not None else 0.0
+    confidence += 0.1 if place is not None and not place.ambiguous else 0.0
+    if confidence < 0.6:
+        flags.append(
+            Flag(
+                code="LOW_CONFIDENCE",
+                severity="warning",
+                field=None,
+                message=f"offline coder confidence {confidence:.2f}: check type, actors and place",
+            )
+        )
+    row = {
+        "event_type": SUB_TO_EVENT[sub],
+        "sub_event_type": sub,
+        "disorder_type": disorder_type_for(sub),
+        "actor1": a1.name,
+        "inter1": a1.inter,
+        "actor2": a2.name if a2 else None,
+        "inter2": inter2,
+        "interaction": interaction_code(a1.inter, inter2),
+        "civilian_targeting": civilian,
+        "fatalities": deaths,
+        **fields,
+    }
+    date_text = f"On {row['event_date']:%-d %B %Y}" if row.get("event_date") else "On an unknown date"
+    row["notes"] = _notes(row, date_text)
+    event = Event(
+        **row,
+        article_ids=[article.id],
+        coder=CODER_NAME,
+        coder_version=CODER_VERSION,
+        evidence=evidence,
+        confidence=round(min(confidence, 1.0), 2),
+    )
+    return CodedEvent(event=event, flags=flags)
+
+
+def code_article(article: Article) -> list[CodedEvent]:
+    """Code one article into events (one per sub-event type, place, day and actor pair)."""
+    country = _main_country(article)
+    coded = [_event(article, d) for d in _drafts(article, country)]
+    merged: dict[tuple, CodedEvent] = {}
+    for item in coded:
+        e = item.event
+        key = (e.sub_event_type, e.location, e.event_date, e.actor1, e.actor2)
+        if key not in merged:
+            merged[key] = item
+            continue
+        kept = merged[key]
+        evidence = {**kept.event.evidence}
+        for field, spans in e.evidence.items():
+            evidence[field] = evidence.get(field, []) + [s for s in spans if s not in evidence.get(field, [])]
+        counts = [n for n in (kept.event.fatalities, e.fatalities) if n]
+        update = {"evidence": evidence, "fatalities": min(counts) if counts else 0}
+        flags = kept.flags + [f for f in item.flags if f not in kept.flags]
+        merged[key] = CodedEvent(event=kept.event.model_copy(update=update), flags=flags)
+    return list(merged.values())

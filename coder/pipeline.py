@@ -1,0 +1,81 @@
+"""Pipeline steps over the store: code every un-coded article, one transaction per article.
+
+The CLI's `code` and `run` commands call `code_articles`; it never lets one bad article stop
+the batch: a failure is recorded with its reason and the next article is coded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from coder.models import Article, CodedEvent, Event
+from coder.store import Store
+
+Coder = Callable[[Article], list[CodedEvent]]
+
+
+@dataclass
+class CodeSummary:
+    run_id: int
+    articles: int = 0
+    coded: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (article, reason)
+    events: int = 0
+    seconds: float = 0.0
+    interrupted: bool = False
+
+
+def id_prefix(event: Event) -> str:
+    """ISO3 letters of the event's country (ACLED-style ids), XXX when unknown."""
+    from coder.gazetteer import get_gazetteer
+
+    country = get_gazetteer().country(event.country) if event.country else None
+    return country.iso3 if country else "XXX"
+
+
+def get_coder(name: str) -> tuple[Coder, str]:
+    """The coding function and its version for a coder name."""
+    if name == "offline":
+        from coder import offline
+
+        return offline.code_article, offline.CODER_VERSION
+    raise ValueError(f"unknown coder {name!r}; the LLM coder is not built yet (issue 5)")
+
+
+def code_articles(
+    store: Store,
+    coder_name: str,
+    on_article: Callable[[Article, int], None] | None = None,
+    recode: bool = False,
+) -> CodeSummary:
+    """Code every article this coder has not done; commit each article on its own."""
+    code, version = get_coder(coder_name)
+    articles = store.articles() if recode else store.uncoded_articles(coder_name)
+    run_id = store.start_run(coder_name, version)
+    summary = CodeSummary(run_id=run_id, articles=len(articles))
+    started = time.perf_counter()
+    try:
+        for article in articles:
+            try:
+                coded = code(article)
+                store.save_coding(article.id, coder_name, run_id, coded, id_prefix)
+            except Exception as exc:  # one bad article must not stop the batch
+                reason = f"{type(exc).__name__}: {exc}"
+                store.save_failure(article.id, coder_name, run_id, reason)
+                summary.failed.append((article.source_path or article.id, reason))
+                coded = []
+            else:
+                summary.coded += 1
+                summary.events += len(coded)
+            if on_article:
+                on_article(article, len(coded))
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        store.finish_run(run_id, status="interrupted")
+        raise
+    finally:
+        summary.seconds = time.perf_counter() - started
+    store.finish_run(run_id)
+    return summary

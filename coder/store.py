@@ -1,0 +1,490 @@
+"""The embedded SQLite store that every pipeline step reads from and writes to.
+
+One file, WAL journal, schema created and upgraded by numbered migrations (the position of a
+function in MIGRATIONS is its number; `PRAGMA user_version` records how many have run). Each
+article's coding is committed in its own transaction, so a killed run loses at most the article
+in flight and a re-run skips what is done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from coder.models import Article, CodedEvent, Event, Flag
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the caller's transaction (executescript would COMMIT)."""
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _migration_1(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            text TEXT NOT NULL,
+            title TEXT, url TEXT, outlet TEXT,
+            language TEXT NOT NULL,
+            published TEXT,
+            source_path TEXT,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            coder TEXT NOT NULL,
+            coder_version TEXT NOT NULL,
+            model TEXT,
+            prompt_hash TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            articles_coded INTEGER NOT NULL DEFAULT 0,
+            articles_failed INTEGER NOT NULL DEFAULT 0,
+            events INTEGER NOT NULL DEFAULT 0,
+            tokens_in INTEGER NOT NULL DEFAULT 0,
+            tokens_out INTEGER NOT NULL DEFAULT 0,
+            cost REAL,
+            status TEXT NOT NULL DEFAULT 'running'
+        );
+        -- One row per (article, coder): what makes `code` idempotent.
+        CREATE TABLE codings (
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            coder TEXT NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            status TEXT NOT NULL CHECK (status IN ('done', 'failed')),
+            error TEXT,
+            events INTEGER NOT NULL DEFAULT 0,
+            coded_at TEXT NOT NULL,
+            PRIMARY KEY (article_id, coder)
+        );
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            run_id INTEGER REFERENCES runs(id),
+            status TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX events_article ON events(article_id);
+        CREATE INDEX events_status ON events(status);
+        -- Next free number per ISO3 prefix; ids are never reused, even after deletion.
+        CREATE TABLE id_sequences (prefix TEXT PRIMARY KEY, next INTEGER NOT NULL);
+        CREATE TABLE flags (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL REFERENCES events(id),
+            source TEXT NOT NULL CHECK (source IN ('coder', 'validator')),
+            code TEXT NOT NULL,
+            severity TEXT NOT NULL CHECK (severity IN ('error', 'warning')),
+            field TEXT,
+            message TEXT NOT NULL
+        );
+        CREATE INDEX flags_event ON flags(event_id);
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL REFERENCES events(id),
+            reviewer TEXT NOT NULL,
+            action TEXT NOT NULL CHECK (action IN ('accept', 'edit', 'reject')),
+            before TEXT NOT NULL,
+            after TEXT NOT NULL,
+            note TEXT,
+            decided_at TEXT NOT NULL
+        );
+        CREATE INDEX decisions_event ON decisions(event_id);
+        CREATE TABLE releases (
+            version TEXT PRIMARY KEY,
+            path TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            metadata TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+
+
+def now() -> str:
+    """Current UTC time as ISO 8601 (what every *_at column holds)."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class StaleVersionError(Exception):
+    """An event changed since the caller read it (optimistic versioning)."""
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as stored: the row, its store bookkeeping and its flags."""
+
+    event: Event
+    article_id: str
+    version: int
+    flags: list[Flag]
+    updated_at: str
+
+    @property
+    def id(self) -> str:
+        assert self.event.event_id_cnty is not None
+        return self.event.event_id_cnty
+
+
+class Store:
+    """Access to one coder.db file. Methods are small and each is one transaction."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        # isolation_level=None: we issue BEGIN ourselves so each unit of work is explicit.
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.migrate()
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- schema ---------------------------------------------------------------------------
+    @property
+    def schema_version(self) -> int:
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+
+    def migrate(self) -> None:
+        """Run the migrations this file has not seen yet, each in its own transaction."""
+        current = self.schema_version
+        if current > len(MIGRATIONS):
+            raise RuntimeError(
+                f"{self.path} was written by a newer coder (store schema {current}); upgrade coder"
+            )
+        for number, migration in enumerate(MIGRATIONS[current:], start=current + 1):
+            with self.transaction() as db:
+                migration(db)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    # --- articles -------------------------------------------------------------------------
+    def add_articles(self, articles: Iterable[Article]) -> tuple[int, int]:
+        """Insert articles not stored yet (by id); return (added, already present)."""
+        added = present = 0
+        with self.transaction() as db:
+            for a in articles:
+                cur = db.execute(
+                    "INSERT OR IGNORE INTO articles VALUES (?,?,?,?,?,?,?,?,?)",
+                    (
+                        a.id,
+                        a.text,
+                        a.title,
+                        a.url,
+                        a.outlet,
+                        a.language,
+                        a.published.isoformat() if a.published else None,
+                        a.source_path,
+                        now(),
+                    ),
+                )
+                if cur.rowcount:
+                    added += 1
+                else:
+                    present += 1
+        return added, present
+
+    @staticmethod
+    def _article(row: sqlite3.Row) -> Article:
+        return Article(
+            id=row["id"],
+            text=row["text"],
+            title=row["title"],
+            url=row["url"],
+            outlet=row["outlet"],
+            language=row["language"],
+            published=dt.date.fromisoformat(row["published"]) if row["published"] else None,
+            source_path=row["source_path"],
+        )
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def articles(self) -> list[Article]:
+        rows = self.db.execute("SELECT * FROM articles ORDER BY source_path, id").fetchall()
+        return [self._article(r) for r in rows]
+
+    def uncoded_articles(self, coder: str, *, retry_failed: bool = True) -> list[Article]:
+        """Articles this coder has not finished (failed ones too, unless retry_failed=False)."""
+        skip = "('done')" if retry_failed else "('done', 'failed')"
+        rows = self.db.execute(
+            f"""SELECT a.* FROM articles a WHERE NOT EXISTS (
+                  SELECT 1 FROM codings c WHERE c.article_id = a.id AND c.coder = ?
+                  AND c.status IN {skip})
+                ORDER BY a.source_path, a.id""",
+            (coder,),
+        ).fetchall()
+        return [self._article(r) for r in rows]
+
+    # --- runs -----------------------------------------------------------------------------
+    def start_run(
+        self, coder: str, coder_version: str, model: str | None = None, prompt_hash: str | None = None
+    ) -> int:
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs (coder, coder_version, model, prompt_hash, started_at) VALUES (?,?,?,?,?)",
+                (coder, coder_version, model, prompt_hash, now()),
+            )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def finish_run(self, run_id: int, status: str = "done") -> None:
+        with self.transaction() as db:
+            db.execute(
+                """UPDATE runs SET finished_at = ?, status = ?,
+                   articles_coded = (SELECT count(*) FROM codings WHERE run_id = ? AND status='done'),
+                   articles_failed = (SELECT count(*) FROM codings
+                                      WHERE run_id = ? AND status='failed'),
+                   events = (SELECT count(*) FROM events WHERE run_id = ?)
+                   WHERE id = ?""",
+                (now(), status, run_id, run_id, run_id, run_id),
+            )
+
+    def runs(self) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
+
+    # --- coding ---------------------------------------------------------------------------
+    def _next_event_id(self, db: sqlite3.Connection, prefix: str) -> str:
+        db.execute("INSERT OR IGNORE INTO id_sequences VALUES (?, 1)", (prefix,))
+        number = db.execute("SELECT next FROM id_sequences WHERE prefix = ?", (prefix,)).fetchone()
+        db.execute("UPDATE id_sequences SET next = next + 1 WHERE prefix = ?", (prefix,))
+        return f"{prefix}{number[0]}"
+
+    def save_coding(
+        self,
+        article_id: str,
+        coder: str,
+        run_id: int,
+        coded: list[CodedEvent],
+        id_prefix: Callable[[Event], str],
+    ) -> list[str]:
+        """Store one article's events and the coder's flags atomically; return the new ids.
+
+        A re-coding by the same coder replaces that coder's earlier events for the article
+        (their ids are retired, never reused).
+        """
+        stamp = now()
+        ids: list[str] = []
+        with self.transaction() as db:
+            old = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM events WHERE article_id = ? AND json_extract(data,'$.coder') = ?",
+                    (article_id, coder),
+                )
+            ]
+            for event_id in old:
+                db.execute("DELETE FROM flags WHERE event_id = ?", (event_id,))
+                db.execute("DELETE FROM decisions WHERE event_id = ?", (event_id,))
+                db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+            for item in coded:
+                event_id = self._next_event_id(db, id_prefix(item.event))
+                event = item.event.model_copy(update={"event_id_cnty": event_id})
+                db.execute(
+                    "INSERT INTO events VALUES (?,?,?,?,1,?,?,?)",
+                    (
+                        event_id,
+                        article_id,
+                        run_id,
+                        event.status,
+                        event.model_dump_json(),
+                        stamp,
+                        stamp,
+                    ),
+                )
+                self._insert_flags(db, event_id, "coder", item.flags)
+                ids.append(event_id)
+            db.execute(
+                "INSERT OR REPLACE INTO codings VALUES (?,?,?,'done',NULL,?,?)",
+                (article_id, coder, run_id, len(coded), stamp),
+            )
+        return ids
+
+    def save_failure(self, article_id: str, coder: str, run_id: int, error: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO codings VALUES (?,?,?,'failed',?,0,?)",
+                (article_id, coder, run_id, error, now()),
+            )
+
+    def failures(self) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT c.*, a.source_path FROM codings c JOIN articles a ON a.id = c.article_id"
+            " WHERE c.status = 'failed' ORDER BY a.source_path"
+        )
+        return [dict(r) for r in rows]
+
+    # --- events and flags -----------------------------------------------------------------
+    @staticmethod
+    def _insert_flags(db: sqlite3.Connection, event_id: str, source: str, flags: list[Flag]) -> None:
+        db.executemany(
+            "INSERT INTO flags (event_id, source, code, severity, field, message) VALUES (?,?,?,?,?,?)",
+            [(event_id, source, f.code, f.severity, f.field, f.message) for f in flags],
+        )
+
+    def events(
+        self, statuses: Iterable[str] | None = None, ids: Iterable[str] | None = None
+    ) -> list[StoredEvent]:
+        """Stored events (optionally only some statuses or ids), with their flags."""
+        where: list[str] = []
+        params: list[str] = []
+        for column, values in (("status", statuses), ("id", ids)):
+            if values is not None:
+                wanted = list(values)
+                where.append(f"{column} IN ({','.join('?' * len(wanted))})")
+                params += wanted
+        sql = "SELECT id, article_id, version, status, data, updated_at FROM events"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        rows = self.db.execute(sql + " ORDER BY created_at, id", params).fetchall()
+        flags: dict[str, list[Flag]] = {}
+        flag_sql, flag_params = "SELECT * FROM flags ORDER BY id", []
+        if ids is not None:
+            flag_params = [r["id"] for r in rows]
+            marks = ",".join("?" * len(flag_params))
+            flag_sql = f"SELECT * FROM flags WHERE event_id IN ({marks}) ORDER BY id"
+        for f in self.db.execute(flag_sql, flag_params):
+            flags.setdefault(f["event_id"], []).append(
+                Flag(code=f["code"], severity=f["severity"], field=f["field"], message=f["message"])
+            )
+        out = []
+        for r in rows:
+            event = Event.model_validate_json(r["data"]).model_copy(update={"status": r["status"]})
+            out.append(
+                StoredEvent(event, r["article_id"], r["version"], flags.get(r["id"], []), r["updated_at"])
+            )
+        return out
+
+    def event(self, event_id: str) -> StoredEvent | None:
+        found = self.events(ids=[event_id])
+        return found[0] if found else None
+
+    def flag_sources(self, event_id: str) -> dict[str, list[Flag]]:
+        out: dict[str, list[Flag]] = {}
+        for f in self.db.execute("SELECT * FROM flags WHERE event_id = ? ORDER BY id", (event_id,)):
+            out.setdefault(f["source"], []).append(
+                Flag(code=f["code"], severity=f["severity"], field=f["field"], message=f["message"])
+            )
+        return out
+
+    def set_validation(self, results: dict[str, tuple[str, list[Flag]]]) -> None:
+        """Replace validator flags and set statuses: {event_id: (status, validator flags)}."""
+        with self.transaction() as db:
+            for event_id, (status, flags) in results.items():
+                db.execute("DELETE FROM flags WHERE event_id = ? AND source = 'validator'", (event_id,))
+                self._insert_flags(db, event_id, "validator", flags)
+                db.execute(
+                    "UPDATE events SET status = ?, updated_at = ? WHERE id = ?",
+                    (status, now(), event_id),
+                )
+
+    # --- review ---------------------------------------------------------------------------
+    def record_decision(
+        self,
+        event_id: str,
+        expected_version: int,
+        reviewer: str,
+        action: str,
+        after: Event,
+        note: str | None,
+    ) -> int:
+        """Apply one reviewer decision (see record_decisions); return the audit row id."""
+        return self.record_decisions([(event_id, expected_version, reviewer, action, after, note)])[0]
+
+    def record_decisions(self, decisions: list[tuple[str, int, str, str, Event, str | None]]) -> list[int]:
+        """Apply decisions (event_id, expected_version, reviewer, action, after, note) atomically.
+
+        Each keeps an audit row with the values before and after. Raises StaleVersionError, and
+        applies none, when any event changed since the caller read it (optimistic versioning).
+        """
+        stamp = now()
+        ids: list[int] = []
+        with self.transaction() as db:
+            for event_id, expected_version, reviewer, action, after, note in decisions:
+                status = "rejected" if action == "reject" else "accepted"
+                after_json = after.model_copy(update={"status": status}).model_dump_json()
+                row = db.execute("SELECT version, data FROM events WHERE id = ?", (event_id,)).fetchone()
+                if row is None:
+                    raise KeyError(event_id)
+                if row["version"] != expected_version:
+                    raise StaleVersionError(
+                        f"event {event_id} is at version {row['version']}, not {expected_version}:"
+                        " someone else changed it; reload and decide again"
+                    )
+                cur = db.execute(
+                    "INSERT INTO decisions (event_id, reviewer, action, before, after, note,"
+                    " decided_at) VALUES (?,?,?,?,?,?,?)",
+                    (event_id, reviewer, action, row["data"], after_json, note, stamp),
+                )
+                db.execute(
+                    "UPDATE events SET data = ?, status = ?, version = version + 1,"
+                    " updated_at = ? WHERE id = ?",
+                    (after_json, status, stamp, event_id),
+                )
+                assert cur.lastrowid is not None
+                ids.append(cur.lastrowid)
+        return ids
+
+    def decisions(self, event_id: str | None = None) -> list[dict]:
+        sql = "SELECT * FROM decisions"
+        params: tuple[str, ...] = ()
+        if event_id:
+            sql += " WHERE event_id = ?"
+            params = (event_id,)
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY id", params)]
+
+    def last_decision_ids(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT event_id, max(id) FROM decisions GROUP BY event_id")
+        return {r[0]: r[1] for r in rows}
+
+    # --- releases -------------------------------------------------------------------------
+    def add_release(self, version: str, path: str, events: int, metadata: dict) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO releases VALUES (?,?,?,?,?)",
+                (version, path, now(), events, json.dumps(metadata)),
+            )
+
+    def releases(self) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT * FROM releases ORDER BY created_at")]
+
+    def counts(self) -> dict[str, int]:
+        """Numbers for summaries: articles, events by status, open flags."""
+        out = {"articles": self.db.execute("SELECT count(*) FROM articles").fetchone()[0]}
+        for status, n in self.db.execute("SELECT status, count(*) FROM events GROUP BY status"):
+            out[f"events_{status}"] = n
+        out["events"] = sum(v for k, v in out.items() if k.startswith("events_"))
+        return out
