@@ -500,3 +500,39 @@ def runs(db_path: Path) -> None:
             str(r["events"]),
         )
     out.print(table)
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--coder", "coder_name", type=click.Choice(["offline"]), default="offline", show_default=True)
+@click.option("--limit", type=int, help="Score only the first N rows.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def eval_command(gold: Path, coder_name: str, limit: int | None, fmt: str) -> None:
+    """Score a coder against human-coded rows of an ACLED export.
+
+    Each row's notes are coded as an article (publication date from timestamp, else
+    event_date); the coder's first event is compared with the row.
+
+    \b
+    Example:
+        coder eval ../shared/eval/acled_dev.csv --limit 500 --format json
+    """
+    from coder.evaluate import evaluate
+    from coder.pipeline import get_coder
+    from coder.validate import TableError
+
+    code_fn, _ = get_coder(coder_name)
+    try:
+        result = evaluate(gold, code_fn, limit)
+    except TableError as exc:
+        console.print(f"[red]error[/red] {exc}", highlight=False)
+        sys.exit(2)
+    if fmt == "json":
+        out.print_json(json.dumps(result.metrics))
+        return
+    table = Table(title=f"{gold.name}: {result.metrics['n']} rows, coder {coder_name}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in result.metrics.items():
+        table.add_row(key, "—" if value is None else str(value))
+    out.print(table)

@@ -42,7 +42,9 @@ def test_export_edit_import_round_trip(store: Store, stored_event: str, tmp_path
     assert entry["changed"] == {"fatalities": [2, 4]}
 
 
-def test_malformed_file_is_refused_whole_with_row_numbers(store: Store, stored_event: str, tmp_path: Path) -> None:
+def test_malformed_file_is_refused_whole_with_row_numbers(
+    store: Store, stored_event: str, tmp_path: Path
+) -> None:
     _flag_it(store, stored_event)
     path = tmp_path / "queue.csv"
     export_queue(store, path)

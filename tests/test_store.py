@@ -44,7 +44,9 @@ def test_coding_is_idempotent_and_ids_are_never_reused(store: Store, stored_even
     assert store.uncoded_articles("llm") == [ARTICLE]
     run = store.start_run("offline", "test")
     # re-coding the same article replaces its events; the retired id is not handed out again
-    [new_id] = store.save_coding(ARTICLE.id, "offline", run, [CodedEvent(event=make_event())], lambda e: "SYR")
+    [new_id] = store.save_coding(
+        ARTICLE.id, "offline", run, [CodedEvent(event=make_event())], lambda e: "SYR"
+    )
     assert new_id == "SYR2"
     assert [e.id for e in store.events()] == ["SYR2"]
 
@@ -78,7 +80,9 @@ def test_coder_flags_are_kept_with_the_event(store: Store) -> None:
     store.add_articles([ARTICLE])
     run = store.start_run("offline", "test")
     flag = Flag(code="LOW_CONFIDENCE", severity="warning", message="check")
-    [eid] = store.save_coding(ARTICLE.id, "offline", run, [CodedEvent(event=make_event(), flags=[flag])], lambda e: "SYR")
+    [eid] = store.save_coding(
+        ARTICLE.id, "offline", run, [CodedEvent(event=make_event(), flags=[flag])], lambda e: "SYR"
+    )
     assert store.event(eid).flags == [flag]
     assert store.flag_sources(eid) == {"coder": [flag]}
 

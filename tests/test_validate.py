@@ -36,13 +36,37 @@ def test_valid_event_has_no_flags() -> None:
         ({"source": None}, "SOURCE_MISSING"),
         ({"location": None}, "LOCATION_MISSING"),
         ({"event_date": None, "year": None}, "EVENT_DATE_MISSING"),
-        ({"actor2": None, "inter2": None, "interaction": 10, "event_type": "Battles",
-          "sub_event_type": "Armed clash", "civilian_targeting": None}, "ACTOR2_REQUIRED"),
+        (
+            {
+                "actor2": None,
+                "inter2": None,
+                "interaction": 10,
+                "event_type": "Battles",
+                "sub_event_type": "Armed clash",
+                "civilian_targeting": None,
+            },
+            "ACTOR2_REQUIRED",
+        ),
         ({"actor2": None, "interaction": 17}, "INTER2_WITHOUT_ACTOR2"),
-        ({"event_type": "Protests", "sub_event_type": "Peaceful protest", "disorder_type": "Demonstrations",
-          "actor1": "Protesters (Syria)", "inter1": 6, "actor2": None, "inter2": None, "interaction": 60,
-          "civilian_targeting": None, "fatalities": 2}, "FATALITIES_NOT_ALLOWED"),
-        ({"actor2": "Military Forces of Turkey", "inter2": 8, "interaction": 18}, "CIVILIAN_TARGETING_UNEXPECTED"),
+        (
+            {
+                "event_type": "Protests",
+                "sub_event_type": "Peaceful protest",
+                "disorder_type": "Demonstrations",
+                "actor1": "Protesters (Syria)",
+                "inter1": 6,
+                "actor2": None,
+                "inter2": None,
+                "interaction": 60,
+                "civilian_targeting": None,
+                "fatalities": 2,
+            },
+            "FATALITIES_NOT_ALLOWED",
+        ),
+        (
+            {"actor2": "Military Forces of Turkey", "inter2": 8, "interaction": 18},
+            "CIVILIAN_TARGETING_UNEXPECTED",
+        ),
     ],
 )
 def test_each_break_raises_its_own_flag(overrides: dict, code: str) -> None:
@@ -98,11 +122,11 @@ def test_export_file_in_old_and_new_formats(tmp_path: Path) -> None:
     rows = (
         "SYR1,1-Mar-20,2020,1,,Explosions/Remote violence,Shelling/artillery/missile attack,"
         "Military Forces of Syria (2000-2024),,1,Civilians (Syria),,7,17,,760,Middle East,Syria,Idleb,"
-        ",,Sarmin,35.9033,36.7244,1,Test Outlet,Local,\"On 1 March 2020, shelling.\",2,,1583107200\n"
+        ',,Sarmin,35.9033,36.7244,1,Test Outlet,Local,"On 1 March 2020, shelling.",2,,1583107200\n'
         "SYR2,2020-03-01,2020,1,Political violence,Explosions/Remote violence,"
         "Shelling/artillery/missile attack,Military Forces of Syria (2000-2024),,State forces,"
         "Civilians (Syria),,Civilians,State forces-Civilians,Civilian targeting,760,Middle East,Syria,"
-        "Idleb,,,Sarmin,35.9033,36.7244,1,Test Outlet,Local,\"On 1 March 2020, shelling.\",2,,1583107200\n"
+        'Idleb,,,Sarmin,35.9033,36.7244,1,Test Outlet,Local,"On 1 March 2020, shelling.",2,,1583107200\n'
         "SYR3,01 March 2020,2021,1,,Battles,Air/drone strike,Military Forces of Syria (2000-2024),,1,"
         ",,,10,,760,Middle East,Syria,Idleb,,,Sarmin,35.9033,36.7244,1,Test Outlet,Local,x,0,,1583107200\n"
     )
