@@ -25,6 +25,8 @@ from coder.validate import validate_store
 EDITABLE = tuple(c for c in ACLED_COLUMNS if c != "event_id_cnty")
 HEAD = ("event_id", "version", "decision", "reviewer", "note", "flags", "evidence", "article")
 ACTIONS = ("accept", "edit", "reject")
+_INTEGER_COLUMNS = {"year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision"}
+_INTEGER_COLUMNS |= {"fatalities", "timestamp"}
 
 
 class ReviewFileError(Exception):
@@ -90,7 +92,9 @@ def _edited_event(stored: StoredEvent, record: dict[str, str]) -> Event:
     for column in EDITABLE:
         if column not in record:
             continue
-        value: Any = record[column].strip()
+        value: Any = (record[column] or "").strip()
+        if value and column in _INTEGER_COLUMNS and value.lstrip("-").isdigit():
+            value = int(value)  # Literal[1, 2, 3] fields do not accept the text "1"
         data[column] = None if value == "" else value
     if data.get("fatalities") is None:
         data["fatalities"] = 0

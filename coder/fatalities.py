@@ -1,0 +1,510 @@
+"""Reported deaths in English and Arabic news text (codebook section 6).
+
+`find_fatalities` lists every statement of a death count with its span in the original text;
+`lowest_credible` reduces the mentions of one event to the codebook's conservative figure;
+`parse_number` reads a number written in digits (ASCII or Arabic-Indic) or words.
+
+Only deaths count: injuries ("wounded", "جرحى", "إصابة") never do. Matching runs on
+`coder.textnorm` normalised text (Arabic letter variants folded, digits as ASCII) and spans are
+mapped back to the original.
+
+Project conventions, where the codebook leaves room:
+
+- Ranges ("17 to 19", "بين 17 و19") give the lower bound; "at least 42", "more than 40",
+  "أكثر من 650" give the stated number.
+- Vague quantities take ACLED's stand-ins and are marked `vague`: "several", "many", "a number
+  of", "عدة", "العديد", "عدد من" -> 10; "dozens", "scores", "عشرات" -> 12; "hundreds", "مئات"
+  -> 100; "thousands", "آلاف" -> 1000; "a few", "بضعة" -> 3.
+- Deaths with no number at all ("سقوط قتلى", "مقتل عناصر", an Arabic plural of the dead) are an
+  "unknown number of fatalities", which ACLED codes as 10 (vague).
+- Arabic "-ين" nouns such as "مدنيين" read as a dual (two) or a plural (three or more) without
+  vowel marks: the lowest credible reading, 2, marked vague.
+- A combined killed-and-wounded count ("قتل وأصيب أكثر من 10", "10 killed or wounded", "بين قتيل
+  وجريح") is not a death count: it says at least one died. It gives 1 (vague) when the count is
+  a number, and the unknown-number stand-in 10 (vague) when the count itself is vague.
+- Subsets ("including 16 children", "بينهم ثلاثة أطفال", "among the dead") are not counts.
+- Explicit absence ("no casualties", "دون ورود أنباء عن ضحايا", "اقتصرت الأضرار على المادية") is a
+  mention with count 0.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from coder.textnorm import normalize, normalize_with_map
+
+__all__ = ["FatalityMention", "find_fatalities", "lowest_credible", "parse_number"]
+
+
+@dataclass(frozen=True)
+class FatalityMention:
+    """One statement of deaths; `start`/`end`/`text` cover the number and the death word."""
+
+    start: int
+    end: int
+    text: str
+    count: int
+    vague: bool  # a stand-in number ("dozens" -> 12) or an unsure reading
+
+
+# --- numbers --------------------------------------------------------------------------------------
+
+_EN_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+             "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+             "eighteen", "nineteen"]  # fmt: skip
+_EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+            "eighty": 80, "ninety": 90}  # fmt: skip
+_EN_VAGUE = {
+    "several": 10, "many": 10, "a number of": 10, "numerous": 10, "dozens": 12, "dozens of": 12,
+    "scores": 12, "scores of": 12, "hundreds": 100, "hundreds of": 100, "thousands": 1000,
+    "thousands of": 1000, "a few": 3, "few": 3,
+}  # fmt: skip
+
+
+def _en_words() -> dict[str, int]:
+    """English number words 1..999 as written in news: "forty-two", "a hundred", "a dozen"."""
+    out: dict[str, int] = {w: i for i, w in enumerate(_EN_UNITS) if i}
+    for word, value in _EN_TENS.items():
+        out[word] = value
+        for unit in range(1, 10):
+            out[f"{word}-{_EN_UNITS[unit]}"] = value + unit
+            out[f"{word} {_EN_UNITS[unit]}"] = value + unit
+    for unit in range(1, 10):
+        out[f"{_EN_UNITS[unit]} hundred"] = unit * 100
+    out.update({"a": 1, "an": 1, "a dozen": 12, "a hundred": 100, "one hundred": 100,
+                "a thousand": 1000, "one thousand": 1000})  # fmt: skip
+    return out
+
+
+_EN_NUMBERS = _en_words()
+
+# Arabic numerals are written as people write them and normalised once, like the text.
+_AR_UNIT_FORMS: dict[int, list[str]] = {
+    1: ["واحد", "واحدة"], 2: ["اثنان", "اثنين", "اثنتان", "اثنتين", "إثنان", "إثنين"],
+    3: ["ثلاث", "ثلاثة"], 4: ["أربع", "أربعة"], 5: ["خمس", "خمسة"], 6: ["ست", "ستة"],
+    7: ["سبع", "سبعة"], 8: ["ثماني", "ثمانية", "ثمان"], 9: ["تسع", "تسعة"], 10: ["عشر", "عشرة"],
+}  # fmt: skip
+_AR_TENS_FORMS: dict[int, list[str]] = {
+    20: ["عشرون", "عشرين"], 30: ["ثلاثون", "ثلاثين"], 40: ["أربعون", "أربعين"],
+    50: ["خمسون", "خمسين"], 60: ["ستون", "ستين"], 70: ["سبعون", "سبعين"],
+    80: ["ثمانون", "ثمانين"], 90: ["تسعون", "تسعين"],
+}  # fmt: skip
+_AR_VAGUE_WORDS: dict[str, int] = {
+    "عشرات": 12, "العشرات": 12, "مئات": 100, "المئات": 100, "آلاف": 1000,
+    "الآلاف": 1000, "عدة": 10, "العديد من": 10, "العديد": 10, "عدد من": 10, "بضعة": 3, "بضع": 3,
+}  # fmt: skip
+
+
+def _ar_words() -> dict[str, int]:
+    """Arabic number words 1..99, the hundreds and thousands, in normalised form."""
+    out: dict[str, int] = {}
+    for value, forms in _AR_UNIT_FORMS.items():
+        for form in forms:
+            out[form] = value
+    for form in ("أحد عشر", "احد عشر", "إحدى عشرة", "احدى عشرة", "أحد عشرة"):
+        out[form] = 11
+    for form in ("اثنا عشر", "اثني عشر", "اثنتا عشرة", "اثنتي عشرة"):
+        out[form] = 12
+    for value in range(3, 10):
+        for form in _AR_UNIT_FORMS[value]:
+            out[f"{form} عشر"] = 10 + value
+            out[f"{form} عشرة"] = 10 + value
+    for tens, tens_forms in _AR_TENS_FORMS.items():
+        for tens_form in tens_forms:
+            out[tens_form] = tens
+            for unit in range(1, 10):
+                for unit_form in _AR_UNIT_FORMS[unit] + (["أحد", "إحدى"] if unit == 1 else []):
+                    out[f"{unit_form} و{tens_form}"] = tens + unit
+    for form in ("مئة", "مائة"):
+        out[form] = 100
+        for unit in range(3, 10):
+            for unit_form in _AR_UNIT_FORMS[unit][:1]:
+                out[f"{unit_form}{form}"] = unit * 100
+                out[f"{unit_form} {form}"] = unit * 100
+    for form in ("مئتان", "مئتين", "مائتان", "مائتين"):
+        out[form] = 200
+    for form in ("ألف", "ألفا"):
+        out[form] = 1000
+    for form in ("ألفان", "ألفين"):
+        out[form] = 2000
+    return {normalize(k): v for k, v in out.items()}
+
+
+_AR_NUMBERS = _ar_words()
+_AR_VAGUE = {normalize(k): v for k, v in _AR_VAGUE_WORDS.items()}
+
+_EN_QUALIFIER = re.compile(
+    r"^(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated|"
+    r"approximately|roughly|no fewer than|no less than|not less than|fewer than|less than|"
+    r"a total of|at most|between|the)\s+"
+)
+_AR_QUALIFIER = re.compile(
+    normalize(
+        r"^(?:أكثر من|ما لا يقل عن|لا يقل عن|ما يزيد عن|ما يزيد على|يزيد عن|نحو|حوالي|قرابة|زهاء|"
+        r"ما يقارب|أقل من|بين|ال)\s*"
+    )
+)
+# On normalised text: "إلى" is "الي", "أو" is "او", dashes are "-".
+_RANGE = re.compile(r"^(?P<a>.+?)\s*(?:-|to|and|or|الي|او|و)\s*(?P<b>\S.*)$")
+
+
+def _single(text: str, language: str) -> tuple[int, bool] | None:
+    """One number (no range): digits, number words or a vague quantity; (value, vague)."""
+    text = text.strip()
+    digits = text.replace(",", "")
+    if digits.isdigit():
+        return int(digits), False
+    words, vague = (_AR_NUMBERS, _AR_VAGUE) if language == "ar" else (_EN_NUMBERS, _EN_VAGUE)
+    if text in words:
+        return words[text], False
+    if text in vague:
+        return vague[text], True
+    other = _EN_NUMBERS if language == "ar" else _AR_NUMBERS
+    if text in other:
+        return other[text], False
+    return None
+
+
+def _number(text: str, language: str) -> tuple[int, bool] | None:
+    """A number phrase with qualifiers and ranges, as (lowest value, vague)."""
+    text = normalize(text)
+    qualifier = _AR_QUALIFIER if language == "ar" else _EN_QUALIFIER
+    while m := qualifier.match(text):
+        if m.end() == len(text):
+            break
+        text = text[m.end() :]
+    whole = _single(text, language)
+    if whole is not None:
+        return whole
+    m = _RANGE.match(text)
+    if m:
+        a, b = _number(m["a"], language), _number(m["b"], language)
+        if a is not None and b is not None:
+            return min(a[0], b[0]), a[1] or b[1]
+    return None
+
+
+def parse_number(text: str, language: str) -> int | None:
+    """Read a number: "42", "٤٢", "1,200", "forty-two", "three", "ثلاثة", "ستة", "عشرات" (12),
+    "at least 42" (42), "17 to 19" (17, the lowest). None when `text` is not a number."""
+    found = _number(text, language)
+    return found[0] if found else None
+
+
+# --- patterns -------------------------------------------------------------------------------------
+
+
+def _alt(words: Iterable[str]) -> str:
+    """Regex alternation of literal words, longest first."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _nalt(words: str) -> str:
+    """Alternation of "|"-separated Arabic words written naturally, normalised like the text."""
+    return _alt(normalize(w) for w in words.split("|"))
+
+
+_B = r"(?<!\w)"
+_E = r"(?!\w)"
+_AB = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))"  # Arabic clitic و/ف/ب/ل may precede, outside the span
+
+_EN_Q = (r"(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated|"
+         r"approximately|roughly|no fewer than|no less than|not less than|a total of)")  # fmt: skip
+_EN_ONE = rf"(?:\d+(?:,\d{{3}})*|{_alt(_EN_NUMBERS)}|{_alt(_EN_VAGUE)})"
+_EN_DIGITS_OR_WORD = rf"(?:\d+(?:,\d{{3}})*|{_alt(k for k in _EN_NUMBERS if len(k) > 2)})"
+_EN_NUM = (rf"(?:{_EN_Q}\s+)?(?:between\s+)?{_EN_ONE}"
+           rf"(?:\s*(?:-|to|and|or)\s*{_EN_DIGITS_OR_WORD}(?!\s+(?:wounded|injured|hurt)))?")  # fmt: skip
+_EN_DEATH_AFTER = (r"(?:killed|dead|died|slain|shot dead|perished|lost their lives|executed|murdered|"
+                   r"beheaded|deaths|fatalities|fatality|bodies|corpses|shot to death)")  # fmt: skip
+_EN_STOP = (r"(?:wounded|injured|hurt|killed|killing|dead|died|deaths|that|which|who|whom|when|where|"
+            r"after|before|while|but|since|than|days?|hours?|weeks?|months?|years?|ago|times|"
+            r"percent|km|kilometers|miles|meters|january|february|march|april|may|june|july|"
+            r"august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+            r"friday|saturday|sunday)")  # fmt: skip
+_EN_AUX = r"(?:(?:were|was|have|has|had|been|are|is|reportedly|also|all|later|being|got)\s+)"
+
+_AR_Q = _nalt("أكثر من|ما لا يقل عن|لا يقل عن|ما يزيد عن|ما يزيد على|نحو|حوالي|قرابة|زهاء|ما يقارب|أقل من")
+_AR_ONE = rf"(?:\d+(?:,\d{{3}})*|{_alt(_AR_NUMBERS)}|{_alt(_AR_VAGUE)})"
+_AR_NUM = (rf"(?:(?:{_AR_Q})\s+)?(?:بين\s+)?{_AR_ONE}(?:\s*(?:-|الي|او|و)\s*"
+           rf"(?:\d+|{_alt(_AR_NUMBERS)}){_E})?")  # fmt: skip
+
+_AR_DEATH_EVENT = _nalt(
+    "مقتل|قتل|استشهاد|استشهد|استشهدت|ارتقاء|ارتقى|ارتقت|مصرع|وفاة|توفي|توفيت|إعدام|أعدم|تصفية|"
+    "اغتيال|تقتل|يقتل|قتلت|قتلوا|سقوط|وقوع"
+)
+_AR_INJURY = _nalt("جرح|إصابة|اصابة|أصيب|أصيبت|جرحى|جريح|إصابات|مصاب|مصابين")
+# Nouns for the dead, by grammatical number.
+_AR_DEAD_ONE = _nalt("قتيل|قتيلا|شهيد|شهيدا|ضحية|جثة|جثمان")
+_AR_DEAD_TWO = _nalt("قتيلان|قتيلين|شهيدان|شهيدين|ضحيتان|ضحيتين|جثتان|جثتين")
+_AR_DEAD_MANY = _nalt("قتلى|شهداء|ضحايا|جثث")
+
+
+def _nwords(words: str) -> list[str]:
+    """ "|"-separated Arabic words written naturally, normalised like the text."""
+    return [normalize(w) for w in words.split("|")]
+
+
+def _nset(words: str) -> set[str]:
+    return set(_nwords(words))
+
+
+# Victim nouns after "مقتل"/"استشهاد"...: singular -> 1, dual -> 2, plural -> unknown number.
+_AR_SINGULAR = _nwords(
+    "مدني|شخص|طفل|طفلة|امرأة|سيدة|رجل|شاب|فتاة|فتى|مسن|مسنة|عنصر|مقاتل|جندي|عسكري|"
+    "ضابط|قيادي|مواطن|مواطنة|عامل|صحفي|ناشط|مسلح|قائد|شرطي|مزارع|راعي|سائق|ممرض|طبيب|"
+    "معلم|مدير|مسعف|متطوع|نازح|لاجئ|مختار|قاض|إعلامي|مصور|مراسل|عنصرا|مدنيا|شخصا|طفلا|"
+    "جنديا|مقاتلا"
+)
+# Sound plurals in "-ين": the same letters as the oblique dual.
+_AR_SOUND_PLURAL = _nset(
+    "مدني|عسكري|مقاتل|مواطن|مسلح|ناشط|مزارع|قيادي|صحفي|مسعف|ممرض|معلم|سائق|متطوع|نازح|"
+    "إعلامي|مصور|مراسل|مدير|عامل"
+)
+_AR_PLURAL = _nset(
+    "أشخاص|أطفال|نساء|رجال|شبان|عناصر|جنود|ضباط|مواطنين|عمال|أفراد|سكان|أهالي|مقاتلين|"
+    "مدنيين|مسلحين|عسكريين|قياديين|ناشطين|صحفيين|قادة|مدنيون|عسكريون|مقاتلون|أبرياء"
+) - {s + normalize("ين") for s in _AR_SOUND_PLURAL}
+
+
+def _ar_noun_count(noun: str) -> tuple[int, bool] | None:
+    """Deaths implied by the victim noun alone: (count, vague), None when it says nothing."""
+    noun = noun.removeprefix(normalize("ال")) if len(noun) > 4 else noun
+    if noun in _AR_SINGULAR:
+        return 1, False
+    if noun.endswith("ين") and noun[:-2] in _AR_SOUND_PLURAL:
+        return 2, True  # dual or plural: the lowest credible reading
+    if noun in _AR_PLURAL:
+        return 10, True
+    for suffix in ("ين", "ان"):
+        stem = noun.removesuffix(suffix)
+        feminine = stem.endswith("ت") and stem[:-1] + "ه" in _AR_SINGULAR  # "امرأتين"
+        if stem != noun and (stem in _AR_SINGULAR or feminine):
+            return 2, False
+    return None
+
+
+# --- matching -------------------------------------------------------------------------------------
+
+_Build = Callable[[re.Match[str]], "tuple[int, bool] | None"]
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    regex: re.Pattern[str]
+    build: _Build
+
+
+def _combined(count: tuple[int, bool] | None) -> tuple[int, bool]:
+    """A killed-and-wounded count: at least one death; unknown number if the count is vague."""
+    if count is None or count[1]:
+        return 10, True
+    return 1, True
+
+
+def _en_num(m: re.Match[str]) -> tuple[int, bool] | None:
+    return _number(m["num"], "en")
+
+
+def _ar_num(m: re.Match[str]) -> tuple[int, bool] | None:
+    return _number(m["num"], "ar")
+
+
+def _en_combined(m: re.Match[str]) -> tuple[int, bool] | None:
+    return _combined(_en_num(m))
+
+
+def _ar_num_or_one(m: re.Match[str]) -> tuple[int, bool] | None:
+    return _ar_num(m) if m["num"] else (1, False)
+
+
+def _ar_event(m: re.Match[str]) -> tuple[int, bool] | None:
+    """ "مقتل ستة مدنيين", "استشهاد مدني", "قتل مدنيان", "قتل وأصيب أكثر من 10"."""
+    count = _ar_num(m) if m["num"] else None
+    if m["num"] is None:
+        noun = m["noun"] or ""
+        count = _ar_noun_count(noun) if noun else None
+        if count is None and m["dead"]:
+            count = _ar_dead_count(m["dead"])
+    if m["comb"]:
+        return _combined(count)
+    if m["death"] in (normalize("سقوط"), normalize("وقوع")) and not (m["dead"] or m["num"]):
+        return None  # "the fall of the city", not a death
+    return count
+
+
+def _ar_dead_count(noun: str) -> tuple[int, bool]:
+    if re.fullmatch(_AR_DEAD_ONE, noun):
+        return 1, False
+    if re.fullmatch(_AR_DEAD_TWO, noun):
+        return 2, False
+    return 10, True
+
+
+def _ar_dead(m: re.Match[str]) -> tuple[int, bool] | None:
+    """ "٣ شهداء", "عشرات القتلى", "6 قتلى وجرحى"."""
+    count = _ar_num(m)
+    return _combined(count) if m["comb"] else count
+
+
+_ZERO: _Build = lambda m: (0, False)  # noqa: E731
+_TWO: _Build = lambda m: (2, False)  # noqa: E731
+_ONE: _Build = lambda m: (1, False)  # noqa: E731
+
+
+def _p(pattern: str, build: _Build) -> _Pattern:
+    return _Pattern(re.compile(pattern), build)
+
+
+_EN_PATTERNS: list[_Pattern] = [
+    _p(
+        rf"{_B}(?:no\s+(?:reported\s+)?(?:casualties|deaths|fatalities|loss of life|injuries)|"
+        rf"without\s+(?:any\s+)?casualties|no\s+reports?\s+of\s+(?:casualties|deaths|fatalities|injuries)|"
+        rf"(?:nobody|no one|no-one|none)\s+(?:was|were)\s+(?:reportedly\s+)?(?:killed|hurt|injured))"
+        rf"{_E}",
+        _ZERO,
+    ),
+    # number first: "42 civilians were killed", "17 to 19 people died", "dozens killed"
+    _p(
+        rf"{_B}(?P<num>{_EN_NUM})(?:\s+(?!{_EN_STOP}{_E})[a-z'-]+){{0,6}}?"
+        rf"(?:\s*,\s*(?:including|among them|among whom)[^.;:]{{0,80}}?,)?\s+{_EN_AUX}{{0,4}}"
+        rf"(?<!among the )(?<!among )(?P<death>{_EN_DEATH_AFTER}){_E}"
+        rf"(?!\s*(?:or|and|,)\s*(?:wounded|injured|hurt))",
+        _en_num,
+    ),
+    _p(
+        rf"{_B}(?P<num>{_EN_NUM})\s+(?:people\s+|civilians\s+)?(?:were\s+)?(?:killed|dead)\s*(?:or|and|,)\s*"
+        rf"(?:wounded|injured|hurt){_E}",
+        _en_combined,
+    ),
+    # verb first: "killed at least 42 civilians", "killing two"
+    _p(
+        rf"{_B}(?:killed|killing|kills|kill|claimed the lives of|took the lives of)\s+(?P<num>{_EN_NUM})"
+        rf"(?=[\s,.;:)]|$)",
+        _en_num,
+    ),
+    _p(rf"{_B}(?:killed|killing)\s+(?:or|and)\s+(?:wounded|injured)\s+(?P<num>{_EN_NUM}){_E}", _en_combined),
+    # the toll: "put the death toll at 19", "the death toll rose to 19"
+    _p(
+        rf"{_B}(?:death toll|toll|number of (?:dead|deaths|fatalities|those killed))"
+        rf"(?:\s+[a-z'-]+){{0,6}}?\s+(?:at|to|of|is|was|reached|hit)\s+(?P<num>{_EN_NUM}){_E}",
+        _en_num,
+    ),
+    _p(rf"{_B}(?:the\s+)?(?:bodies|corpses)\s+of\s+(?P<num>{_EN_NUM}){_E}", _en_num),
+    _p(rf"{_B}(?:the\s+)?(?:body|corpse)\s+of\s+(?:a|an|one){_E}", _ONE),
+    # a singular victim with no number: "the commander was killed"
+    _p(
+        rf"{_B}(?:was|has been|had been)\s+(?:reportedly\s+|also\s+)?(?:killed|shot dead|slain|"
+        rf"executed|murdered|beheaded|found dead){_E}",
+        _ONE,
+    ),
+]
+
+_AR_COMB = rf"(?P<comb>\s*و\s*(?:{_AR_INJURY}){_E})"
+_AR_PATTERNS: list[_Pattern] = [
+    _p(
+        normalize(
+            rf"{_AB}(?:(?:دون|بدون|من دون|لم|ولم|ولا|لا)\s+(?:\w+\s+){{0,4}}?(?:إصابات|ضحايا|خسائر بشرية|"
+            rf"قتلى|أضرار بشرية|إصابات بشرية)|اقتصرت\s+(?:ال)?أضرار\s+على\s+(?:ال)?(?:مادية|ماديات))"
+        )
+        + _E,
+        _ZERO,
+    ),
+    # "مقتل ستة مدنيين", "استشهاد مدني", "قتل مدنيان", "قتل وأصيب أكثر من 10 مدنيين",
+    # "سقوط قتلى", "ارتقاء ٣ شهداء"
+    _p(
+        rf"{_AB}(?P<death>{_AR_DEATH_EVENT}){_E}{_AR_COMB}?\s+"
+        rf"(?:(?P<num>{_AR_NUM})(?:\s+(?:من\s+)?(?:ال)?(?P<noun2>\w+))?|(?:ال)?(?P<dead>{_AR_DEAD_TWO}|"
+        rf"{_AR_DEAD_ONE}|{_AR_DEAD_MANY}){_E}|(?P<noun>(?:ال)?\w+))",
+        _ar_event,
+    ),
+    # number first: "٣ شهداء", "عشرات القتلى", "6 قتلى وجرحى"
+    _p(
+        rf"{_AB}(?P<num>{_AR_NUM})\s+(?:من\s+)?(?:ال)?(?:{_AR_DEAD_MANY}|{_AR_DEAD_ONE}){_E}"
+        rf"(?:\s*(?:ال)?\w+)??(?P<comb>\s*و\s*(?:ال)?(?:جرحى|جريح|مصابين|مصاب){_E})?",
+        _ar_dead,
+    ),
+    _p(rf"{_AB}(?:ال)?(?:{_AR_DEAD_TWO}){_E}", _TWO),
+    # "وقوع العشرات منهم بين قتيل وجريح"
+    _p(
+        rf"{_AB}(?P<num>{_AR_NUM})\s+(?:\w+\s+){{0,2}}?(?:ما\s+)?بين\s+(?:{_AR_DEAD_ONE}|قتلي)\s*و\s*"
+        rf"(?:جريح|مصاب|جرحي){_E}",
+        lambda m: _combined(_ar_num(m)),
+    ),
+    # "لقي ثلاثة مدنيين حتفهم"
+    _p(rf"{_AB}(?:لقي|لقيت|لقوا)\s+(?:(?P<num>{_AR_NUM})\s+)?(?:(?:ال)?\w+\s+)?حتف\w*", _ar_num_or_one),
+    # the toll: "ارتفعت حصيلة القتلى إلى 19"
+    _p(
+        rf"{_AB}حصيله\s+(?:(?:ال)?(?:{_AR_DEAD_MANY}|وفيات)\s+)?(?:\w+\s+){{0,4}}?(?:الي|بلغت|وصلت الي|ب)\s*"
+        rf"(?P<num>{_AR_NUM}){_E}",
+        _ar_num,
+    ),
+]
+
+_SUBSET_BEFORE = re.compile(
+    normalize(r"(?:including|among them|among whom|of whom|of them|بينهم|منهم|من بينهم|بينهن)\s*,?\s*$")
+)
+
+
+def _drop_overlaps(found: list[tuple[int, int, tuple[int, bool]]]) -> list[tuple[int, int, tuple[int, bool]]]:
+    """Keep the longest of overlapping matches; the text's order afterwards."""
+    kept: list[tuple[int, int, tuple[int, bool]]] = []
+    for cand in sorted(found, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if all(cand[1] <= k[0] or cand[0] >= k[1] for k in kept):
+            kept.append(cand)
+    return sorted(kept)
+
+
+def _is_year(norm: str, start: int, end: int) -> bool:
+    """ "In 2014 clashes killed", "On 5 May 2020, gunmen killed": a year, not a count.
+
+    Plain 1900-2099 with no thousands separator is read as a year; counts that large are
+    written "2,000" or in words.
+    """
+    return bool(re.fullmatch(r"(?:19|20)\d\d", norm[start:end].strip()))
+
+
+def find_fatalities(text: str, language: str) -> list[FatalityMention]:
+    """Every statement of deaths in `text`, in text order (see the module docstring).
+
+    `language` is "ar" for Arabic (which also runs the English patterns, for quoted English);
+    anything else is matched as English.
+    """
+    norm, offsets = normalize_with_map(text)
+    patterns = _AR_PATTERNS + _EN_PATTERNS if language == "ar" else _EN_PATTERNS
+    found: list[tuple[int, int, tuple[int, bool]]] = []
+    for pattern in patterns:
+        for m in pattern.regex.finditer(norm):
+            count = pattern.build(m)
+            if count is None:
+                continue
+            start = m.start()
+            has_num = "num" in pattern.regex.groupindex and m["num"]
+            if has_num and _is_year(norm, m.start("num"), m.end("num")):
+                continue
+            if _SUBSET_BEFORE.search(norm[max(0, start - 20) : start]):
+                continue
+            end = m.end()
+            while end > start and norm[end - 1] in " ,":
+                end -= 1
+            found.append((start, end, count))
+    out: list[FatalityMention] = []
+    for start, end, (count, vague) in _drop_overlaps(found):
+        s, e = offsets[start], offsets[end - 1] + 1
+        out.append(FatalityMention(start=s, end=e, text=text[s:e], count=count, vague=vague))
+    return out
+
+
+def lowest_credible(mentions: list[FatalityMention]) -> int:
+    """The codebook's conservative death count for one event from its mentions; 0 if none.
+
+    A figure stated as a number beats a stand-in ("dozens"); among numbers the lowest wins
+    ("at least 17" and "the toll at 19" -> 17). An explicit "no casualties" counts only when no
+    death is reported.
+    """
+    exact = [m.count for m in mentions if not m.vague and m.count > 0]
+    if exact:
+        return min(exact)
+    vague = [m.count for m in mentions if m.vague and m.count > 0]
+    return min(vague) if vague else 0

@@ -1,0 +1,202 @@
+"""Death counts in English and Arabic: numbers, vague stand-ins, injuries excluded."""
+
+from __future__ import annotations
+
+import pytest
+
+from coder.fatalities import FatalityMention, find_fatalities, lowest_credible, parse_number
+from tests.conftest import SEEDS
+
+
+def seed_text(name: str) -> str:
+    return (SEEDS / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def deaths(text: str, language: str = "en") -> int:
+    return lowest_credible(find_fatalities(text, language))
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("42", "en", 42),
+        ("1,200", "en", 1200),
+        ("٤٢", "ar", 42),
+        ("forty-two", "en", 42),
+        ("three", "en", 3),
+        ("at least 42", "en", 42),
+        ("17 to 19", "en", 17),
+        ("between 17 and 19", "en", 17),
+        ("dozens", "en", 12),
+        ("several", "en", 10),
+        ("hundreds", "en", 100),
+        ("ثلاثة", "ar", 3),
+        ("ستة", "ar", 6),
+        ("إحدى عشرة", "ar", 11),
+        ("خمسة وعشرون", "ar", 25),
+        ("عشرين", "ar", 20),
+        ("مائتين", "ar", 200),
+        ("عشرات", "ar", 12),
+        ("مئات", "ar", 100),
+        ("أكثر من 650", "ar", 650),
+        ("civilians", "en", None),
+        ("مدنيين", "ar", None),
+    ],
+)
+def test_parse_number(text: str, language: str, value: int | None) -> None:
+    assert parse_number(text, language) == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("Jets killed at least 42 civilians in the north.", 42),
+        ("In the north, 42 civilians were killed by jets.", 42),
+        ("Shells hit the market, killing two.", 2),
+        ("A civilian was killed when a shell hit his car.", 1),
+        ("Gunmen killed 3 and wounded 5 in the village.", 3),
+        ("Five people were wounded and two were killed.", 2),
+        ("17 to 19 people died in the blaze.", 17),
+        ("Between 17 and 19 people were killed.", 17),
+        ("Dozens killed as the shelling went on.", 12),
+        ("Several people were killed in the raid.", 10),
+        ("Many were killed in the attack.", 10),
+        ("Hundreds of fighters died in the siege.", 100),
+        ("There were no casualties.", 0),
+        ("No deaths were reported.", 0),
+        ("Rescuers recovered the bodies of 3 men.", 3),
+        ("The death toll rose to 19.", 19),
+        ("The strike killed forty-two people.", 42),
+        ("In 2014 clashes killed 5 people.", 5),
+        ("On 5 May 2020, gunmen killed two farmers.", 2),
+        ("Ten people were wounded in the blast.", 0),
+        ("42 people, including 10 children, were killed.", 42),
+    ],
+)
+def test_english_deaths(sentence: str, count: int) -> None:
+    assert deaths(sentence) == count
+
+
+def test_vague_flag_and_span() -> None:
+    (mention,) = find_fatalities("Officials said dozens of people were killed overnight.", "en")
+    assert mention == FatalityMention(15, 43, "dozens of people were killed", 12, True)
+    (exact,) = find_fatalities("Jets killed at least 42 civilians.", "en")
+    assert (exact.text, exact.count, exact.vague) == ("killed at least 42", 42, False)
+
+
+def test_killed_or_wounded_is_not_a_death_count() -> None:
+    (mention,) = find_fatalities("10 people were killed or wounded.", "en")
+    assert (mention.count, mention.vague) == (1, True)
+
+
+def test_among_the_dead_is_a_subset() -> None:
+    text = "Jets killed at least 30 people. Eight children were among the dead."
+    assert [m.count for m in find_fatalities(text, "en")] == [30]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count", "vague"),
+    [
+        ("أسفر القصف عن مقتل ستة مدنيين", 6, False),
+        ("أسفر القصف عن استشهاد مدني", 1, False),
+        ("أسفر القصف عن مقتل 6 أشخاص", 6, False),
+        ("ما أدى إلى ارتقاء ٣ شهداء", 3, False),
+        ("خلف القصف قتيلين", 2, False),
+        ("أسفر القصف عن مقتل شخصين", 2, False),
+        ("قتل مدنيان بالقصف", 2, False),
+        ("أسفر الانفجار عن مقتل امرأتين", 2, False),
+        ("أسفر القصف عن مقتل 3 وجرح 5 آخرين", 3, False),
+        ("قتل ثلاثة أشخاص وأصيب سبعة", 3, False),
+        ("أسفر القصف عن مقتل خمسة وعشرين عنصرا", 25, False),
+        ("أسفر القصف عن مقتل أحد عشر مدنيا", 11, False),
+        ("ارتفعت حصيلة الضحايا إلى 19 قتيلا", 19, False),
+        ("لقي ثلاثة مدنيين حتفهم في الغارة", 3, False),
+        ("ما أدى إلى سقوط عشرات القتلى", 12, True),
+        ("قتل المئات من المدنيين", 100, True),
+        ("أسفر القصف عن مقتل مدنيين", 2, True),  # dual or plural: the lowest reading
+        ("ما أدى إلى سقوط قتلى", 10, True),  # unknown number
+        ("أسفر القصف عن مقتل وجرح 5 مدنيين", 1, True),  # killed and wounded together
+    ],
+)
+def test_arabic_deaths(sentence: str, count: int, vague: bool) -> None:
+    mentions = find_fatalities(sentence, "ar")
+    assert len(mentions) == 1, mentions
+    assert (mentions[0].count, mentions[0].vague) == (count, vague)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["أدى القصف إلى إصابة خمسة مدنيين بجروح", "سقط عدد من الجرحى", "بعد سقوط المدينة بيد القوات"],
+)
+def test_arabic_injuries_and_non_deaths(sentence: str) -> None:
+    assert find_fatalities(sentence, "ar") == []
+
+
+def test_arabic_zero() -> None:
+    (mention,) = find_fatalities("تعرضت البلدة لقصف دون ورود أنباء عن إصابات", "ar")
+    assert mention.count == 0
+
+
+def test_lowest_credible() -> None:
+    def m(count: int, vague: bool = False) -> FatalityMention:
+        return FatalityMention(0, 1, "x", count, vague)
+
+    assert lowest_credible([]) == 0
+    assert lowest_credible([m(17), m(19)]) == 17
+    assert lowest_credible([m(12, True), m(14)]) == 14  # a stated number beats a stand-in
+    assert lowest_credible([m(12, True), m(10, True)]) == 10
+    assert lowest_credible([m(0), m(3)]) == 3  # "no civilian casualties, but 3 fighters killed"
+    assert lowest_credible([m(0)]) == 0
+
+
+# --- seed articles -------------------------------------------------------------------------------
+
+
+def test_seed_sy24_six_killed() -> None:
+    text = seed_text("sy24_kafr_ein_barrels.ar")
+    paragraph = text.split("\n\n")[3]
+    (mention,) = find_fatalities(paragraph, "ar")
+    assert (mention.text, mention.count, mention.vague) == ("مقتل ستة مدنيين", 6, False)
+    # the opening counts killed and wounded together: a death, number unknown from it alone
+    opening = text.split("\n\n")[1]
+    assert [(m.count, m.vague) for m in find_fatalities(opening, "ar")] == [(1, True)]
+
+
+def test_seed_eyeofeuphrates_one_killed_five_wounded() -> None:
+    text = seed_text("eyeofeuphrates_idlib_shelling.ar")
+    lines = text.splitlines()
+    assert deaths(lines[1], "ar") == 1  # "استشهد مدني وجرح آخرون"
+    assert deaths(lines[2], "ar") == 1  # "لاستشهاد الشاب المدني"
+    assert find_fatalities(lines[4], "ar") == []  # five wounded, nobody killed
+
+
+def test_seed_pakistantoday_at_least_42() -> None:
+    text = seed_text("pakistantoday_idlib_airstrikes.en")
+    lines = text.splitlines()
+    assert deaths(lines[1]) == 42
+    # "at least 16 children and 11 women were among the dead" is a subset, not a count
+    assert find_fatalities(lines[5], "en") == []
+
+
+def test_seed_voanews_lowest_of_17_and_19() -> None:
+    text = seed_text("voanews_maar_shurin_airstrike.en")
+    lines = text.splitlines()
+    assert deaths(lines[1] + " " + lines[4]) == 17
+    toll = find_fatalities(lines[4], "en")
+    assert [(m.text, m.count) for m in toll] == [("death toll at 19", 19)]
+
+
+def test_seed_syriatv_two_killed() -> None:
+    text = seed_text("syriatv_afes_sarmin_shelling.ar")
+    assert deaths(text.splitlines()[0], "ar") == 2  # "قتل مدنيان وأصيب اثنان آخران"
+
+
+def test_seed_microsyria_no_victims() -> None:
+    text = seed_text("microsyria_is_arrive_bukamal.ar")
+    (mention,) = find_fatalities(text, "ar")
+    assert (mention.text, mention.count) == ("دون ورود أنباء عن ضحايا", 0)
+
+
+def test_seed_stepnews_dozens_killed_or_wounded() -> None:
+    (mention,) = find_fatalities(seed_text("stepnews_is_ambush_bukamal.ar"), "ar")
+    assert (mention.count, mention.vague) == (10, True)
