@@ -265,6 +265,14 @@ def test_html_in_declared_legacy_charset_is_decoded(tmp_path: Path) -> None:
     assert "انتشلت جثتي الضحيتين" in result.articles[0].text
 
 
+def test_html_lang_attribute_is_used_when_detection_is_unsure(tmp_path: Path) -> None:
+    body = "Боевики атаковали блокпост в Сармине в воскресенье, сообщили местные активисты. " * 3
+    page = f'<html lang="ru-RU"><body><article><p>{body}</p></article></body></html>'
+    (tmp_path / "ru.html").write_text(page, encoding="utf-8")
+    [article] = ingest_paths([tmp_path]).articles
+    assert article.language == "ru"  # Cyrillic text alone would give 'und'
+
+
 # --- jsonl ---------------------------------------------------------------------------------------
 def test_jsonl_good_lines_ingested_bad_lines_named(tmp_path: Path) -> None:
     lines = [
@@ -302,6 +310,7 @@ def test_csv_good_rows_ingested_bad_rows_named(tmp_path: Path) -> None:
         f'"{GOOD_TEXT} More.",AFP,yesterday,x\n'
         f'"{ARABIC_TEXT}",Syria TV,,x,surplus\n'
         '"Two lines\nin one cell, as the town of Binnish was shelled by the army.",,,\n'
+        ",,,\n"  # a blank row, as spreadsheets leave them: skipped, not an error
         f"{ARABIC_TEXT},Syria TV,,\n",
         encoding="utf-8",
     )
@@ -310,7 +319,7 @@ def test_csv_good_rows_ingested_bad_rows_named(tmp_path: Path) -> None:
     assert "empty" in result.errors[0].reason
     assert "yesterday" in result.errors[1].reason
     assert "5 cells but the header has 4" in result.errors[2].reason
-    assert [a.source_path for a in result.articles] == [f"{sheet}:{n}" for n in (2, 6, 7)]
+    assert [a.source_path for a in result.articles] == [f"{sheet}:{n}" for n in (2, 6, 8)]
     first, multiline, arabic = result.articles
     assert (first.outlet, first.published) == ("AFP", dt.date(2014, 9, 22))
     assert multiline.text.startswith("Two lines\nin one cell")
