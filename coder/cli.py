@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -36,7 +37,15 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def open_store(db_path: Path) -> Store:
-    return Store(db_path)
+    """Open (creating if needed) the store, turning SQLite's terse errors into advice."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        return Store(db_path)
+    except (OSError, sqlite3.Error) as exc:
+        raise click.ClickException(
+            f"cannot open the store {db_path}: {exc}. Check the path and its permissions, "
+            "or choose another file with --db."
+        ) from exc
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -177,7 +177,7 @@ class _Text:
         """Folded word i, as it enters a key (Arabic article stripped)."""
         w = self.words[i]
         if _GONE in w or _MULTI in w:
-            w = fold(self.text[self.starts[i]:self.ends[i]]) if _MULTI in w else w.replace(_GONE, "")
+            w = fold(self.text[self.starts[i] : self.ends[i]]) if _MULTI in w else w.replace(_GONE, "")
         return _strip_al(w) if w and _is_arabic(w) else w
 
     def joined(self, i: int) -> bool:
@@ -215,7 +215,7 @@ class _Text:
         out = [key]
         for p in _AR_PREFIXES:
             if key.startswith(p) and len(key) - len(p) >= 2:
-                out.append(_strip_al(key[len(p):]))
+                out.append(_strip_al(key[len(p) :]))
         return out
 
 
@@ -258,7 +258,7 @@ class _Matcher:
             readings.append((_strip_al(key), 0))
             for p in _AR_PREFIXES:
                 if key.startswith(p) and len(key) - len(p) >= 3:
-                    rest = _strip_al(key[len(p):])
+                    rest = _strip_al(key[len(p) :])
                     if len(rest) >= 3:
                         readings.append((rest, len(p)))
             # "ولبنان" is "and Lebanon", "وجود" a word: not a prefix + a name ("بنان", "جود")
@@ -269,9 +269,7 @@ class _Matcher:
         elif key and key not in LATIN_ARTICLES:
             readings.append((key, 0))
         out = tuple(
-            (r, plen, self._multi.get(r, 1))
-            for r, plen in readings
-            if r in self._multi or self._has_key(r)
+            (r, plen, self._multi.get(r, 1)) for r, plen in readings if r in self._multi or self._has_key(r)
         )
         self._cache[word] = out
         return out
@@ -321,7 +319,7 @@ class _Matcher:
             _, last, key, plen = best
             start = t.starts[i]
             if plen:
-                start += _orig_offset(t.text[start:t.ends[i]], plen)
+                start += _orig_offset(t.text[start : t.ends[i]], plen)
             elif not arabic:
                 # "Al-Bukamal", "al Bab": the article is part of the name's span
                 j = i - 1
@@ -339,7 +337,9 @@ class _Matcher:
 
 # Capitalised English words that are also GeoNames place names: sentence starts, titles,
 # organisations, weekdays, months and common first names would otherwise geocode.
-_STOP_EN = re.findall(r"\S+", """
+_STOP_EN = re.findall(
+    r"\S+",
+    """
 of man bar mine police army military president minister government state city town village
 province district region area north south east west central eastern western northern southern
 new old said says monday tuesday wednesday thursday friday saturday sunday january february
@@ -369,11 +369,14 @@ top best good great big little long short high low black red green blue gold gol
 street home house palace garden gardens park field fields farm farms
 mount fort lake port grand little upper lower middle air land sea
 rural urban
-""")
+""",
+)
 
 # Arabic words that are also (aliases of) place names: generic nouns ("the city" = Medina),
 # function words, directions, institutions, common first names. Keyed at import.
-_STOP_AR = re.findall(r"\S+", """
+_STOP_AR = re.findall(
+    r"\S+",
+    """
 مدينة المدينة قرية القرية بلدة البلدة منطقة المنطقة حي الحي ريف الريف محافظة المحافظة
 ناحية مركز المركز شمال الشمال جنوب الجنوب شرق الشرق غرب الغرب وسط الوسط شرقي غربي
 شمالي جنوبي الشرقي الغربي الشمالي الجنوبي النظام الجيش الدولة القوات قوات الحدود
@@ -409,7 +412,8 @@ _STOP_AR = re.findall(r"\S+", """
 الخميس الجمعة السبت يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر
 ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين فاطميون الثوري الإسلامي
 نشرت نشر أظهر يتجول جولة عقب السيطرة سيطرة الأسد بشار
-""")
+""",
+)
 
 # A name inside a longer non-place phrase ("فيلق القدس" is the Quds Force, not Jerusalem).
 _BLOCKS: list[tuple[str, str, str]] = [("القدس", "فيلق قوة", ""), ("Quds", "", "Force")]
@@ -473,7 +477,7 @@ def _is_near(t: _Text, first: int) -> bool:
 
 
 def _province_cue(t: _Text, first: int, last: int) -> bool:
-    """"Idlib province", "province of Idlib", "محافظة إدلب": the admin1 unit is meant."""
+    """ "Idlib province", "province of Idlib", "محافظة إدلب": the admin1 unit is meant."""
     if last + 1 < t.n and t.key(last + 1) in _PROVINCE_AFTER:
         return True
     j = t.previous(first)
@@ -552,8 +556,12 @@ class Gazetteer:
             for row in csv.DictReader(fh):
                 bbox = None
                 if row["min_lat"]:
-                    bbox = (float(row["min_lat"]), float(row["min_lon"]),
-                            float(row["max_lat"]), float(row["max_lon"]))
+                    bbox = (
+                        float(row["min_lat"]),
+                        float(row["min_lon"]),
+                        float(row["max_lat"]),
+                        float(row["max_lon"]),
+                    )
                 idx = len(self._countries)
                 self._countries.append(
                     Country(row["country"], row["iso3"], int(row["iso"]), row["region"], bbox)
@@ -615,16 +623,8 @@ class Gazetteer:
             .agg(pl.col("len").max())
             .collect()
         )
-        self._multi: dict[str, int] = dict(
-            zip(multi["first"].to_list(), multi["len"].to_list(), strict=True)
-        )
-        pairs = (
-            heads.lazy()
-            .select(pl.col("key").str.extract(r"^(\S+ \S+)"))
-            .drop_nulls()
-            .unique()
-            .collect()
-        )
+        self._multi: dict[str, int] = dict(zip(multi["first"].to_list(), multi["len"].to_list(), strict=True))
+        pairs = heads.lazy().select(pl.col("key").str.extract(r"^(\S+ \S+)")).drop_nulls().unique().collect()
         self._pairs: set[str] = set(pairs["key"].to_list())
         self._places = _Matcher(self._has_key, self._multi, self._pairs, self._known_words)
 
@@ -695,7 +695,7 @@ class Gazetteer:
     def _ids_for(self, key: str) -> list[int]:
         """Ids of every entry with name key `key` (package and supplement)."""
         j = self._index.get(key)
-        ids = self._ids[self._starts[j]:self._starts[j + 1]] if j is not None else []
+        ids = self._ids[self._starts[j] : self._starts[j + 1]] if j is not None else []
         extra = self._extra.get(key)
         if extra:
             ids = ids + [i for i in extra if i not in ids]
@@ -725,6 +725,7 @@ class Gazetteer:
                 in_country = [i for i in ids if self._ccode[i] == cc]
                 if in_country:
                     ids, hint_used = in_country, True
+
         def order(i: int) -> tuple[int, int, int, int]:
             kind = self._kind[i]
             # "Idlib province": the admin1 unit before everything; else the biggest, a town
@@ -740,7 +741,8 @@ class Gazetteer:
             return False
         b = ids[0]
         far = [
-            i for i in ids[1:]
+            i
+            for i in ids[1:]
             if _km(float(self._lat[b]), float(self._lon[b]), float(self._lat[i]), float(self._lon[i]))
             > AMBIGUITY_KM
         ]

@@ -175,12 +175,8 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "le la les des du une et est dans pour qui sur au aux par avec ne pas ont été il elle"
         " cette ces son sa leur selon"
     ),
-    "es": _words(
-        "el los las del y en por con para su al fue como más pero una sus según este esta han"
-    ),
-    "pt": _words(
-        "o os do da dos das em um uma não com foi ao à são também pelo pela seu sua segundo"
-    ),
+    "es": _words("el los las del y en por con para su al fue como más pero una sus según este esta han"),
+    "pt": _words("o os do da dos das em um uma não com foi ao à são também pelo pela seu sua segundo"),
     "it": _words("il gli della delle nel nella che è non sono anche dei alla degli ha di lo"),
     "de": _words(
         "der die das und ist nicht ein eine den dem des mit auf für von zu im sich wurde sind"
@@ -212,8 +208,7 @@ def _arabic_script_language(letters: list[str]) -> str:
     arabic_only = sum(ch in _ARABIC_ONLY_LETTERS for ch in letters)
     # letters outside basic Arabic (U+0621-064A) and the Persian/Urdu additions
     other = sum(
-        not ("\u0621" <= ch <= "\u064a") and ch not in _PERSIAN_LETTERS | _URDU_LETTERS
-        for ch in letters
+        not ("\u0621" <= ch <= "\u064a") and ch not in _PERSIAN_LETTERS | _URDU_LETTERS for ch in letters
     )
     if other > 0.01 * n:
         return "und"
@@ -291,9 +286,7 @@ def _parse_published(value: object) -> date | None:
     try:
         return datetime.fromisoformat(text).date()
     except ValueError:
-        raise _Bad(
-            f"published {value!r} is not an ISO date (YYYY-MM-DD); fix it or use null"
-        ) from None
+        raise _Bad(f"published {value!r} is not an ISO date (YYYY-MM-DD); fix it or use null") from None
 
 
 def _parse_metadata(raw: dict[str, Any]) -> dict[str, Any]:

@@ -409,47 +409,118 @@ def _shift(mentions: list[_M], offset: int) -> list[_M]:
     return [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
 
 
+#: Words that report an attack without saying which kind: they take the type of the nearest
+#: earlier specific cue in the article ("air strikes ... The attacks hit Saraqeb").
+_GENERIC_CUE = re.compile(
+    "|".join(
+        f"(?:{normalize(p)})"
+        for p in [
+            r"\battacks?\b",
+            r"\bstruck\b",
+            r"\bhit\b",
+            r"\btargeted\b",
+            r"bombardment",
+            r"استهدف",
+            r"استهداف",
+            r"استهدفت",
+            r"القصف",
+        ]
+    )
+)
+
+
+def _generic_cue(sentence: str) -> tuple[int, int] | None:
+    norm, offsets = normalize_with_map(sentence)
+    match = _GENERIC_CUE.search(norm)
+    if match is None:
+        return None
+    return offsets[match.start()], offsets[match.end() - 1] + 1
+
+
 def _drafts(article: Article, country: str | None) -> list[_Draft]:
+    """Event drafts, one per cue sentence and place, plus context from place-less sentences."""
     gazetteer = get_gazetteer()
     text = article.text
     date_mentions = find_dates(text, article.language)
     drafts: list[_Draft] = []
-    last_place: dict[int, PlaceMention] = {}
-    article_place: PlaceMention | None = None
+    placeless: list[_Draft] = []
+    last_sub: str | None = None
     for sentence in split_sentences(text):
-        in_sentence = _shift(gazetteer.find(sentence.text, country), sentence.start)
-        places = _pick_places(in_sentence)
-        if places and article_place is None:
-            article_place = places[0]
-        if places:
-            last_place[sentence.paragraph] = places[-1]
+        places = _pick_places(_shift(gazetteer.find(sentence.text, country), sentence.start))
         cue = find_cue(sentence.text)
         if cue is None:
-            continue
+            generic = _generic_cue(sentence.text)
+            if generic is None or last_sub is None:
+                continue
+            cue = Cue(last_sub, *generic)
+        last_sub = cue.sub_event_type
         cue = Cue(cue.sub_event_type, cue.start + sentence.start, cue.end + sentence.start)
         actors = _shift(find_actors(sentence.text, article.language, country), sentence.start)
         deaths = _shift(find_fatalities(sentence.text, article.language), sentence.start)
         sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
-        earlier_dates = [d for d in date_mentions if d.start < sentence.start]
-        date = best_date(sentence_dates, article.published) or best_date(
-            earlier_dates[-1:], article.published
-        )
+        date = best_date(sentence_dates, article.published)
         sub = cue.sub_event_type
         actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths))
         a1 = _actor_of(actor1)
         if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
             sub = "Non-state actor overtakes territory"
-        inherited = False
         if not places:
-            fallback = last_place.get(sentence.paragraph) or article_place
-            if fallback is None or not actors:
-                continue  # a cue with no place and no actor is background, not an event
-            places = [fallback]
-            inherited = True
+            placeless.append(_Draft(sub, None, False, date, actor1, actor2, deaths, cue, sentence))
+            continue
         for i, place in enumerate(places[:4]):
             drafts.append(
-                _Draft(sub, place, inherited, date, actor1, actor2, deaths if i == 0 else [], cue, sentence)
+                _Draft(sub, place, False, date, actor1, actor2, deaths if i == 0 else [], cue, sentence)
             )
+    return _attach_context(drafts, placeless, date_mentions, article)
+
+
+def _attach_context(
+    drafts: list[_Draft], placeless: list[_Draft], date_mentions: list, article: Article
+) -> list[_Draft]:
+    """Give events what sentences without a place said about them (deaths, actors, dates).
+
+    A headline or lead ("42 civilians killed in government air strikes") often carries the
+    toll and the perpetrator while a later sentence names the place: the context goes to the
+    first event of the same type that lacks it. When no sentence of the article names a place
+    for that type, nothing is coded from it (no place, no event).
+    """
+
+    def regional(d: _Draft) -> bool:
+        return d.place is not None and d.place.place.kind in {"admin1", "admin2"}
+
+    def covered(d: _Draft) -> bool:  # a named place of the same type lies in this region
+        region = d.place.place  # type: ignore[union-attr]
+        return any(
+            o.sub == d.sub
+            and not regional(o)
+            and o.place is not None
+            and region.name in (o.place.place.admin1, o.place.place.admin2)
+            for o in drafts
+        )
+
+    placeless = placeless + [d for d in drafts if regional(d) and covered(d)]
+    drafts = [d for d in drafts if not (regional(d) and covered(d))]
+    for context in sorted(placeless, key=lambda d: d.sentence.start):
+        same = [d for d in drafts if d.sub == context.sub]
+        if not same:
+            continue
+        target = same[0]
+        if context.fatalities and not any(d.fatalities for d in same):
+            target.fatalities = context.fatalities
+        if not isinstance(target.actor1, ActorMention) and isinstance(context.actor1, ActorMention):
+            for d in same:
+                if not isinstance(d.actor1, ActorMention):
+                    d.actor1 = context.actor1
+        if target.actor2 is None and context.actor2 is not None:
+            target.actor2 = context.actor2
+        for d in same:
+            if d.date is None and context.date is not None:
+                d.date = context.date
+    # a sentence with no date of its own takes the nearest earlier date in the article
+    for d in drafts:
+        if d.date is None:
+            earlier = [m for m in date_mentions if m.start < d.sentence.start]
+            d.date = best_date(earlier[-1:], article.published)
     return drafts
 
 

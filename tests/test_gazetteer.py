@@ -36,7 +36,7 @@ def test_english_seed_places(gz: Gazetteer) -> None:
     found = gz.find(text, country="Syria")
     assert {"Saraqab", "Ehsim"} <= names(found)
     for m in found:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
     saraqeb = next(m for m in found if m.text == "Saraqeb")
     assert saraqeb.place.admin1 == "Idleb"
     assert abs(saraqeb.place.latitude - 35.86) < 0.05
@@ -54,7 +54,7 @@ def test_multiword_english_name_and_near(gz: Gazetteer) -> None:
     found = gz.find(text, country="Syria")
     maar = next(m for m in found if m.place.name == "Maar Shurin")
     assert maar.text == "Maar Shurin" and not maar.near
-    southern = next(m for m in found if text[max(0, m.start - 9):m.start] == "southern ")
+    southern = next(m for m in found if text[max(0, m.start - 9) : m.start] == "southern ")
     assert southern.near  # "southern Idlib" is a part of the area, not the town
 
 
@@ -79,7 +79,7 @@ def test_arabic_seed_places(gz: Gazetteer, file: str, expected: set[str]) -> Non
     found = gz.find(text, country="Syria")
     assert expected <= names(found)
     for m in found:
-        assert text[m.start:m.end] == m.text
+        assert text[m.start : m.end] == m.text
 
 
 def test_arabic_seed_noise_is_low(gz: Gazetteer) -> None:
@@ -97,7 +97,7 @@ def test_arabic_prefixes_and_spans(gz: Gazetteer) -> None:
     spans = [m.text for m in found]
     assert spans == ["البوكمال", "دير الزور", "البوكمال", "البوكمال"]
     assert text[found[0].start - 1] == "ب"  # the preposition stays outside the span
-    assert text[found[2].start - 2:found[2].start] == "وب"
+    assert text[found[2].start - 2 : found[2].start] == "وب"
     assert all(m.place.name == "Abu Kamal" for m in (found[0], found[2], found[3]))
 
 

@@ -1,0 +1,378 @@
+"""Actor dictionary and matcher: the seed articles' actors, spans, names and inter codes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import time
+from pathlib import Path
+
+import pytest
+
+from coder.actors import (
+    ACTORS_CSV,
+    Actor,
+    ActorMention,
+    actor_key,
+    canonical_actor,
+    find_actors,
+    generic_actor,
+    inter_of_name,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SYRIA = "Military Forces of Syria (2000-2024)"
+RUSSIA = "Military Forces of Russia (2000-)"
+IRGC = "Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps"
+CIVILIANS = "Civilians (Syria)"
+IS_SYRIA = "Islamic State (Syria)"
+SDF = "SDF: Syrian Democratic Forces"
+
+
+def _seed(name: str) -> str:
+    return (SEEDS / name).read_text(encoding="utf-8")
+
+
+def _mentions(name: str, language: str, date: dt.date | None = None) -> list[ActorMention]:
+    text = _seed(name)
+    mentions = find_actors(text, language, "Syria", date)
+    for m in mentions:
+        assert text[m.start : m.end] == m.text  # spans point into the original text
+    return mentions
+
+
+def _by_text(mentions: list[ActorMention]) -> dict[str, Actor]:
+    return {m.text: m.actor for m in mentions}
+
+
+# --- seed articles -------------------------------------------------------------------------------
+def test_eyeofeuphrates_regime_shelling_and_russian_jets() -> None:
+    mentions = _mentions("eyeofeuphrates_idlib_shelling.ar.txt", "ar")
+    found = _by_text(mentions)
+    # headline: "...بقصف مدفعي لقوات النظام": the prefix ل stays outside the span
+    assert found["قوات النظام"] == Actor(SYRIA, 1, "Syria")
+    assert found["طائرات حربية روسية"] == Actor(RUSSIA, 8, "Russia")
+    assert mentions[0].text == "مدني" and mentions[0].role_hint == "victim"
+    assert found["أطفال"].name == CIVILIANS and found["امرأة"].name == CIVILIANS
+    assert [m.text for m in mentions].count("قوات النظام") == 5
+    assert {m.actor.name for m in mentions} == {SYRIA, RUSSIA, CIVILIANS}
+
+
+def test_eyeofeuphrates_headline_span_excludes_attached_preposition() -> None:
+    text = _seed("eyeofeuphrates_idlib_shelling.ar.txt")
+    regime = next(m for m in find_actors(text, "ar", "Syria") if m.actor.name == SYRIA)
+    assert text[regime.start - 1] == "ل"  # "لقوات النظام"
+    assert regime.text == "قوات النظام"
+    assert regime.role_hint is None
+
+
+def test_rozana_regime_and_allies_take_bukamal() -> None:
+    mentions = _mentions("rozana_regime_takes_bukamal.ar.txt", "ar", dt.date(2017, 11, 20))
+    found = _by_text(mentions)
+    assert mentions[0].text == "جيش النظام" and mentions[0].actor.name == SYRIA
+    assert found["جيش النظام السوري"].name == SYRIA
+    assert found["ضربات جوية روسية"] == Actor(RUSSIA, 8, "Russia")
+    assert found["حزب الله اللبناني"].name == "Hezbollah"
+    assert found["الحرس الثوري الإيراني"] == Actor(IRGC, 8, "Iran")
+    assert found["داعش"] == Actor(IS_SYRIA, 2, "Syria")
+    assert found["قوات سوريا الديمقراطية"] == Actor(SDF, 2, "Syria")
+    # the 2017 date picks the period of the US forces behind "the international coalition"
+    assert found["التحالف الدولي"] == Actor(
+        "Military Forces of the United States (2017-2021)", 8, "United States"
+    )
+    # "the commander of the Quds Force in the IRGC" is one mention, not two
+    assert found["فيلق القدس في الحرس الثوري الإيراني"].name == IRGC
+
+
+def test_sadanews_syrian_army_retakes_bukamal() -> None:
+    mentions = _mentions("sadanews_army_retakes_bukamal.ar.txt", "ar")
+    names = [m.actor.name for m in mentions]
+    assert mentions[0].text == "الجيش السوري" and names[0] == SYRIA
+    assert names.count(SYRIA) == 3
+    assert names.count(IS_SYRIA) == 3
+    iraq = next(m for m in mentions if m.text == "القوات العراقية")
+    assert iraq.actor.inter == 8 and iraq.actor.name.startswith("Military Forces of Iraq (")
+
+
+def test_stepnews_is_ambush_against_regime() -> None:
+    mentions = _mentions("stepnews_is_ambush_bukamal.ar.txt", "ar")
+    assert [(m.text, m.actor.name) for m in mentions] == [
+        ("تنظيم الدولة", IS_SYRIA),
+        ("قوات النظام", SYRIA),
+        ("قوات النظام", SYRIA),
+        ("تنظيم الدولة", IS_SYRIA),
+    ]
+
+
+def test_microsyria_is_in_quotes_and_iraqi_forces() -> None:
+    mentions = _mentions("microsyria_is_arrive_bukamal.ar.txt", "ar")
+    found = _by_text(mentions)
+    assert found['تنظيم "الدولة'].name == IS_SYRIA  # quotes inside the name
+    assert found["القوات العراقية المشتركة"].inter == 8
+    assert found["القوات العراقية المشتركة"].country == "Iraq"
+
+
+def test_aletihad_quds_force_fatemiyoun_coalition_sdf_regime() -> None:
+    mentions = _mentions("aletihad_qaani_bukamal.ar.txt", "ar")
+    found = _by_text(mentions)
+    quds = found["ميليشيا فيلق القدس في الحرس الثوري الإيراني"]
+    assert quds == Actor(IRGC, 8, "Iran")
+    assert found["ميليشيا فاطميون"].name == "Fatemiyoun Brigade"
+    assert found["قوات التحالف الدولي"].name.startswith("Military Forces of the United States (")
+    assert found["قوات التحالف الدولي"].inter == 8
+    assert found["قوات سوريا الديمقراطية"].name == SDF
+    assert found["قوات النظام السوري"] == Actor(SYRIA, 1, "Syria")
+    assert found["مدنيين"].name == CIVILIANS
+    assert found["تنظيم الدولة"].name == IS_SYRIA and found["داعش"].name == IS_SYRIA
+    assert found["الطائرات الإسرائيلية"].name.startswith("Military Forces of Israel (")
+    assert found["حزب الله"].name == "Hezbollah"
+    # "للأهالي" = ل + الأهالي: the elided article keeps the whole word in the span
+    assert found["للأهالي"].name == CIVILIANS
+    # the title's "ومناورات للتحالف الدولي"
+    assert mentions[0].text == "للتحالف الدولي"
+
+
+def test_pakistantoday_government_air_strikes_on_civilians() -> None:
+    text = _seed("pakistantoday_idlib_airstrikes.en.txt")
+    mentions = _mentions("pakistantoday_idlib_airstrikes.en.txt", "en")
+    found = _by_text(mentions)
+    assert found["Syrian air strikes"].name == SYRIA
+    assert found["Syrian government"].name == SYRIA
+    assert found["civilians"] == Actor(CIVILIANS, 7, "Syria")
+    victims = [m for m in mentions if m.role_hint == "victim"]
+    assert {m.text for m in victims} == {"civilians", "women", "children", "people"}
+    # "rebel-held territory" describes a place, not an actor
+    held = text.index("rebel-held")
+    assert not any(m.start <= held < m.end for m in mentions)
+
+
+def test_voanews_assad_forces_and_government_troops() -> None:
+    found = _by_text(_mentions("voanews_maar_shurin_airstrike.en.txt", "en"))
+    assert found["Bashar Assad's forces"].name == SYRIA
+    assert found["government troops"].name == SYRIA
+    assert found["people"].name == CIVILIANS
+
+
+def test_sy24_regime_helicopters_and_civilians() -> None:
+    mentions = _mentions("sy24_kafr_ein_barrels.ar.txt", "ar")
+    found = _by_text(mentions)
+    assert found["براميل النظام"].name == SYRIA
+    assert found["للنظام"].name == SYRIA  # "مروحيات عسكرية تابعة للنظام"
+    assert found["سيدة"].name == CIVILIANS
+
+
+def test_syriaone_opposition_factions() -> None:
+    found = _by_text(_mentions("syriaone_idlib_shelling.ar.txt", "ar"))
+    assert found["فصائل المعارضة"] == Actor("Opposition Rebels (Syria)", 2, "Syria")
+
+
+def test_syriatv_assad_regime_forces() -> None:
+    found = _by_text(_mentions("syriatv_afes_sarmin_shelling.ar.txt", "ar"))
+    assert found["قوات نظام الأسد"].name == SYRIA
+    assert found["مدنيان"].name == CIVILIANS
+
+
+# --- matching rules -----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "expected_text", "expected_name"),
+    [
+        ("قصف لقوات النظام", "قوات النظام", SYRIA),
+        ("غارات والطيران الروسي", "الطيران الروسي", RUSSIA),
+        ("قصف بالطيران الروسي", "الطيران الروسي", RUSSIA),
+        ("وقسد انسحبت", "قسد", SDF),
+        ("لهيئة تحرير الشام", "هيئة تحرير الشام", "HTS: Hayat Tahrir al Sham"),
+        ("هجوم لداعش", "داعش", IS_SYRIA),
+    ],
+)
+def test_arabic_attached_prefixes(text: str, expected_text: str, expected_name: str) -> None:
+    (mention,) = find_actors(text, "ar", "Syria")
+    assert (mention.text, mention.actor.name) == (expected_text, expected_name)
+
+
+def test_english_acronyms_are_case_sensitive() -> None:
+    text = "It is unclear whether IS fighters or the SDF hit the convoy; it is what it is."
+    assert [(m.text, m.actor.name) for m in find_actors(text, "en", "Syria")] == [
+        ("IS fighters", IS_SYRIA),
+        ("SDF", SDF),
+    ]
+
+
+def test_longest_match_wins_without_overlap() -> None:
+    mentions = find_actors("Syrian Democratic Forces and Syrian forces clashed", "en", "Syria")
+    assert [(m.text, m.actor.name) for m in mentions] == [
+        ("Syrian Democratic Forces", SDF),
+        ("Syrian forces", SYRIA),
+    ]
+
+
+def test_generic_words_resolve_with_the_country() -> None:
+    text = "Unknown gunmen shot two farmers before police dispersed protesters and rioters."
+    got = [(m.text, m.actor) for m in find_actors(text, "en", "Kenya", dt.date(2019, 6, 1))]
+    assert got == [
+        ("Unknown gunmen", Actor("Unidentified Armed Group (Kenya)", 3, "Kenya")),
+        ("farmers", Actor("Civilians (Kenya)", 7, "Kenya")),
+        ("police", Actor("Police Forces of Kenya (2013-2022)", 1, "Kenya")),
+        ("protesters", Actor("Protesters (Kenya)", 6, "Kenya")),
+        ("rioters", Actor("Rioters (Kenya)", 5, "Kenya")),
+    ]
+
+
+def test_arabic_generic_words() -> None:
+    text = "قتل مسلحون مجهولون مدنيا، وفرق الجيش المتظاهرين"
+    got = [(m.text, m.actor.name) for m in find_actors(text, "ar", "Iraq")]
+    assert got[0] == ("مسلحون مجهولون", "Unidentified Armed Group (Iraq)")
+    assert got[1] == ("مدنيا", "Civilians (Iraq)")
+    assert got[2][1].startswith("Military Forces of Iraq (")
+    assert got[3] == ("المتظاهرين", "Protesters (Iraq)")
+
+
+def test_regime_means_the_assad_army_and_army_needs_a_country() -> None:
+    (regime,) = find_actors("قصف النظام القرية", "ar", None)
+    assert regime.actor == Actor(SYRIA, 1, "Syria")
+    assert find_actors("the army withdrew", "en", None) == []
+    (army,) = find_actors("the army withdrew", "en", "Syria")
+    assert army.actor.name == SYRIA
+
+
+def test_state_force_period_follows_the_date() -> None:
+    text = "Police officers arrested Kenya Police reservists."
+    (first, *_rest) = find_actors(text, "en", "Kenya", dt.date(2008, 1, 3))
+    assert first.actor.name == "Police Forces of Kenya (2002-2013)"
+    (later, *_rest) = find_actors(text, "en", "Kenya", dt.date(2023, 1, 3))
+    assert later.actor.name == "Police Forces of Kenya (2022-)"
+    (syria,) = find_actors("الجيش السوري", "ar", "Syria", dt.date(2025, 3, 1))
+    assert syria.actor.name == "Military Forces of Syria (2024-)"
+
+
+def test_foreign_state_forces_are_external_where_they_operate() -> None:
+    (ukraine,) = find_actors("Russian troops shelled Kharkiv", "en", "Ukraine")
+    assert ukraine.actor == Actor(RUSSIA, 8, "Russia")
+    (home,) = find_actors("Russian troops", "en", "Russia")
+    assert home.actor.inter == 1
+    (no_country,) = find_actors("Russian troops", "en")
+    assert no_country.actor.inter == 1
+
+
+def test_coalition_is_saudi_led_in_yemen_and_us_led_elsewhere() -> None:
+    (yemen,) = find_actors("coalition airstrikes hit Sanaa", "en", "Yemen")
+    assert yemen.actor == Actor("Military Forces of Saudi Arabia (2015-)", 8, "Saudi Arabia")
+    (syria,) = find_actors("coalition airstrikes hit Hajin", "en", "Syria", dt.date(2018, 5, 1))
+    assert syria.actor.name == "Military Forces of the United States (2017-2021)"
+
+
+def test_shared_alias_picks_the_event_country() -> None:
+    (iraq,) = find_actors("ISIS militants attacked", "en", "Iraq")
+    assert iraq.actor == Actor("Islamic State (Iraq)", 2, "Iraq")
+    (houthi,) = find_actors("الحوثيين", "ar", "Yemen")
+    houthis = "Military Forces of Yemen (2016-) Supreme Political Council"
+    assert houthi.actor == Actor(houthis, 1, "Yemen")
+
+
+def test_empty_text_and_speed() -> None:
+    assert find_actors("", "ar", "Syria") == []
+    text = (_seed("aletihad_qaani_bukamal.ar.txt") * 2)[:5000]
+    find_actors(text, "ar", "Syria")  # builds the index
+    start = time.perf_counter()
+    for _ in range(10):
+        find_actors(text, "ar", "Syria")
+    assert (time.perf_counter() - start) / 10 < 0.02
+
+
+# --- names --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        ("Hay'at Tahrir al-Sham", "HTS: Hayat Tahrir al Sham"),
+        ("HTS", "HTS: Hayat Tahrir al Sham"),
+        ("hayat tahrir al sham", "HTS: Hayat Tahrir al Sham"),
+        ("هيئة تحرير الشام", "HTS: Hayat Tahrir al Sham"),
+        ("QSD: Syrian Democratic Forces", SDF),
+        ("قسد", SDF),
+        ("Russian jets", RUSSIA),
+        ("الطيران الروسي", RUSSIA),
+        ("Quds Force", IRGC),
+        ("لواء فاطميون", "Fatemiyoun Brigade"),
+        ("Daesh", IS_SYRIA),
+        ("al-Shabaab", "Al Shabaab"),
+        ("Houthis", "Military Forces of Yemen (2016-) Supreme Political Council"),
+        (
+            "military forces of united states (2017-2021)",
+            "Military Forces of the United States (2017-2021)",
+        ),
+        # exports made while a period was open write it open
+        ("Military Forces of Syria (2000-)", SYRIA),
+        ("Police Forces of Kenya (2013-)", "Police Forces of Kenya (2013-2022)"),
+        ("civilians (syria)", CIVILIANS),
+        ("Protesters (kenya)", "Protesters (Kenya)"),
+    ],
+)
+def test_canonical_actor(variant: str, expected: str) -> None:
+    assert canonical_actor(variant) == expected
+
+
+def test_canonical_actor_unknown_and_country() -> None:
+    assert canonical_actor("Some Village Guard") is None
+    assert canonical_actor("the army") is None  # generic words need a country
+    assert canonical_actor("ISIS", "Iraq") == "Islamic State (Iraq)"
+
+
+def test_actor_key() -> None:
+    assert actor_key("Hayat Tahrir al-Sham") == actor_key("HTS: Hayat Tahrir al Sham")
+    assert actor_key("QSD: Syrian Democratic Forces") == SDF
+    assert actor_key("Some Village Guard") == "some village guard"
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("Protesters (Kenya)", None, 6),
+        ("Rioters (Kenya)", None, 5),
+        ("Civilians (Syria)", None, 7),
+        ("Unidentified Armed Group (Syria)", None, 3),
+        ("Pokot Ethnic Militia (Kenya)", None, 4),
+        (SYRIA, "Syria", 1),
+        (RUSSIA, "Syria", 8),
+        (RUSSIA, "Russia", 1),
+        (RUSSIA, None, 1),
+        ("Police Forces of Mongolia (2017-)", "Mongolia", 1),  # not in the dictionary
+        ("Military Forces of the United States (2021-2025)", "Iraq", 8),
+        (IRGC, "Syria", 8),
+        ("Al Shabaab", None, 2),
+        ("Hezbollah", "Lebanon", 3),
+        ("AMISOM: African Union Mission in Somalia (2007-2022)", "Somalia", 8),
+        ("Something else", None, None),
+    ],
+)
+def test_inter_of_name(name: str, country: str | None, expected: int | None) -> None:
+    assert inter_of_name(name, country) == expected
+
+
+def test_generic_actor() -> None:
+    assert generic_actor("civilians", "Syria") == Actor("Civilians (Syria)", 7, "Syria")
+    assert generic_actor("protesters", "Syria") == Actor("Protesters (Syria)", 6, "Syria")
+    assert generic_actor("rioters", "Syria") == Actor("Rioters (Syria)", 5, "Syria")
+    unidentified = Actor("Unidentified Armed Group (Syria)", 3, "Syria")
+    assert generic_actor("unidentified", "Syria") == unidentified
+    with pytest.raises(ValueError):
+        generic_actor("aliens", "Syria")
+
+
+# --- the shipped dictionary ---------------------------------------------------------------------
+def test_dictionary_is_well_formed() -> None:
+    with ACTORS_CSV.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    countries_csv = ACTORS_CSV.parent / "countries.csv"
+    with countries_csv.open(encoding="utf-8", newline="") as f:
+        countries = {r["country"] for r in csv.DictReader(f)}
+    assert list(rows[0]) == ["name", "inter", "country", "aliases_en", "aliases_ar", "notes"]
+    names = [r["name"] for r in rows]
+    assert len(names) == len(set(names))
+    assert all(1 <= int(r["inter"]) <= 8 for r in rows)
+    assert {r["country"] for r in rows} - {""} <= countries  # ACLED spellings
+    for r in rows:
+        if r["name"].startswith(("Military Forces of", "Police Forces of")):
+            assert r["inter"] == "1", r["name"]
+    # every actor of the seed articles has Arabic and English aliases
+    by_name = {r["name"]: r for r in rows}
+    for name in (SYRIA, RUSSIA, IRGC, IS_SYRIA, SDF, "Fatemiyoun Brigade", "Hezbollah"):
+        assert by_name[name]["aliases_en"] and by_name[name]["aliases_ar"], name
