@@ -516,7 +516,12 @@ def runs(db_path: Path) -> None:
 @click.option("--coder", "coder_name", type=click.Choice(["offline"]), default="offline", show_default=True)
 @click.option("--limit", type=int, help="Score only the first N rows.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def eval_command(gold: Path, coder_name: str, limit: int | None, fmt: str) -> None:
+@click.option(
+    "--holdout-only",
+    is_flag=True,
+    help="Score only the rows the shipped classifier held out of training (honest on its training file).",
+)
+def eval_command(gold: Path, coder_name: str, limit: int | None, fmt: str, holdout_only: bool) -> None:
     """Score a coder against human-coded rows of an ACLED export.
 
     Each row's notes are coded as an article (publication date from timestamp, else
@@ -525,14 +530,22 @@ def eval_command(gold: Path, coder_name: str, limit: int | None, fmt: str) -> No
     \b
     Example:
         coder eval ../shared/eval/acled_dev.csv --limit 500 --format json
+        coder eval ../shared/eval/acled_dev.csv --holdout-only
     """
+    from coder.classifier import shipped_model
     from coder.evaluate import evaluate
     from coder.pipeline import get_coder
     from coder.validate import TableError
 
     code_fn, _ = get_coder(coder_name)
     try:
-        result = evaluate(gold, code_fn, limit)
+        holdout = None
+        if holdout_only:
+            model = shipped_model()
+            if model is None or model.meta.get("holdout_bucket") is None:
+                raise click.ClickException("--holdout-only needs a classifier trained with a held-out bucket")
+            holdout = int(model.meta["holdout_bucket"])
+        result = evaluate(gold, code_fn, limit, holdout)
     except TableError as exc:
         console.print(f"[red]error[/red] {exc}", highlight=False)
         sys.exit(2)
@@ -545,3 +558,34 @@ def eval_command(gold: Path, coder_name: str, limit: int | None, fmt: str) -> No
     for key, value in result.metrics.items():
         table.add_row(key, "—" if value is None else str(value))
     out.print(table)
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Model file (default: datasets/models/sub_event_en.npz, the one the offline coder loads).",
+)
+@click.option(
+    "--holdout", type=click.IntRange(0, 9), default=9, show_default=True, help="Text bucket never trained on."
+)
+@click.option(
+    "-C", "c", type=float, default=1.0, show_default=True, help="SVM regularisation (larger: fit harder)."
+)
+def train(gold: Path, out_path: Path | None, holdout: int, c: float) -> None:
+    """Train the offline coder's English sub-event-type classifier from an ACLED export.
+
+    Reads the `notes` and `sub_event_type` columns, keeps one text bucket in ten out of
+    training (score it with `coder eval GOLD --holdout-only`) and writes a small NumPy model
+    file holding hashed-feature weights only, no training text.
+
+    \b
+    Example:
+        coder train ../shared/eval/acled_dev.csv
+    """
+    from coder.classifier import MODEL_PATH, train_file
+
+    report = train_file(gold, out_path or MODEL_PATH, holdout=holdout, c=c)
+    out.print_json(json.dumps(report))

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
+from coder.classifier import bucket
 from coder.codebook import parse_inter, parse_interaction
 from coder.dates import parse_export_date
 from coder.models import Article, CodedEvent, Event
@@ -164,9 +167,17 @@ class EvalResult:
     comparisons: list[Comparison]
 
 
-def evaluate(path: Path, coder: Coder, limit: int | None = None) -> EvalResult:
-    """Code every gold row (or the first `limit`) and score the coder."""
+def evaluate(path: Path, coder: Coder, limit: int | None = None, holdout: int | None = None) -> EvalResult:
+    """Code every gold row (or the first `limit`) and score the coder.
+
+    With `holdout`, only rows in that text bucket (coder.classifier.bucket) are scored: the
+    rows a trained model never saw, for an honest figure on the data it was trained from.
+    """
     frame = read_table(path)
+    if holdout is not None:
+        frame = frame.filter(
+            pl.col("notes").map_elements(lambda t: bucket(t or "") == holdout, return_dtype=pl.Boolean)
+        )
     if limit:
         frame = frame.head(limit)
     comparisons = []

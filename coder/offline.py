@@ -10,18 +10,19 @@ span into the article; doubts become flags for the reviewer.
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, TypeVar
 
 from coder.actors import Actor, ActorMention, find_actors, generic_actor
+from coder.classifier import Prediction, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
 from coder.dates import ResolvedDate, best_date, find_dates
 from coder.fatalities import find_fatalities, lowest_credible
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.models import Article, CodedEvent, Event, Flag, Span
-from coder.textnorm import normalize, normalize_with_map
+from coder.textnorm import name_key, normalize, normalize_with_map
 
 CODER_NAME = "offline"
 CODER_VERSION = "0.1.0"
@@ -263,15 +264,66 @@ def _span(text: str, start: int, end: int) -> Span:
 
 
 def _main_country(article: Article) -> str | None:
-    """The country most of the article's places (and country names) point to."""
+    """The country the article is about: a vote of country names, places and actors.
+
+    Country names and adjectives weigh most; an unambiguous place counts fully, an ambiguous
+    one splits its vote among its candidates' countries (so "Tripoli" alone cannot outvote
+    "Lebanese"); a place whose province is also named ("Rajshahi city (Rajshahi)") counts
+    double; actors from the dictionary tied to a country ("GSU", "Houthis") vote too.
+    """
     gazetteer = get_gazetteer()
     votes: Counter[str] = Counter()
-    for mention in gazetteer.find(article.text):
-        if not mention.ambiguous:
-            votes[mention.place.country] += 2
-    for _, _, country in gazetteer.countries_in(article.text):
-        votes[country.name] += 1
+    # "Kenya's", and the apostrophe-less "Kenyas" of hurried notes
+    for text in {article.text, _POSSESSIVE.sub("", article.text)}:
+        for _, _, country in gazetteer.countries_in(text, adjectives=True):
+            votes[country.name] += 3.0 / 2
+    mentions = gazetteer.find(article.text)
+    named = _named_keys(mentions)
+    for mention in mentions:
+        if mention.place.kind == "country":
+            continue
+        countries = {c.country for c in mention.candidates} or {mention.place.country}
+        weight = 2.0 if not mention.ambiguous else 1.0
+        if mention.place.kind == "place" and mention.place.population < _SMALL_PLACE:
+            weight /= 4  # a hamlet that shares its name with an English word or a surname
+        for c in countries:
+            votes[c] += weight / len(countries)
+        for c in {p.country for p in mention.candidates if _admin_named(p, named, mention)}:
+            votes[c] += 2.0
+    for actor in find_actors(article.text, article.language, None, article.published):
+        if actor.actor.country and actor.actor.inter in (1, 2, 3, 4, 6, 8):
+            votes[actor.actor.country] += 1.0
     return votes.most_common(1)[0][0] if votes else None
+
+
+_POSSESSIVE = re.compile(r"(?<=[a-z])'?s\b")
+_SMALL_PLACE = 5000
+
+
+def _named_keys(mentions: list[PlaceMention]) -> set[str]:
+    return {name_key(m.text) for m in mentions} | {name_key(m.place.name) for m in mentions}
+
+
+def _admin_named(place: Place, named: set[str], mention: PlaceMention) -> bool:
+    """The place's province or district is named elsewhere in the text."""
+    own = name_key(mention.text)
+    return any(
+        unit is not None and name_key(unit) in named and name_key(unit) != own
+        for unit in (place.admin1, place.admin2)
+    )
+
+
+def _prefer_named_admin(mentions: list[PlaceMention]) -> list[PlaceMention]:
+    """Among a name's candidates, take the one whose province/district the text also names."""
+    named = _named_keys(mentions)
+    out = []
+    for m in mentions:
+        if len(m.candidates) > 1 and not _admin_named(m.place, named, m):
+            better = [c for c in m.candidates if _admin_named(c, named, m)]
+            if better:
+                m = replace(m, place=better[0], ambiguous=False)
+        out.append(m)
+    return out
 
 
 def _pick_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
@@ -437,16 +489,47 @@ def _generic_cue(sentence: str) -> tuple[int, int] | None:
     return offsets[match.start()], offsets[match.end() - 1] + 1
 
 
+def _paragraphs(text: str, sentences: list[Sentence]) -> dict[int, str]:
+    by_paragraph: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        by_paragraph.setdefault(sentence.paragraph, []).append(sentence)
+    return {n: text[group[0].start : group[-1].end] for n, group in by_paragraph.items()}
+
+
+class _TypeOracle:
+    """Sub-event type of a paragraph from the trained classifier (English), cached per paragraph.
+
+    The lexicon finds *where* an event is reported; the classifier, trained on thousands of
+    human-coded descriptions, is better at *which* of the 25 sub-event types it is. Without a
+    model (not built, or a language it was not trained on) the lexicon decides alone.
+    """
+
+    def __init__(self, article: Article, paragraphs: dict[int, str]) -> None:
+        self.model = shipped_model() if article.language == "en" else None
+        self.paragraphs = paragraphs
+        self.cache: dict[int, Prediction] = {}
+
+    def __call__(self, paragraph: int) -> Prediction | None:
+        if self.model is None:
+            return None
+        if paragraph not in self.cache:
+            self.cache[paragraph] = self.model.predict([self.paragraphs[paragraph]])[0]
+        return self.cache[paragraph]
+
+
 def _drafts(article: Article, country: str | None) -> list[_Draft]:
     """Event drafts, one per cue sentence and place, plus context from place-less sentences."""
     gazetteer = get_gazetteer()
     text = article.text
     date_mentions = find_dates(text, article.language)
+    sentences = split_sentences(text)
+    oracle = _TypeOracle(article, _paragraphs(text, sentences))
+    article_places = _prefer_named_admin(gazetteer.find(text, country))
     drafts: list[_Draft] = []
     placeless: list[_Draft] = []
     last_sub: str | None = None
-    for sentence in split_sentences(text):
-        places = _pick_places(_shift(gazetteer.find(sentence.text, country), sentence.start))
+    for sentence in sentences:
+        places = _places_in(sentence, country, article_places)
         cue = find_cue(sentence.text)
         if cue is None:
             generic = _generic_cue(sentence.text)
@@ -454,24 +537,62 @@ def _drafts(article: Article, country: str | None) -> list[_Draft]:
                 continue
             cue = Cue(last_sub, *generic)
         last_sub = cue.sub_event_type
-        cue = Cue(cue.sub_event_type, cue.start + sentence.start, cue.end + sentence.start)
-        actors = _shift(find_actors(sentence.text, article.language, country), sentence.start)
-        deaths = _shift(find_fatalities(sentence.text, article.language), sentence.start)
-        sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
-        date = best_date(sentence_dates, article.published)
-        sub = cue.sub_event_type
-        actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths))
-        a1 = _actor_of(actor1)
-        if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
-            sub = "Non-state actor overtakes territory"
-        if not places:
-            placeless.append(_Draft(sub, None, False, date, actor1, actor2, deaths, cue, sentence))
-            continue
-        for i, place in enumerate(places[:4]):
-            drafts.append(
-                _Draft(sub, place, False, date, actor1, actor2, deaths if i == 0 else [], cue, sentence)
-            )
-    return _attach_context(drafts, placeless, date_mentions, article)
+        predicted = oracle(sentence.paragraph)
+        sub = predicted.label if predicted is not None else cue.sub_event_type
+        cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
+        drafted = _draft(article, sentence, cue, places, date_mentions, country)
+        (drafts if places else placeless).extend(drafted)
+    if not drafts and not placeless and sentences and oracle(sentences[0].paragraph) is not None:
+        # No lexicon cue anywhere: the classifier still knows what the lead reports.
+        first = sentences[0]
+        predicted = oracle(first.paragraph)
+        assert predicted is not None
+        places = _places_in(first, country, article_places)
+        cue = Cue(predicted.label, first.start, first.end)
+        (drafts if places else placeless).extend(_draft(article, first, cue, places, date_mentions, country))
+    drafts = _attach_context(drafts, placeless, date_mentions, article)
+    if not drafts and placeless:
+        # The article reports an event but names no place we know: keep the first one, without
+        # a location, for a reviewer to place (LOCATION_MISSING), rather than lose it.
+        drafts = [placeless[0]]
+    return drafts
+
+
+def _places_in(
+    sentence: Sentence, country: str | None, article_places: list[PlaceMention]
+) -> list[PlaceMention]:
+    """The sentence's places, in the article's country (or a country the sentence names)."""
+    inside = [m for m in article_places if sentence.start <= m.start and m.end <= sentence.end]
+    if country is not None:
+        named = {c.name for _, _, c in get_gazetteer().countries_in(sentence.text, adjectives=True)}
+        inside = [m for m in inside if m.place.country == country or m.place.country in named]
+    return _pick_places(inside)
+
+
+def _draft(
+    article: Article,
+    sentence: Sentence,
+    cue: Cue,
+    places: list[PlaceMention],
+    date_mentions: list,
+    country: str | None,
+) -> list[_Draft]:
+    """One draft per place named in the sentence (or one place-less draft)."""
+    actors = _shift(find_actors(sentence.text, article.language, country, article.published), sentence.start)
+    deaths = _shift(find_fatalities(sentence.text, article.language), sentence.start)
+    sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
+    date = best_date(sentence_dates, article.published)
+    sub = cue.sub_event_type
+    actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths))
+    a1 = _actor_of(actor1)
+    if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
+        sub = "Non-state actor overtakes territory"
+    if not places:
+        return [_Draft(sub, None, False, date, actor1, actor2, deaths, cue, sentence)]
+    return [
+        _Draft(sub, place, False, date, actor1, actor2, deaths if i == 0 else [], cue, sentence)
+        for i, place in enumerate(places[:4])
+    ]
 
 
 def _attach_context(
@@ -524,7 +645,7 @@ def _attach_context(
     return drafts
 
 
-def _event(article: Article, draft: _Draft) -> CodedEvent:
+def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     gazetteer = get_gazetteer()
     text = article.text
     flags: list[Flag] = []
@@ -566,6 +687,8 @@ def _event(article: Article, draft: _Draft) -> CodedEvent:
                     message=f"'{place.text}' names several places; check the coordinates",
                 )
             )
+    elif country is not None and (info := gazetteer.country(country)) is not None:
+        fields.update(country=info.name, iso=info.iso, region=info.region)
     date = draft.date
     if date is not None and date.date is not None:
         fields.update(event_date=date.date, year=date.date.year, time_precision=date.time_precision)
@@ -644,10 +767,25 @@ def _event(article: Article, draft: _Draft) -> CodedEvent:
     return CodedEvent(event=event, flags=flags)
 
 
-def code_article(article: Article) -> list[CodedEvent]:
-    """Code one article into events (one per sub-event type, place, day and actor pair)."""
+def code_article(article: Article, context_country: str | None = None) -> list[CodedEvent]:
+    """Code one article into events (one per sub-event type, place, day and actor pair).
+
+    `context_country` is used only when nothing in the article points to a country; events
+    coded that way carry a COUNTRY_FROM_CONTEXT warning.
+    """
     country = _main_country(article)
-    coded = [_event(article, d) for d in _drafts(article, country)]
+    from_context = country is None and context_country is not None
+    if from_context:
+        country = context_country
+    coded = [_event(article, d, country) for d in _drafts(article, country)]
+    if from_context:
+        flag = Flag(
+            code="COUNTRY_FROM_CONTEXT",
+            severity="warning",
+            field="country",
+            message=f"the article names no place or country; {country} comes from the run's context",
+        )
+        coded = [CodedEvent(event=c.event, flags=[*c.flags, flag]) for c in coded]
     merged: dict[tuple, CodedEvent] = {}
     for item in coded:
         e = item.event
@@ -664,3 +802,39 @@ def code_article(article: Article) -> list[CodedEvent]:
         flags = kept.flags + [f for f in item.flags if f not in kept.flags]
         merged[key] = CodedEvent(event=kept.event.model_copy(update=update), flags=flags)
     return list(merged.values())
+
+
+class OfflineCoder:
+    """The offline coder with a memory of the run it is in.
+
+    Collections are usually about one country, and many short reports ("Mob lynches a
+    suspected thief") name no place at all. A user can say which country (`--country`);
+    otherwise the coder uses the country most of the last CONTEXT_WINDOW articles it coded
+    were about, when that country holds at least CONTEXT_SHARE of them.
+    """
+
+    CONTEXT_WINDOW = 50
+    CONTEXT_SHARE = 0.4
+
+    def __init__(self, country: str | None = None) -> None:
+        self.country = country
+        self.recent: deque[str] = deque(maxlen=self.CONTEXT_WINDOW)
+
+    def context_country(self) -> str | None:
+        if self.country is not None:
+            return self.country
+        if not self.recent:
+            return None
+        name, n = Counter(self.recent).most_common(1)[0]
+        return name if n >= self.CONTEXT_SHARE * len(self.recent) else None
+
+    def __call__(self, article: Article) -> list[CodedEvent]:
+        coded = code_article(article, self.context_country())
+        own = [
+            c.event.country
+            for c in coded
+            if c.event.country and all(f.code != "COUNTRY_FROM_CONTEXT" for f in c.flags)
+        ]
+        if own:
+            self.recent.append(Counter(own).most_common(1)[0][0])
+        return coded

@@ -40,7 +40,7 @@ def get_coder(name: str) -> tuple[Coder, str]:
     if name == "offline":
         from coder import offline
 
-        return offline.code_article, offline.CODER_VERSION
+        return offline.OfflineCoder(), offline.CODER_VERSION
     raise ValueError(f"unknown coder {name!r}; the LLM coder is not built yet (issue 5)")
 
 

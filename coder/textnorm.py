@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache, lru_cache
 
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _CHAR_MAP = str.maketrans(
@@ -53,6 +54,7 @@ _CHAR_MAP = str.maketrans(
 _DROP = {"\u0640", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"}  # tatweel, ZWJ, marks
 
 
+@cache
 def _fold_char(ch: str) -> str:
     """Fold one character; may return '' (dropped) or several characters."""
     if ch in _DROP or _ARABIC_DIACRITICS.match(ch):
@@ -100,6 +102,7 @@ _AL_PREFIX = re.compile(r"\b(?:al|el|ad|ar|as|ash|at|az|ez|an|ed|er|es|ad|ud)\s+
 _AR_AL = re.compile(r"(?:(?<=\s)|^)\u0627\u0644(?=\w{2,})")
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Key for comparing place and actor names.
 
