@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import re
 import statistics
 import time
 from collections.abc import Callable
@@ -71,10 +72,15 @@ def gold_article(row: dict[str, Any], number: int) -> Article:
     return Article(id=digest, text=text, language="en", published=published, source_path=f"row {number}")
 
 
+_OPEN_PERIOD = re.compile(r"\((\d{4})-\d{4}\)")
+
+
 def _actor_key(name: str) -> str:
+    """Actor comparison key; a closed period counts as the open one it was ("Police Forces of
+    Kenya (2013-2022)" = "(2013-)"), since ACLED closes an actor's period after the fact."""
     from coder.actors import actor_key
 
-    return actor_key(name)
+    return _OPEN_PERIOD.sub(r"(\1-)", actor_key(name))
 
 
 def _admin1_key(country: str | None, name: str) -> str:

@@ -518,6 +518,15 @@ def _multi_of(keys: dict[str, int]) -> tuple[dict[str, int], set[str]]:
     return out, pairs
 
 
+# Words that say "this is an admin unit" in the names GeoNames gives (Croatian, Russian,
+# Kazakh, Belarusian, Uzbek, English, ...): dropped when comparing admin1 names.
+_ADMIN_WORDS = re.compile(
+    r"(?i)(?:^|(?<=[\s,]))(?:zupanija|županija|oblast'?|oblysy|voblasc|voblasts'|voblasts|viloyati|"
+    r"respublika|respublikasi|province|provincia|governorate|muhafazat|region|state|department|"
+    r"departamento|county|prefecture|district|kraj|krai|grad|city of)(?=$|[\s,])"
+)
+
+
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -588,6 +597,7 @@ class Gazetteer:
         self._df = df
         self._n = df.height
         self._custom: dict[int, Place] = {}  # supplement rows, by id
+        self._canonical_admin1: dict[tuple[str, str], str] = {}
         self._cache: dict[int, Place] = {}
         code = {c.name: i for i, c in enumerate(self._countries)}
         self._ccode: list[int] = (
@@ -850,6 +860,17 @@ class Gazetteer:
             return None
         ranked, _ = self._rank(ids, None)
         return self._place(ranked[0])
+
+    def canonical_admin1(self, country: str, name: str) -> str:
+        """One spelling per admin1 unit, for comparing names: the unit the gazetteer knows under
+        `name` (its names and GeoNames alternate names, e.g. "Crete" = "Kriti"), without generic
+        designators ("Istarska zupanija" = "Istarska", "Qyzylorda oblysy" = "Qyzylorda")."""
+        key = (country, name)
+        if key not in self._canonical_admin1:
+            unit = self.admin1_place(country, name) or self.admin1_place(country, _ADMIN_WORDS.sub(" ", name))
+            base = unit.name if unit is not None else name
+            self._canonical_admin1[key] = " ".join(_ADMIN_WORDS.sub(" ", base).split()) or base
+        return self._canonical_admin1[key]
 
     def stats(self) -> dict[str, int]:
         """Coverage counts (for reports and the CLI)."""

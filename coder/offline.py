@@ -263,7 +263,7 @@ def _span(text: str, start: int, end: int) -> Span:
     return Span(start=start, end=end, text=text[start:end])
 
 
-def _main_country(article: Article) -> str | None:
+def _main_country(article: Article, prior: str | None = None) -> tuple[str | None, bool]:
     """The country the article is about: a vote of country names, places and actors.
 
     Country names and adjectives weigh most; an unambiguous place counts fully, an ambiguous
@@ -282,18 +282,31 @@ def _main_country(article: Article) -> str | None:
     for mention in mentions:
         if mention.place.kind == "country":
             continue
-        countries = {c.country for c in mention.candidates} or {mention.place.country}
         weight = 2.0 if not mention.ambiguous else 1.0
         if mention.place.kind == "place" and mention.place.population < _SMALL_PLACE:
             weight /= 4  # a hamlet that shares its name with an English word or a surname
-        for c in countries:
-            votes[c] += weight / len(countries)
+        # split the vote by population: "Beirut" is the capital of Lebanon far more than
+        # it is the Polish town that lists it as an alternate name
+        sizes: Counter[str] = Counter()
+        for candidate in mention.candidates or (mention.place,):
+            sizes[candidate.country] += max(candidate.population, 100)
+        total = sum(sizes.values())
+        for c, size in sizes.items():
+            votes[c] += weight * size / total
         for c in {p.country for p in mention.candidates if _admin_named(p, named, mention)}:
             votes[c] += 2.0
     for actor in find_actors(article.text, article.language, None, article.published):
         if actor.actor.country and actor.actor.inter in (1, 2, 3, 4, 6, 8):
             votes[actor.actor.country] += 1.0
-    return votes.most_common(1)[0][0] if votes else None
+    if not votes:
+        return prior, prior is not None
+    if prior is not None:
+        # the run's country weighs like one place and wins ties: it is evidence too
+        votes[prior] += 1.0
+        top = max(votes.values())
+        if votes[prior] == top:
+            return prior, False
+    return votes.most_common(1)[0][0], False
 
 
 _POSSESSIVE = re.compile(r"(?<=[a-z])'?s\b")
@@ -326,6 +339,37 @@ def _prefer_named_admin(mentions: list[PlaceMention]) -> list[PlaceMention]:
     return out
 
 
+_REGION_AFTER = re.compile(
+    r"^[\s,]*(?:county|province|governorate|region|state|district|department|oblast|prefecture|"
+    r"municipality|parish|division)\b",
+    re.IGNORECASE,
+)
+_REGION_BEFORE = re.compile(
+    r"(?:county|province|governorate|region|state|district|department|oblast|of|countryside|ريف|محافظة|ولاية|منطقة)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _prefer_towns(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
+    """A name that is both a province and its capital town is the town, unless the text says
+    "county"/"province"/"ريف"... around it: coders code the most precise place reported."""
+    out = []
+    for m in mentions:
+        if m.place.kind in {"admin1", "admin2"} and not m.near:
+            town = [
+                c
+                for c in m.candidates
+                if c.kind == "place"
+                and c.country == m.place.country
+                and name_key(c.name) == name_key(m.place.name)
+            ]
+            after, before = text[m.end : m.end + 20], text[max(0, m.start - 20) : m.start]
+            if town and not _REGION_AFTER.match(after) and not _REGION_BEFORE.search(before):
+                m = replace(m, place=town[0])
+        out.append(m)
+    return out
+
+
 def _pick_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
     """Most specific places: drop an admin unit when a place inside it is named too."""
     places = [m for m in mentions if m.place.kind != "country"]
@@ -349,6 +393,11 @@ def _pick_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
             seen.add(key)
             unique.append(m)
     return unique
+
+
+def _admin1_name(place: Place) -> str | None:
+    name = place.name if place.kind == "admin1" else place.admin1
+    return get_gazetteer().canonical_admin1(place.country, name) if name else None
 
 
 def _geo_precision(mention: PlaceMention) -> int:
@@ -496,6 +545,17 @@ def _paragraphs(text: str, sentences: list[Sentence]) -> dict[int, str]:
     return {n: text[group[0].start : group[-1].end] for n, group in by_paragraph.items()}
 
 
+def _paragraph_units(text: str, sentences: list[Sentence]) -> list[Sentence]:
+    units: list[Sentence] = []
+    for sentence in sentences:
+        if units and units[-1].paragraph == sentence.paragraph:
+            first = units[-1]
+            units[-1] = Sentence(first.start, sentence.end, text[first.start : sentence.end], first.paragraph)
+        else:
+            units.append(sentence)
+    return units
+
+
 class _TypeOracle:
     """Sub-event type of a paragraph from the trained classifier (English), cached per paragraph.
 
@@ -524,7 +584,11 @@ def _drafts(article: Article, country: str | None) -> list[_Draft]:
     date_mentions = find_dates(text, article.language)
     sentences = split_sentences(text)
     oracle = _TypeOracle(article, _paragraphs(text, sentences))
-    article_places = _prefer_named_admin(gazetteer.find(text, country))
+    if oracle.model is not None:
+        # The classifier types a whole paragraph, so the paragraph is the unit: its date,
+        # places, actors and toll belong to the one event it reports.
+        sentences = _paragraph_units(text, sentences)
+    article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country)), text)
     drafts: list[_Draft] = []
     placeless: list[_Draft] = []
     last_sub: str | None = None
@@ -669,7 +733,7 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
             country=p.country,
             iso=info.iso if info else None,
             region=info.region if info else None,
-            admin1=p.admin1 if p.kind != "admin1" else p.name,
+            admin1=_admin1_name(p),
             admin2=p.admin2,
             admin3=p.admin3,
             location=p.name,
@@ -773,10 +837,7 @@ def code_article(article: Article, context_country: str | None = None) -> list[C
     `context_country` is used only when nothing in the article points to a country; events
     coded that way carry a COUNTRY_FROM_CONTEXT warning.
     """
-    country = _main_country(article)
-    from_context = country is None and context_country is not None
-    if from_context:
-        country = context_country
+    country, from_context = _main_country(article, context_country)
     coded = [_event(article, d, country) for d in _drafts(article, country)]
     if from_context:
         flag = Flag(

@@ -102,6 +102,10 @@ _AL_PREFIX = re.compile(r"\b(?:al|el|ad|ar|as|ash|at|az|ez|an|ed|er|es|ad|ud)\s+
 _AR_AL = re.compile(r"(?:(?<=\s)|^)\u0627\u0644(?=\w{2,})")
 
 
+# Latin letters Unicode does not decompose into a base letter and an accent.
+_LATIN_EXTRA = str.maketrans({"ə": "a", "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t"})
+
+
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Key for comparing place and actor names.
@@ -110,7 +114,7 @@ def name_key(name: str) -> str:
     "deir al zor" differ only in what this removes; "Al-Bukamal" == "Bukamal";
     "البوكمال" == "بوكمال".
     """
-    s = normalize(name)
+    s = normalize(name).translate(_LATIN_EXTRA)
     s = _NAME_PUNCT.sub(" ", s)
     s = " " + " ".join(s.split()) + " "
     s = _AL_PREFIX.sub("", s)
