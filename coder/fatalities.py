@@ -212,13 +212,19 @@ _AB = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))"  # Arabic clitic و/ف/ب/ل may pre
 
 _EN_Q = (r"(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated|"
          r"approximately|roughly|no fewer than|no less than|not less than|a total of)")  # fmt: skip
-_EN_ONE = rf"(?:\d+(?:,\d{{3}})*|{_alt(_EN_NUMBERS)}|{_alt(_EN_VAGUE)})"
+_EN_ONE = rf"(?:\d+(?:,\d{{3}})*|{_alt(_EN_VAGUE)}|{_alt(_EN_NUMBERS)})"  # "a number of" before "a"
 _EN_DIGITS_OR_WORD = rf"(?:\d+(?:,\d{{3}})*|{_alt(k for k in _EN_NUMBERS if len(k) > 2)})"
 _EN_NUM = (rf"(?:{_EN_Q}\s+)?(?:between\s+)?{_EN_ONE}"
            rf"(?:\s*(?:-|to|and|or)\s*{_EN_DIGITS_OR_WORD}(?!\s+(?:wounded|injured|hurt)))?")  # fmt: skip
 _EN_DEATH_AFTER = (r"(?:killed|dead|died|slain|shot dead|perished|lost their lives|executed|murdered|"
-                   r"beheaded|deaths|fatalities|fatality|bodies|corpses|shot to death)")  # fmt: skip
-_EN_STOP = (r"(?:wounded|injured|hurt|killed|killing|dead|died|deaths|that|which|who|whom|when|where|"
+                   r"beheaded|deaths|fatalities|fatality|bodies|corpses|shot to death|lynched|"
+                   r"hacked to death|beaten to death|burnt to death|burned to death|"
+                   r"stabbed to death)")  # fmt: skip
+# An active verb followed by its object: the number before it counts the killers, not the dead
+# ("Three militants shot dead a driver").
+_EN_OBJECT_AFTER = r"(?!\s+(?:a|an|the|one|his|her|their|two|three|four|five|\d+)\b)"
+_EN_STOP = (r"(?:wounded|injured|hurt|injuries|injury|killed|killing|dead|died|deaths|that|which|who|"
+            r"whom|when|where|"
             r"after|before|while|but|since|than|days?|hours?|weeks?|months?|years?|ago|times|"
             r"percent|km|kilometers|miles|meters|january|february|march|april|may|june|july|"
             r"august|september|october|november|december|monday|tuesday|wednesday|thursday|"
@@ -311,6 +317,13 @@ def _ar_num(m: re.Match[str]) -> tuple[int, bool] | None:
     return _number(m["num"], "ar")
 
 
+def _en_sum(m: re.Match[str]) -> tuple[int, bool] | None:
+    a, b = _number(m["num"], "en"), _number(m["num2"], "en")
+    if a is None or b is None:
+        return None
+    return a[0] + b[0], a[1] or b[1]
+
+
 def _en_combined(m: re.Match[str]) -> tuple[int, bool] | None:
     return _combined(_en_num(m))
 
@@ -369,7 +382,7 @@ _EN_PATTERNS: list[_Pattern] = [
     _p(
         rf"{_B}(?P<num>{_EN_NUM})(?:\s+(?!{_EN_STOP}{_E})[a-z'-]+){{0,6}}?"
         rf"(?:\s*,\s*(?:including|among them|among whom)[^.;:]{{0,80}}?,)?\s+{_EN_AUX}{{0,4}}"
-        rf"(?<!among the )(?<!among )(?P<death>{_EN_DEATH_AFTER}){_E}"
+        rf"(?<!among the )(?<!among )(?P<death>{_EN_DEATH_AFTER}){_E}{_EN_OBJECT_AFTER}"
         rf"(?!\s*(?:or|and|,)\s*(?:wounded|injured|hurt))",
         _en_num,
     ),
@@ -385,6 +398,21 @@ _EN_PATTERNS: list[_Pattern] = [
         _en_num,
     ),
     _p(rf"{_B}(?:killed|killing)\s+(?:or|and)\s+(?:wounded|injured)\s+(?P<num>{_EN_NUM}){_E}", _en_combined),
+    # two groups of dead: "killing three civilians and five police" -> 8
+    _p(
+        rf"{_B}(?:killed|killing|kills)\s+(?P<num>{_EN_NUM})\s+(?:[a-z'-]+\s+){{1,3}}?and\s+"
+        rf"(?P<num2>{_EN_NUM})\s+(?!{_EN_STOP}{_E})[a-z'-]+",
+        _en_sum,
+    ),
+    # a single victim after an active verb: "gunmen shot dead a farmer", "lynched an armed robber"
+    _p(
+        rf"{_B}(?:killed|killing|kills|shot dead|shooting dead|lynched|lynching|lynch|hacked to death|"
+        rf"beat to death|beaten to death|stabbed to death|murdered|executed|beheaded)\s+"
+        rf"(?:a|an|one)\s+(?!number\b|few\b|total\b)",
+        _ONE,
+    ),
+    # a single victim before a passive verb with no number: "is lynched", "was hacked to death"
+    _p(rf"{_B}(?:is|was|were|are)\s+(?:reportedly\s+)?(?:lynched|hacked to death|beaten to death){_E}", _ONE),
     # the toll: "put the death toll at 19", "the death toll rose to 19"
     _p(
         rf"{_B}(?:death toll|toll|number of (?:dead|deaths|fatalities|those killed))"
@@ -496,6 +524,9 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
     return out
 
 
+_ALSO = re.compile(r"\balso\b")
+
+
 def lowest_credible(mentions: list[FatalityMention]) -> int:
     """The codebook's conservative death count for one event from its mentions; 0 if none.
 
@@ -503,8 +534,11 @@ def lowest_credible(mentions: list[FatalityMention]) -> int:
     ("at least 17" and "the toll at 19" -> 17). An explicit "no casualties" counts only when no
     death is reported.
     """
-    exact = [m.count for m in mentions if not m.vague and m.count > 0]
-    if exact:
-        return min(exact)
+    exact = [m for m in mentions if not m.vague and m.count > 0]
+    # "4 soldiers were killed ... 2 militants were also killed": another group, added
+    also = [m.count for m in exact if _ALSO.search(m.text)]
+    base = [m.count for m in exact if not _ALSO.search(m.text)]
+    if base or also:
+        return (min(base) if base else 0) + sum(also)
     vague = [m.count for m in mentions if m.vague and m.count > 0]
     return min(vague) if vague else 0

@@ -200,3 +200,25 @@ def test_seed_microsyria_no_victims() -> None:
 def test_seed_stepnews_dozens_killed_or_wounded() -> None:
     (mention,) = find_fatalities(seed_text("stepnews_is_ambush_bukamal.ar"), "ar")
     assert (mention.count, mention.vague) == (10, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # the number before an active verb counts the killers, the object is the dead
+        ("Four gunmen shot dead a shopkeeper outside the market.", 1),
+        ("Two bandits killed a herder near the river.", 1),
+        ("Villagers lynched a suspected cattle thief.", 1),
+        ("A suspected thief was lynched by a crowd.", 1),
+        ("Youths hacked to death an elderly man.", 1),
+        # two groups of dead add up
+        ("The raiders stormed the camp, killing two soldiers and three civilians.", 5),
+        ("Six policemen were killed in the ambush. Two attackers were also killed.", 8),
+        # "a number of" is the vague stand-in, not "a" = 1
+        ("Shelling hit the town, killing a number of residents.", 10),
+        # injuries are not deaths, and an explicit "no fatalities" is zero
+        ("A man attacked 4 people with a knife; 4 injuries and no fatalities were reported.", 0),
+    ],
+)
+def test_english_victim_counts(text: str, value: int) -> None:
+    assert deaths(text) == value
