@@ -70,8 +70,11 @@ _CUES: list[tuple[str, list[str]]] = [
             r"الطيران",
             r"طائرات",
             r"طائرة",
-            r"الحربي",
-            r"المروحي",
+            r"الطيران الحربي",
+            r"المروحيات",
+            r"مروحيات",
+            r"قصف جوي",
+            r"جوية",
             r"براميل",
             r"مسيرة",
         ],
@@ -107,7 +110,6 @@ _CUES: list[tuple[str, list[str]]] = [
             r"سيطرة",
             r"يسيطر",
             r"تسيطر",
-            r"دخلت",
         ],
     ),
     (
@@ -131,7 +133,7 @@ _CUES: list[tuple[str, list[str]]] = [
     ),
     (
         "Attack",
-        [r"shot dead", r"gunmen", r"executed", r"assassinat", r"اغتيال", r"إعدام", r"أعدم", r"طعن"],
+        [r"shot dead", r"gunmen", r"executed", r"assassinat", r"اغتيال", r"إعدام ميداني", r"أعدم", r"طعن"],
     ),
     ("Excessive force against protesters", [r"(?:fire|shot) (?:on|at) protesters"]),
     (
@@ -185,13 +187,15 @@ _CUES: list[tuple[str, list[str]]] = [
             r"مناورة",
             r"تدريبات",
             r"تعزيزات",
-            r"وصول",
+            r"وصول(?!ا)",
+            r"(?<!ال)وصل",
+            r"دخلت",
             r"وصلت",
             r"تجنيد",
             r"رتل",
         ],
     ),
-    ("Other", [r"\bvisit(?:ed)?\b", r"toured", r"settlement", r"زيارة", r"جولة", r"تسوية"]),
+    ("Other", [r"\bvisit(?:ed)?\b", r"toured", r"settlement", r"زيارة", r"زار", r"جولة", r"تسوية"]),
 ]
 
 _M = TypeVar("_M", bound=Any)
@@ -204,9 +208,20 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 def _compiled_cues() -> list[tuple[str, re.Pattern[str]]]:
     compiled = []
     for sub, patterns in _CUES:
-        joined = "|".join(f"(?:{normalize(p)})" for p in patterns)
+        joined = "|".join(f"(?:{_bounded(normalize(p))})" for p in patterns)
         compiled.append((sub, re.compile(joined)))
     return compiled
+
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+#: Letters and clitics that may be attached before an Arabic word: conjunctions, prepositions
+#: and the article ("وقصف", "بالقصف", "للطيران").
+_AR_LEFT = r"(?<![^\W_])(?:[وفبلك]?(?:ال|لل)?)"
+
+
+def _bounded(pattern: str) -> str:
+    """An Arabic cue must start a word (after its clitics): "مقرا" is not inside "الديمقراطية"."""
+    return f"{_AR_LEFT}(?:{pattern})" if _ARABIC_LETTER.match(pattern) else pattern
 
 
 @dataclass(frozen=True)
@@ -238,6 +253,70 @@ class Cue:
     sub_event_type: str
     start: int
     end: int
+    anaphoric: bool = False  # "القصف" (the bombardment): refers back to an event already named
+
+
+#: A weapon named as support for another action ("سيطر جيش النظام مدعوماً بضربات جوية روسية",
+#: "backed by air strikes") is not an event of its own.
+_SUPPORT_BEFORE = re.compile(
+    "(?:"
+    + "|".join(
+        normalize(w)
+        for w in [
+            "مدعوما",
+            "مدعومة",
+            "بدعم",
+            "بمساندة",
+            "بغطاء",
+            "backed by",
+            "supported by",
+            "with the support of",
+            "under the cover of",
+        ]
+    )
+    + r")\s+\S*\s*$"
+)
+_ANAPHORIC = re.compile(normalize(r"^[وفب]?(?:ال|لل)(?:قصف|غارات|غاره|ضربات|هجوم)"))
+
+
+def find_cues(sentence: str) -> list[Cue]:
+    """Every event cue in a sentence (offsets into the sentence), highest priority first.
+
+    Arabic "قصف" (bombardment) is an air strike when aircraft are named in the sentence.
+    """
+    norm, offsets = normalize_with_map(sentence)
+    found: list[Cue] = []
+    for sub, pattern in _compiled_cues():
+        for match in pattern.finditer(norm):
+            if match.end() > match.start() and not _SUPPORT_BEFORE.search(
+                norm[max(0, match.start() - 25) : match.start()]
+            ):
+                anaphoric = _ANAPHORIC.match(match.group()) is not None
+                found.append(Cue(sub, offsets[match.start()], offsets[match.end() - 1] + 1, anaphoric))
+    if any(c.sub_event_type in _AIR_SUBTYPES for c in found):
+        air = "Air/drone strike"
+        found = [Cue(air, c.start, c.end) if c.sub_event_type == _SHELLING else c for c in found]
+    return found
+
+
+_SHELLING = "Shelling/artillery/missile attack"
+
+
+def _nearest_cue(cues: list[Cue], place: PlaceMention, offset: int, language: str) -> Cue:
+    """The cue that reports what happened at `place`: the closest one, priority breaking ties.
+
+    In Arabic the place follows its verb ("قصفت قوات النظام بلدة مجدليا"), so a cue after the
+    place is counted as three times as far.
+    """
+    start, end = place.start - offset, place.end - offset
+    after_weight = 3 if language == "ar" else 1
+
+    def distance(item: tuple[int, Cue]) -> tuple[int, int]:
+        rank, cue = item
+        gap = start - cue.end if cue.end <= start else (cue.start - end) * after_weight
+        return (max(gap, 0), rank)
+
+    return min(enumerate(cues), key=distance)[1]
 
 
 def find_cue(sentence: str) -> Cue | None:
@@ -351,21 +430,28 @@ _REGION_BEFORE = re.compile(
 
 
 def _prefer_towns(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
-    """A name that is both a province and its capital town is the town, unless the text says
-    "county"/"province"/"ريف"... around it: coders code the most precise place reported."""
+    """Town or province, for a name that is both (Idlib, Kilifi, Mandera).
+
+    The province when the article names places inside it ("Maar Shurin in southern Idlib":
+    the bare "Idlib" is then where they are) or says so ("Idlib province", "ريف إدلب");
+    otherwise the town, since coders code the most precise place reported.
+    """
     out = []
+    regions = {m.place.admin1 for m in mentions if m.place.kind == "place" and m.place.admin1 != m.place.name}
     for m in mentions:
-        if m.place.kind in {"admin1", "admin2"} and not m.near:
-            town = [
-                c
-                for c in m.candidates
-                if c.kind == "place"
-                and c.country == m.place.country
-                and name_key(c.name) == name_key(m.place.name)
-            ]
-            after, before = text[m.end : m.end + 20], text[max(0, m.start - 20) : m.start]
-            if town and not _REGION_AFTER.match(after) and not _REGION_BEFORE.search(before):
-                m = replace(m, place=town[0])
+        same_name = [
+            c
+            for c in m.candidates
+            if c.country == m.place.country and name_key(c.name) == name_key(m.place.name)
+        ]
+        town = [c for c in same_name if c.kind == "place"]
+        province = [c for c in same_name if c.kind == "admin1"]
+        after, before = text[m.end : m.end + 20], text[max(0, m.start - 20) : m.start]
+        said_region = bool(_REGION_AFTER.match(after) or _REGION_BEFORE.search(before))
+        if province and (m.place.name in regions or said_region or m.near):
+            m = replace(m, place=province[0])
+        elif town and m.place.kind in {"admin1", "admin2"}:
+            m = replace(m, place=town[0])
         out.append(m)
     return out
 
@@ -503,6 +589,7 @@ class _Draft:
     fatalities: list  # FatalityMention
     cue: Cue
     sentence: Sentence
+    toll_share: int | None = None  # this event's part of a toll reported for several events
 
 
 def _shift(mentions: list[_M], offset: int) -> list[_M]:
@@ -577,6 +664,64 @@ class _TypeOracle:
         return self.cache[paragraph]
 
 
+#: Weapon words name the sub-event type outright ("air strikes", "shelling", "car bomb"); the
+#: classifier, trained on coders' short descriptions, may read a news paragraph about air
+#: strikes on civilians as an "Attack", so the weapon word wins.
+_WEAPON_TYPES = {
+    "Air/drone strike",
+    "Shelling/artillery/missile attack",
+    "Remote explosive/landmine/IED",
+    "Suicide bomb",
+    "Chemical weapon",
+    "Grenade",
+}
+
+
+#: A sentence that sums up a period or gives background ("airstrikes have intensified in recent
+#: weeks", "الجدير بالذكر أن ... خلال الأسابيع الماضية") reports no single event; unless it
+#: dates one itself, it is not coded.
+_BACKGROUND = re.compile(
+    "|".join(
+        f"(?:{normalize(p)})"
+        for p in [
+            r"\bin recent (?:days|weeks|months|years)\b",
+            r"\brecently\b",
+            r"\bover the (?:past|last) (?:few )?(?:weeks|months|years)\b",
+            r"\bin the (?:past|last) (?:few )?(?:weeks|months|years)\b",
+            r"\bfor the first time in (?:years|months|decades)\b",
+            r"\bhave intensified\b",
+            r"الجدير بالذكر",
+            r"يذكر أن",
+            r"خلال الأسابيع الماضية",
+            r"خلال الأشهر الماضية",
+            r"خلال الشهور الماضية",
+            r"في الآونة الأخيرة",
+            r"منذ سنوات",
+            r"منذ أشهر",
+            r"يوميا",
+            r"شبه يومي",
+            r"منذ بدايه",
+            r"منذ مطلع",
+            r"أكثر من مرة",
+            r"سبق أن",
+            r"خلال الفترة الماضية",
+        ]
+    )
+)
+
+
+def _is_background(sentence: str) -> bool:
+    return _BACKGROUND.search(normalize(sentence)) is not None
+
+
+def _decide_type(lexicon: str, predicted: Prediction | None) -> str:
+    if predicted is None:
+        return lexicon
+    if lexicon in _WEAPON_TYPES and predicted.label not in _WEAPON_TYPES and predicted.margin < 0.5:
+        return lexicon
+    return predicted.label
+
+
 def _drafts(article: Article, country: str | None) -> list[_Draft]:
     """Event drafts, one per cue sentence and place, plus context from place-less sentences."""
     gazetteer = get_gazetteer()
@@ -589,23 +734,36 @@ def _drafts(article: Article, country: str | None) -> list[_Draft]:
         # places, actors and toll belong to the one event it reports.
         sentences = _paragraph_units(text, sentences)
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country)), text)
+    opponent = _opponent(article, country)
     drafts: list[_Draft] = []
     placeless: list[_Draft] = []
     last_sub: str | None = None
     for sentence in sentences:
         places = _places_in(sentence, country, article_places)
-        cue = find_cue(sentence.text)
-        if cue is None:
+        cues = find_cues(sentence.text)
+        if last_sub is not None:
+            cues = [Cue(last_sub, c.start, c.end) if c.anaphoric else c for c in cues]
+        if not cues:
             generic = _generic_cue(sentence.text)
             if generic is None or last_sub is None:
                 continue
-            cue = Cue(last_sub, *generic)
-        last_sub = cue.sub_event_type
-        predicted = oracle(sentence.paragraph)
-        sub = predicted.label if predicted is not None else cue.sub_event_type
-        cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
-        drafted = _draft(article, sentence, cue, places, date_mentions, country)
-        (drafts if places else placeless).extend(drafted)
+            cues = [Cue(last_sub, *generic)]
+        last_sub = cues[0].sub_event_type
+        if _is_background(sentence.text) and not any(
+            sentence.start <= m.start < sentence.end for m in date_mentions
+        ):
+            continue
+        # one sentence may report several events: each place goes with its nearest cue
+        groups: dict[Cue, list[PlaceMention]] = {}
+        for place in places:
+            groups.setdefault(_nearest_cue(cues, place, sentence.start, article.language), []).append(place)
+        if not places:
+            groups[cues[0]] = []
+        for cue, cue_places in sorted(groups.items(), key=lambda kv: kv[0].start):
+            sub = _decide_type(cue.sub_event_type, oracle(sentence.paragraph))
+            cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
+            for d in _draft(article, sentence, cue, cue_places, date_mentions, country, opponent):
+                (drafts if d.place is not None else placeless).append(d)
     if not drafts and not placeless and sentences and oracle(sentences[0].paragraph) is not None:
         # No lexicon cue anywhere: the classifier still knows what the lead reports.
         first = sentences[0]
@@ -633,6 +791,110 @@ def _places_in(
     return _pick_places(inside)
 
 
+_CLAUSE_END = re.compile(r"[،,;؛:.]")
+#: Words that make the next actor a target, not a doer ("مواقع قوات النظام", "positions of").
+_TARGET_BEFORE = re.compile(
+    "(?:"
+    + "|".join(
+        normalize(w)
+        for w in ["مواقع", "مقرات", "مقر", "نقاط", "تجمعات", "مع", "ضد", "positions of", "against", "with"]
+    )
+    + r")\s*$"
+)
+
+
+def _by_closeness(actors: list[ActorMention], cue: Cue, text: str, language: str) -> list[ActorMention]:
+    """Actor mentions, the likeliest doer of the cue's action first.
+
+    Arabic puts the subject right after the verb ("سيطرت القوات العراقية على"); otherwise the
+    doer is the first actor of the cue's clause, else of the sentence. English puts it before
+    ("Syrian warplanes struck"). Targets ("مواقع قوات النظام") come last.
+    """
+
+    def target(m: ActorMention) -> bool:
+        return _TARGET_BEFORE.search(normalize(text[max(0, m.start - 20) : m.start])) is not None
+
+    before = text[: cue.start]
+    clause_start = max((x.end() for x in _CLAUSE_END.finditer(before)), default=0)
+
+    def rank(m: ActorMention) -> tuple[int, int]:
+        if target(m):
+            return (3, m.start)
+        if language == "ar" and 0 <= m.start - cue.end <= 25:
+            return (0, m.start)  # verb-subject
+        if language != "ar" and m.end <= cue.start and m.start >= clause_start:
+            return (0, cue.start - m.end)  # subject-verb, nearest first
+        if (
+            m.start >= clause_start
+            and m.end <= cue.start + 200
+            and not _CLAUSE_END.search(text[cue.end : m.start])
+        ):
+            return (1, m.start)
+        return (2, m.start)
+
+    return sorted(actors, key=rank)
+
+
+_TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
+_EARLIER_AFTER = re.compile(
+    r"^\W*(?:"
+    + "|".join(normalize(w) for w in ["مؤخرا", "سابقا", "recently", "previously", "earlier"])
+    + r")\b"
+)
+_ORIGIN_BEFORE = re.compile(
+    r"(?<!\w)(?:" + "|".join(normalize(w) for w in ["من", "from"]) + r")(?:\s+\S+)?\s*$"
+)
+
+
+_SUPPORT_WORDS = re.compile(
+    "|".join(
+        normalize(w)
+        for w in [
+            "مدعوما",
+            "مدعومة",
+            "بدعم",
+            "بمساندة",
+            "بغطاء",
+            "حلفاؤه",
+            "backed by",
+            "supported by",
+            "allied",
+        ]
+    )
+)
+
+
+def _supporting(m: ActorMention, text: str) -> bool:
+    """The mention names an ally ("مدعوماً بضربات جوية روسية ومقاتلين من حزب الله")."""
+    before = normalize(text[max(0, m.start - 60) : m.start])
+    last = max((found.end() for found in _SUPPORT_WORDS.finditer(before)), default=None)
+    return last is not None and not _CLAUSE_END.search(before[last:])
+
+
+def _loser(
+    sub: str, actors: list[ActorMention], winner: Actor | None, opponent: Actor | None, text: str
+) -> ActorMention | Actor | None:
+    """Who lost the territory: a non-state armed group (any armed group for a non-state taker)."""
+    allowed = (2, 3, 4) if sub == "Government regains territory" else (1, 2, 3, 4, 8)
+    name = winner.name if winner else None
+    for m in actors:
+        if m.actor.inter in allowed and m.actor.name != name and not _supporting(m, text):
+            return m
+    if opponent is not None and opponent.inter in allowed and opponent.name != name:
+        return opponent
+    return None
+
+
+def _opponent(article: Article, country: str | None) -> Actor | None:
+    """The non-state armed group the article names most (IS in an article on Al-Bukamal)."""
+    counts: Counter[Actor] = Counter(
+        m.actor
+        for m in find_actors(article.text, article.language, country, article.published)
+        if m.actor.inter in (2, 3)
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
 def _draft(
     article: Article,
     sentence: Sentence,
@@ -640,23 +902,68 @@ def _draft(
     places: list[PlaceMention],
     date_mentions: list,
     country: str | None,
+    opponent: Actor | None = None,
 ) -> list[_Draft]:
-    """One draft per place named in the sentence (or one place-less draft)."""
+    """One draft per place named in the sentence (or one place-less draft).
+
+    `opponent` is the article's main non-state armed group, the side that loses territory when
+    the sentence does not name it ("the army took the city" in an article about IS).
+    """
     actors = _shift(find_actors(sentence.text, article.language, country, article.published), sentence.start)
     deaths = _shift(find_fatalities(sentence.text, article.language), sentence.start)
     sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
     date = best_date(sentence_dates, article.published)
     sub = cue.sub_event_type
+    actors = _by_closeness(actors, cue, article.text, article.language)
     actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths))
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"
+    if sub in _TERRITORY:
+        actor2 = _loser(sub, actors, a1, opponent, article.text) or actor2
+    text = article.text
+    if sub == "Change to group/activity":
+        # "قادمة من مدينة القائم", "coming from": where a force set out is not where it is now
+        places = [
+            p for p in places if not _ORIGIN_BEFORE.search(normalize(text[max(0, p.start - 12) : p.start]))
+        ]
+    # "في تدمر مؤخراً": an earlier occasion mentioned in passing
+    places = [p for p in places if not _EARLIER_AFTER.match(normalize(text[p.end : p.end + 12]))] or places
     if not places:
         return [_Draft(sub, None, False, date, actor1, actor2, deaths, cue, sentence)]
     return [
         _Draft(sub, place, False, date, actor1, actor2, deaths if i == 0 else [], cue, sentence)
         for i, place in enumerate(places[:4])
     ]
+
+
+def _share_toll(context: _Draft, same: list[_Draft]) -> None:
+    """A lead's toll ("42 civilians killed") covers the events the article then places.
+
+    When it exceeds what those events report themselves, it is split across them (one share
+    per place and day) as the codebook says: "split it across them without inflating".
+    """
+    toll = lowest_credible(context.fatalities)
+    if not toll or not same:
+        return
+    keys: dict[tuple, list[_Draft]] = {}
+    for d in same:
+        key = (d.place.place.name if d.place else None, d.date.date if d.date else None)
+        keys.setdefault(key, []).append(d)
+    own = sum(max((lowest_credible(d.fatalities) for d in group), default=0) for group in keys.values())
+    if len(keys) == 1:
+        # one event, several reports of its toll ("at least 17", "put the toll at 19"): the
+        # lowest credible figure of them all
+        for d in same:
+            d.fatalities = [*context.fatalities, *d.fatalities]
+        return
+    if toll <= own:
+        return
+    share, rest = divmod(toll, len(keys))
+    for i, group in enumerate(keys.values()):
+        for d in group:
+            d.toll_share = share + (rest if i == 0 else 0)
+            d.fatalities = [*context.fatalities, *d.fatalities]
 
 
 def _attach_context(
@@ -690,22 +997,33 @@ def _attach_context(
         if not same:
             continue
         target = same[0]
-        if context.fatalities and not any(d.fatalities for d in same):
-            target.fatalities = context.fatalities
         if not isinstance(target.actor1, ActorMention) and isinstance(context.actor1, ActorMention):
             for d in same:
                 if not isinstance(d.actor1, ActorMention):
                     d.actor1 = context.actor1
-        if target.actor2 is None and context.actor2 is not None:
-            target.actor2 = context.actor2
+        if context.actor2 is not None:
+            for d in same:
+                if d.actor2 is None:
+                    d.actor2 = context.actor2
         for d in same:
-            if d.date is None and context.date is not None:
+            if d.date is None and context.date is not None and not context.date.mention.reporting:
                 d.date = context.date
     # a sentence with no date of its own takes the nearest earlier date in the article
     for d in drafts:
         if d.date is None:
-            earlier = [m for m in date_mentions if m.start < d.sentence.start]
+            # ...an event date, not when the report was made ("a monitor said on Monday")
+            earlier = sorted(
+                (m for m in date_mentions if m.start < d.sentence.start and not m.reporting),
+                key=lambda m: m.start,
+            )
+            if not earlier:
+                # a lead without a date, dated further down: the article's first event date,
+                # else its first report date ("SANA said yesterday evening, Sunday, that...")
+                ordered = sorted(date_mentions, key=lambda m: (m.reporting, m.start))
+                earlier = ordered[:1]
             d.date = best_date(earlier[-1:], article.published)
+    for context in placeless:
+        _share_toll(context, [d for d in drafts if d.sub == context.sub])
     return drafts
 
 
@@ -783,7 +1101,7 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
                 message=f"no date in the text; coded to the publication date {d}",
             )
         )
-    deaths = lowest_credible(draft.fatalities)
+    deaths = draft.toll_share if draft.toll_share is not None else lowest_credible(draft.fatalities)
     if draft.fatalities:
         evidence["fatalities"] = [_span(text, m.start, m.end) for m in draft.fatalities]
     inter2 = a2.inter if a2 else None

@@ -128,8 +128,9 @@ def test_aletihad_quds_force_fatemiyoun_coalition_sdf_regime() -> None:
     assert found["حزب الله"].name == "Hezbollah"
     # "للأهالي" = ل + الأهالي: the elided article keeps the whole word in the span
     assert found["للأهالي"].name == CIVILIANS
-    # the title's "ومناورات للتحالف الدولي"
-    assert mentions[0].text == "للتحالف الدولي"
+    # the title: "“قاآني” في البوكمال.. ومناورات للتحالف الدولي" - a commander is coded as his force
+    assert mentions[0].text == "قاآني" and mentions[0].actor.name == IRGC
+    assert mentions[1].text == "للتحالف الدولي"
 
 
 def test_pakistantoday_government_air_strikes_on_civilians() -> None:
