@@ -197,107 +197,58 @@ def code(coder_name: str, recode: bool, db_path: Path) -> None:
 def validate(file: Path | None, fmt: str, out_path: Path | None, db_path: Path) -> None:
     """Check events against the JSON Schema and the codebook rules.
 
-    Without FILE: validates the store, sets each event's status (flagged events go to the
-    review queue). With FILE: validates an ACLED-style export (CSV, Parquet, JSON Lines).
-    Exit status 0 no errors, 1 errors found, 2 input unreadable.
+    Without FILE: validates the store and sets each event's status (events with an error flag,
+    the coder's included, go to the review queue). With FILE: validates an ACLED-style export
+    (CSV, Parquet, JSON Lines; numeric or word inter codes; any export date format).
+    Exit status 0 no errors, 1 errors found, 2 input unreadable. `coder rules` lists the codes.
 
     \b
     Examples:
         coder validate
         coder validate export.csv --format json --out flags.csv
     """
-    from coder.validate import TableError, validate_table
+    from coder.flag_output import flag_table, summary, write_flags
+    from coder.validate import TableError, store_report, validate_table
 
-    started = time.perf_counter()
     if file is None:
-        from coder.validate import validate_store
-
         with open_store(db_path) as store:
-            validate_store(store)
-            findings = [(i, e.id, f) for i, e in enumerate(store.events()) for f in e.flags]
-            rows = len(store.events())
+            report = store_report(store)
     else:
         try:
-            rows, findings = validate_table(file)
+            report = validate_table(file)
         except TableError as exc:
             console.print(f"[red]error[/red] {exc}", highlight=False)
             sys.exit(2)
-    seconds = time.perf_counter() - started
-    _report_flags(rows, findings, fmt, out_path, seconds)
-    if any(f.severity == "error" for _, _, f in findings):
+    if out_path:
+        write_flags(report.flags, out_path)
+    if fmt == "json":
+        click.echo(json.dumps(summary(report), ensure_ascii=False, indent=2))
+    else:
+        out.print(flag_table(report))
+    if report.rows_with_errors:
         sys.exit(1)
 
 
-def _report_flags(rows: int, findings: list, fmt: str, out_path: Path | None, seconds: float) -> None:
-    error_rows = {r for r, _, f in findings if f.severity == "error"}
-    warning_rows = {r for r, _, f in findings if f.severity == "warning"}
-    flags = [
-        {
-            "row": r,
-            "event_id": eid,
-            "code": f.code,
-            "severity": f.severity,
-            "field": f.field,
-            "message": f.message,
-        }
-        for r, eid, f in findings
-    ]
-    if out_path:
-        import polars as pl
-
-        pl.DataFrame(
-            flags,
-            schema={
-                "row": pl.Int64,
-                "event_id": pl.String,
-                "code": pl.String,
-                "severity": pl.String,
-                "field": pl.String,
-                "message": pl.String,
-            },
-        ).write_csv(out_path)
-    if fmt == "json":
-        out.print_json(
-            json.dumps(
-                {
-                    "rows": rows,
-                    "rows_with_errors": len(error_rows),
-                    "rows_with_warnings": len(warning_rows),
-                    "flags": flags,
-                    "rows_per_second": round(rows / seconds, 1) if seconds else None,
-                },
-                ensure_ascii=False,
-            )
-        )
-        return
-    counts: dict[tuple[str, str], int] = {}
-    for f in flags:
-        counts[(f["severity"], f["code"])] = counts.get((f["severity"], f["code"]), 0) + 1
-    table = Table(title=f"{rows} rows: {len(error_rows)} with errors, {len(warning_rows)} with warnings")
-    table.add_column("severity")
-    table.add_column("code")
-    table.add_column("flags", justify="right")
-    for (severity, code_), n in sorted(counts.items()):
-        table.add_row(severity, code_, str(n))
-    out.print(table)
-
-
 @cli.command()
-def rules() -> None:
-    """List every validation rule with its code, severity and explanation.
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown"]), default="table", show_default=True)
+def rules(fmt: str) -> None:
+    """List every validation rule with its code, severity, fields and explanation.
 
     \b
-    Example:
+    Examples:
         coder rules
+        coder rules --format markdown   # the table in the README
     """
-    from coder.validate import RULES
+    from coder.validate import catalogue, rules_markdown
 
+    if fmt == "markdown":
+        click.echo(rules_markdown(), nl=False)
+        return
     table = Table()
-    for column in ("code", "severity", "fields", "explanation"):
+    for column in ("code", "severity", "fields", "explanation", "on"):
         table.add_column(column)
-    table.add_row("SCHEMA_VIOLATION", "error", "any", "The row breaks schemas/event.schema.json.")
-    for r in RULES:
-        table.add_row(r.code, r.severity, ", ".join(r.fields), r.explanation)
+    for e in catalogue():
+        table.add_row(e.code, e.severity, ", ".join(e.fields), e.explanation, e.applies_to)
     out.print(table)
 
 
