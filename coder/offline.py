@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, TypeVar
 
-from coder.actors import Actor, ActorMention, find_actors, generic_actor
+from coder.actors import Actor, ActorMention, find_actors, generic_actor, inter_of_name
 from coder.classifier import Prediction, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
 from coder.dates import ResolvedDate, best_date, find_dates
@@ -1027,6 +1027,12 @@ def _attach_context(
     return drafts
 
 
+def _inter_in(actor: Actor, country: str | None) -> int:
+    if actor.inter in (1, 8) and country:
+        return inter_of_name(actor.name, country) or actor.inter
+    return actor.inter
+
+
 def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     gazetteer = get_gazetteer()
     text = article.text
@@ -1104,7 +1110,10 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     deaths = draft.toll_share if draft.toll_share is not None else lowest_credible(draft.fatalities)
     if draft.fatalities:
         evidence["fatalities"] = [_span(text, m.start, m.end) for m in draft.fatalities]
-    inter2 = a2.inter if a2 else None
+    # state forces are 1 at home and 8 abroad: judged by where this event happened
+    where = fields.get("country") or country
+    inter1 = _inter_in(a1, where)
+    inter2 = _inter_in(a2, where) if a2 else None
     sub = draft.sub
     civilian = CIVILIAN_TARGETING if inter2 == 7 and SUB_TO_EVENT[sub] != "Battles" else None
     if article.outlet:
@@ -1128,10 +1137,10 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
         "sub_event_type": sub,
         "disorder_type": disorder_type_for(sub),
         "actor1": a1.name,
-        "inter1": a1.inter,
+        "inter1": inter1,
         "actor2": a2.name if a2 else None,
         "inter2": inter2,
-        "interaction": interaction_code(a1.inter, inter2),
+        "interaction": interaction_code(inter1, inter2),
         "civilian_targeting": civilian,
         "fatalities": deaths,
         **fields,
