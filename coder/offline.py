@@ -205,23 +205,28 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 
 @cache
-def _compiled_cues() -> list[tuple[str, re.Pattern[str]]]:
+def _compiled_cues() -> list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]]:
+    """Per sub-event type, one regex of its Latin-script cues and one of its Arabic cues: a
+    text is searched only with the script(s) it contains."""
     compiled = []
     for sub, patterns in _CUES:
-        joined = "|".join(f"(?:{_bounded(normalize(p))})" for p in patterns)
-        compiled.append((sub, re.compile(joined)))
+        latin = [normalize(p) for p in patterns if not _ARABIC_LETTER.match(normalize(p))]
+        arabic = [normalize(p) for p in patterns if _ARABIC_LETTER.match(normalize(p))]
+        compiled.append(
+            (
+                sub,
+                re.compile("|".join(f"(?:{p})" for p in latin)) if latin else None,
+                re.compile(f"{_AR_LEFT}(?:" + "|".join(f"(?:{p})" for p in arabic) + ")") if arabic else None,
+            )
+        )
     return compiled
 
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile(r"[a-z]")
 #: Letters and clitics that may be attached before an Arabic word: conjunctions, prepositions
 #: and the article ("وقصف", "بالقصف", "للطيران").
 _AR_LEFT = r"(?<![^\W_])(?:[وفبلك]?(?:ال|لل)?)"
-
-
-def _bounded(pattern: str) -> str:
-    """An Arabic cue must start a word (after its clitics): "مقرا" is not inside "الديمقراطية"."""
-    return f"{_AR_LEFT}(?:{pattern})" if _ARABIC_LETTER.match(pattern) else pattern
 
 
 @dataclass(frozen=True)
@@ -284,19 +289,66 @@ def find_cues(sentence: str) -> list[Cue]:
 
     Arabic "قصف" (bombardment) is an air strike when aircraft are named in the sentence.
     """
-    norm, offsets = normalize_with_map(sentence)
+    return _air_override(_cue_matches(sentence))
+
+
+def _cue_matches(text: str) -> list[Cue]:
+    norm, offsets = normalize_with_map(text)
+    has_arabic = _ARABIC_LETTER.search(norm) is not None
+    has_latin = _LATIN_LETTER.search(norm) is not None
     found: list[Cue] = []
-    for sub, pattern in _compiled_cues():
-        for match in pattern.finditer(norm):
+    for sub, latin, arabic in _compiled_cues():
+        pairs = ((latin, has_latin), (arabic, has_arabic))
+        patterns = [p for p, present in pairs if p is not None and present]
+        for match in (m for p in patterns for m in p.finditer(norm)):
             if match.end() > match.start() and not _SUPPORT_BEFORE.search(
                 norm[max(0, match.start() - 25) : match.start()]
             ):
                 anaphoric = _ANAPHORIC.match(match.group()) is not None
                 found.append(Cue(sub, offsets[match.start()], offsets[match.end() - 1] + 1, anaphoric))
+    return found
+
+
+def _air_override(found: list[Cue]) -> list[Cue]:
     if any(c.sub_event_type in _AIR_SUBTYPES for c in found):
         air = "Air/drone strike"
-        found = [Cue(air, c.start, c.end) if c.sub_event_type == _SHELLING else c for c in found]
+        found = [Cue(air, c.start, c.end, c.anaphoric) if c.sub_event_type == _SHELLING else c for c in found]
     return found
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What the article says, found once over the whole text (offsets into the article)."""
+
+    cues: list[Cue]
+    actors: list[ActorMention]
+    deaths: list  # FatalityMention
+    countries: list  # (start, end, Country)
+
+    @classmethod
+    def of(cls, article: Article, country: str | None) -> _Scan:
+        text = article.text
+        return cls(
+            cues=_cue_matches(text),
+            actors=find_actors(text, article.language, country, article.published),
+            deaths=find_fatalities(text, article.language),
+            countries=get_gazetteer().countries_in(text, adjectives=True),
+        )
+
+    def cues_in(self, sentence: Sentence) -> list[Cue]:
+        """The sentence's cues, offsets into the sentence, in priority order."""
+        inside = [
+            replace(c, start=c.start - sentence.start, end=c.end - sentence.start)
+            for c in self.cues
+            if sentence.start <= c.start and c.end <= sentence.end
+        ]
+        return _air_override(inside)
+
+    def within(self, items: list[_M], sentence: Sentence) -> list[_M]:
+        return [m for m in items if sentence.start <= m.start and m.end <= sentence.end]
+
+    def countries_within(self, sentence: Sentence) -> set[str]:
+        return {c.name for start, end, c in self.countries if sentence.start <= start and end <= sentence.end}
 
 
 _SHELLING = "Shelling/artillery/missile attack"
@@ -734,13 +786,14 @@ def _drafts(article: Article, country: str | None) -> list[_Draft]:
         # places, actors and toll belong to the one event it reports.
         sentences = _paragraph_units(text, sentences)
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country)), text)
-    opponent = _opponent(article, country)
+    scan = _Scan.of(article, country)
+    opponent = _opponent(scan.actors)
     drafts: list[_Draft] = []
     placeless: list[_Draft] = []
     last_sub: str | None = None
     for sentence in sentences:
-        places = _places_in(sentence, country, article_places)
-        cues = find_cues(sentence.text)
+        places = _places_in(sentence, country, article_places, scan)
+        cues = scan.cues_in(sentence)
         if last_sub is not None:
             cues = [Cue(last_sub, c.start, c.end) if c.anaphoric else c for c in cues]
         if not cues:
@@ -762,16 +815,17 @@ def _drafts(article: Article, country: str | None) -> list[_Draft]:
         for cue, cue_places in sorted(groups.items(), key=lambda kv: kv[0].start):
             sub = _decide_type(cue.sub_event_type, oracle(sentence.paragraph))
             cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
-            for d in _draft(article, sentence, cue, cue_places, date_mentions, country, opponent):
+            for d in _draft(article, sentence, cue, cue_places, date_mentions, country, scan, opponent):
                 (drafts if d.place is not None else placeless).append(d)
     if not drafts and not placeless and sentences and oracle(sentences[0].paragraph) is not None:
         # No lexicon cue anywhere: the classifier still knows what the lead reports.
         first = sentences[0]
         predicted = oracle(first.paragraph)
         assert predicted is not None
-        places = _places_in(first, country, article_places)
+        places = _places_in(first, country, article_places, scan)
         cue = Cue(predicted.label, first.start, first.end)
-        (drafts if places else placeless).extend(_draft(article, first, cue, places, date_mentions, country))
+        for d in _draft(article, first, cue, places, date_mentions, country, scan, opponent):
+            (drafts if d.place is not None else placeless).append(d)
     drafts = _attach_context(drafts, placeless, date_mentions, article)
     if not drafts and placeless:
         # The article reports an event but names no place we know: keep the first one, without
@@ -781,12 +835,12 @@ def _drafts(article: Article, country: str | None) -> list[_Draft]:
 
 
 def _places_in(
-    sentence: Sentence, country: str | None, article_places: list[PlaceMention]
+    sentence: Sentence, country: str | None, article_places: list[PlaceMention], scan: _Scan
 ) -> list[PlaceMention]:
     """The sentence's places, in the article's country (or a country the sentence names)."""
     inside = [m for m in article_places if sentence.start <= m.start and m.end <= sentence.end]
     if country is not None:
-        named = {c.name for _, _, c in get_gazetteer().countries_in(sentence.text, adjectives=True)}
+        named = scan.countries_within(sentence)
         inside = [m for m in inside if m.place.country == country or m.place.country in named]
     return _pick_places(inside)
 
@@ -885,13 +939,9 @@ def _loser(
     return None
 
 
-def _opponent(article: Article, country: str | None) -> Actor | None:
+def _opponent(actors: list[ActorMention]) -> Actor | None:
     """The non-state armed group the article names most (IS in an article on Al-Bukamal)."""
-    counts: Counter[Actor] = Counter(
-        m.actor
-        for m in find_actors(article.text, article.language, country, article.published)
-        if m.actor.inter in (2, 3)
-    )
+    counts: Counter[Actor] = Counter(m.actor for m in actors if m.actor.inter in (2, 3))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -902,6 +952,7 @@ def _draft(
     places: list[PlaceMention],
     date_mentions: list,
     country: str | None,
+    scan: _Scan,
     opponent: Actor | None = None,
 ) -> list[_Draft]:
     """One draft per place named in the sentence (or one place-less draft).
@@ -909,8 +960,8 @@ def _draft(
     `opponent` is the article's main non-state armed group, the side that loses territory when
     the sentence does not name it ("the army took the city" in an article about IS).
     """
-    actors = _shift(find_actors(sentence.text, article.language, country, article.published), sentence.start)
-    deaths = _shift(find_fatalities(sentence.text, article.language), sentence.start)
+    actors = scan.within(scan.actors, sentence)
+    deaths = scan.within(scan.deaths, sentence)
     sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
     date = best_date(sentence_dates, article.published)
     sub = cue.sub_event_type
