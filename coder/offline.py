@@ -1256,6 +1256,11 @@ class OfflineCoder:
     CONTEXT_SHARE = 0.4
 
     def __init__(self, country: str | None = None) -> None:
+        if country is not None:
+            info = get_gazetteer().country(country)
+            if info is None:
+                raise ValueError(f"unknown country {country!r}: give an ACLED country name or ISO3 code")
+            country = info.name
         self.country = country
         self.recent: deque[str] = deque(maxlen=self.CONTEXT_WINDOW)
 

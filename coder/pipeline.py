@@ -35,12 +35,16 @@ def id_prefix(event: Event) -> str:
     return country.iso3 if country else "XXX"
 
 
-def get_coder(name: str) -> tuple[Coder, str]:
-    """The coding function and its version for a coder name."""
+def get_coder(name: str, country: str | None = None) -> tuple[Coder, str]:
+    """The coding function and its version for a coder name.
+
+    `country`: the country the collection is about, used by the offline coder for articles
+    that name none (otherwise it learns it from the run).
+    """
     if name == "offline":
         from coder import offline
 
-        return offline.OfflineCoder(), offline.CODER_VERSION
+        return offline.OfflineCoder(country), offline.CODER_VERSION
     raise ValueError(f"unknown coder {name!r}; the LLM coder is not built yet (issue 5)")
 
 
@@ -49,9 +53,10 @@ def code_articles(
     coder_name: str,
     on_article: Callable[[Article, int], None] | None = None,
     recode: bool = False,
+    country: str | None = None,
 ) -> CodeSummary:
     """Code every article this coder has not done; commit each article on its own."""
-    code, version = get_coder(coder_name)
+    code, version = get_coder(coder_name, country)
     articles = store.articles() if recode else store.uncoded_articles(coder_name)
     run_id = store.start_run(coder_name, version)
     summary = CodeSummary(run_id=run_id, articles=len(articles))

@@ -132,3 +132,9 @@ def test_shipped_model_if_built_is_small() -> None:
     assert MODEL_PATH.stat().st_size < 50 * 1024 * 1024
     assert model.meta["holdout_bucket"] is not None
     assert len(model.classes) >= 20
+
+
+def test_unknown_context_country_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown country"):
+        OfflineCoder(country="Kenia")
+    assert OfflineCoder(country="KEN").country == "Kenya"
