@@ -869,7 +869,8 @@ class Gazetteer:
         if key not in self._canonical_admin1:
             unit = self.admin1_place(country, name) or self.admin1_place(country, _ADMIN_WORDS.sub(" ", name))
             base = unit.name if unit is not None else name
-            self._canonical_admin1[key] = " ".join(_ADMIN_WORDS.sub(" ", base).split()) or base
+            stripped = " ".join(_ADMIN_WORDS.sub(" ", base).split()).strip(" ,")
+            self._canonical_admin1[key] = stripped or base
         return self._canonical_admin1[key]
 
     def stats(self) -> dict[str, int]:

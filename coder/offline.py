@@ -457,8 +457,12 @@ def _admin_named(place: Place, named: set[str], mention: PlaceMention) -> bool:
     )
 
 
-def _prefer_named_admin(mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """Among a name's candidates, take the one whose province/district the text also names."""
+def _prefer_named_admin(
+    mentions: list[PlaceMention], recent_admin1: Counter[str] | None = None
+) -> list[PlaceMention]:
+    """Among a name's candidates, take the one whose province/district the text also names;
+    failing that, for a name several villages share, the one in the province the run's recent
+    events were in (a monitor's daily reports from the same front)."""
     named = _named_keys(mentions)
     out = []
     for m in mentions:
@@ -466,6 +470,11 @@ def _prefer_named_admin(mentions: list[PlaceMention]) -> list[PlaceMention]:
             better = [c for c in m.candidates if _admin_named(c, named, m)]
             if better:
                 m = replace(m, place=better[0], ambiguous=False)
+            elif recent_admin1 and m.ambiguous:
+                same_country = [c for c in m.candidates if c.country == m.place.country]
+                best = max(same_country, key=lambda c: recent_admin1.get(c.admin1 or "", 0), default=m.place)
+                if recent_admin1.get(best.admin1 or "", 0) > recent_admin1.get(m.place.admin1 or "", 0):
+                    m = replace(m, place=best)
         out.append(m)
     return out
 
@@ -774,7 +783,7 @@ def _decide_type(lexicon: str, predicted: Prediction | None) -> str:
     return predicted.label
 
 
-def _drafts(article: Article, country: str | None) -> list[_Draft]:
+def _drafts(article: Article, country: str | None, recent_admin1: Counter[str] | None = None) -> list[_Draft]:
     """Event drafts, one per cue sentence and place, plus context from place-less sentences."""
     gazetteer = get_gazetteer()
     text = article.text
@@ -785,7 +794,7 @@ def _drafts(article: Article, country: str | None) -> list[_Draft]:
         # The classifier types a whole paragraph, so the paragraph is the unit: its date,
         # places, actors and toll belong to the one event it reports.
         sentences = _paragraph_units(text, sentences)
-    article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country)), text)
+    article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
     scan = _Scan.of(article, country)
     opponent = _opponent(scan.actors)
     drafts: list[_Draft] = []
@@ -1209,14 +1218,17 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     return CodedEvent(event=event, flags=flags)
 
 
-def code_article(article: Article, context_country: str | None = None) -> list[CodedEvent]:
+def code_article(
+    article: Article, context_country: str | None = None, recent_admin1: Counter[str] | None = None
+) -> list[CodedEvent]:
     """Code one article into events (one per sub-event type, place, day and actor pair).
 
     `context_country` is used only when nothing in the article points to a country; events
-    coded that way carry a COUNTRY_FROM_CONTEXT warning.
+    coded that way carry a COUNTRY_FROM_CONTEXT warning. `recent_admin1` (admin1 names of the
+    run's recent events) settles a place name several provinces of the country share.
     """
     country, from_context = _main_country(article, context_country)
-    coded = [_event(article, d, country) for d in _drafts(article, country)]
+    coded = [_event(article, d, country) for d in _drafts(article, country, recent_admin1)]
     if from_context:
         flag = Flag(
             code="COUNTRY_FROM_CONTEXT",
@@ -1263,6 +1275,7 @@ class OfflineCoder:
             country = info.name
         self.country = country
         self.recent: deque[str] = deque(maxlen=self.CONTEXT_WINDOW)
+        self.recent_admin1: deque[str] = deque(maxlen=self.CONTEXT_WINDOW)
 
     def context_country(self) -> str | None:
         if self.country is not None:
@@ -1273,12 +1286,14 @@ class OfflineCoder:
         return name if n >= self.CONTEXT_SHARE * len(self.recent) else None
 
     def __call__(self, article: Article) -> list[CodedEvent]:
-        coded = code_article(article, self.context_country())
+        coded = code_article(article, self.context_country(), Counter(self.recent_admin1))
         own = [
-            c.event.country
+            c.event
             for c in coded
             if c.event.country and all(f.code != "COUNTRY_FROM_CONTEXT" for f in c.flags)
         ]
         if own:
-            self.recent.append(Counter(own).most_common(1)[0][0])
+            self.recent.append(Counter(e.country for e in own).most_common(1)[0][0])
+            if own[0].admin1:
+                self.recent_admin1.append(own[0].admin1)
         return coded
