@@ -324,16 +324,29 @@ class _Scan:
     actors: list[ActorMention]
     deaths: list  # FatalityMention
     countries: list  # (start, end, Country)
+    background: list[int]  # where background phrases start
+    targets: frozenset[int]  # starts of actor mentions that name a target ("مواقع قوات النظام")
 
     @classmethod
     def of(cls, article: Article, country: str | None) -> _Scan:
         text = article.text
+        norm, offsets = normalize_with_map(text)
+        actors = find_actors(text, article.language, country, article.published)
         return cls(
             cues=_cue_matches(text),
-            actors=find_actors(text, article.language, country, article.published),
+            actors=actors,
             deaths=find_fatalities(text, article.language),
             countries=get_gazetteer().countries_in(text, adjectives=True),
+            background=[offsets[m.start()] for m in _BACKGROUND.finditer(norm)],
+            targets=frozenset(
+                m.start
+                for m in actors
+                if _TARGET_BEFORE.search(normalize(text[max(0, m.start - 20) : m.start]))
+            ),
         )
+
+    def is_background(self, sentence: Sentence) -> bool:
+        return any(sentence.start <= b < sentence.end for b in self.background)
 
     def cues_in(self, sentence: Sentence) -> list[Cue]:
         """The sentence's cues, offsets into the sentence, in priority order."""
@@ -771,10 +784,6 @@ _BACKGROUND = re.compile(
 )
 
 
-def _is_background(sentence: str) -> bool:
-    return _BACKGROUND.search(normalize(sentence)) is not None
-
-
 def _decide_type(lexicon: str, predicted: Prediction | None) -> str:
     if predicted is None:
         return lexicon
@@ -811,7 +820,7 @@ def _drafts(article: Article, country: str | None, recent_admin1: Counter[str] |
                 continue
             cues = [Cue(last_sub, *generic)]
         last_sub = cues[0].sub_event_type
-        if _is_background(sentence.text) and not any(
+        if scan.is_background(sentence) and not any(
             sentence.start <= m.start < sentence.end for m in date_mentions
         ):
             continue
@@ -866,7 +875,9 @@ _TARGET_BEFORE = re.compile(
 )
 
 
-def _by_closeness(actors: list[ActorMention], cue: Cue, text: str, language: str) -> list[ActorMention]:
+def _by_closeness(
+    actors: list[ActorMention], cue: Cue, text: str, language: str, targets: frozenset[int] = frozenset()
+) -> list[ActorMention]:
     """Actor mentions, the likeliest doer of the cue's action first.
 
     Arabic puts the subject right after the verb ("سيطرت القوات العراقية على"); otherwise the
@@ -875,7 +886,7 @@ def _by_closeness(actors: list[ActorMention], cue: Cue, text: str, language: str
     """
 
     def target(m: ActorMention) -> bool:
-        return _TARGET_BEFORE.search(normalize(text[max(0, m.start - 20) : m.start])) is not None
+        return m.start in targets
 
     before = text[: cue.start]
     clause_start = max((x.end() for x in _CLAUSE_END.finditer(before)), default=0)
@@ -974,7 +985,7 @@ def _draft(
     sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
     date = best_date(sentence_dates, article.published)
     sub = cue.sub_event_type
-    actors = _by_closeness(actors, cue, article.text, article.language)
+    actors = _by_closeness(actors, cue, article.text, article.language, scan.targets)
     actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths))
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
