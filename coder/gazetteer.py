@@ -442,8 +442,8 @@ def _keys(words: str) -> frozenset[str]:
 # Words before a name that make it "near X" (precision 2), after Arabic prefixes are removed.
 _NEAR_WORDS = _keys(
     """near nearby outskirts outside around vicinity countryside environs suburbs suburb
-    periphery edge edges rural outlying surroundings surrounding
-    ريف قرب بالقرب محيط أطراف اطراف ضواحي جوار مشارف تخوم أرياف"""
+    periphery edge edges rural outlying surroundings surrounding road highway
+    ريف قرب بالقرب محيط أطراف اطراف ضواحي جوار مشارف تخوم أرياف طريق"""
 )
 # Words that may stand between a near-cue and the name ("near the town of X", "محيط بلدة X").
 _FILLER_WORDS = _keys(

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from coder.actors import Actor, ActorMention, find_actors, generic_actor, inter_of_name
 from coder.classifier import Prediction, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
-from coder.dates import ResolvedDate, best_date, find_dates
+from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, lowest_credible
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.models import Article, CodedEvent, Event, Flag, Span
@@ -281,7 +281,7 @@ _SUPPORT_BEFORE = re.compile(
     )
     + r")\s+\S*\s*$"
 )
-_ANAPHORIC = re.compile(normalize(r"^[وفب]?(?:ال|لل)(?:قصف|غارات|غاره|ضربات|هجوم)"))
+_ANAPHORIC = re.compile(normalize(r"^[وفب]?(?:ال|لل)(?:قصف|غارات|غاره|ضربات|هجوم|مناورات)"))
 
 
 def find_cues(sentence: str) -> list[Cue]:
@@ -1076,6 +1076,11 @@ def _attach_context(
             for d in same:
                 if d.actor2 is None:
                     d.actor2 = context.actor2
+        if SUB_TO_EVENT[context.sub] == "Strategic developments" and isinstance(context.actor1, ActorMention):
+            # "the SDF announced it took part in the manoeuvres": another actor of the same event
+            for d in same:
+                if d.actor2 is None and _actor_of(d.actor1) != context.actor1.actor:
+                    d.actor2 = context.actor1
         for d in same:
             if d.date is None and context.date is not None and not context.date.mention.reporting:
                 d.date = context.date
@@ -1116,11 +1121,23 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     assert a1 is not None
     if isinstance(draft.actor1, ActorMention):
         evidence["actor1"] = [_span(text, draft.actor1.start, draft.actor1.end)]
-    if isinstance(draft.actor2, ActorMention):
+    fields: dict = {}
+    if (
+        a2 is not None
+        and a2.inter != 7
+        and SUB_TO_EVENT[draft.sub] == "Strategic developments"
+        and draft.sub not in _TERRITORY
+    ):
+        # a visit to Fatemiyoun centres, manoeuvres the SDF joined: the second armed actor of a
+        # strategic development is an associate, not an opponent (codebook section 10)
+        fields["assoc_actor_1"] = a2.name
+        if isinstance(draft.actor2, ActorMention):
+            evidence["assoc_actor_1"] = [_span(text, draft.actor2.start, draft.actor2.end)]
+        a2 = None
+    elif isinstance(draft.actor2, ActorMention):
         evidence["actor2"] = [_span(text, draft.actor2.start, draft.actor2.end)]
 
     place = draft.place
-    fields: dict = {}
     if place is not None:
         p: Place = place.place
         info = gazetteer.country(p.country)
@@ -1247,6 +1264,10 @@ def code_article(
             field="country",
             message=f"the article names no place or country; {country} comes from the run's context",
         )
+        coded = [CodedEvent(event=c.event, flags=[*c.flags, flag]) for c in coded]
+    for conflict in article_conflicts(find_dates(article.text, article.language)):
+        # "yesterday, Wednesday" and "yesterday, Tuesday" in one article: one of them is wrong
+        flag = Flag(code="DATE_WEEKDAY_CONFLICT", severity="error", field="event_date", message=conflict)
         coded = [CodedEvent(event=c.event, flags=[*c.flags, flag]) for c in coded]
     merged: dict[tuple, CodedEvent] = {}
     for item in coded:

@@ -156,10 +156,22 @@ def test_aletihad_three_events_and_no_background() -> None:
     assert keys(stem) == sorted(
         [("Other", "Abu Kamal", None), (MOVE, "Abu Khashab", None), ("Other", "Abu Kamal", None)], key=str
     )
-    actors = {(e.sub_event_type, e.actor1) for e in coded(stem)}
-    assert ("Other", "Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps") in actors  # Qaani
-    assert ("Other", SYRIA) in actors  # the forced "settlement"
-    assert any(sub == MOVE and a.startswith("Military Forces of the United States") for sub, a in actors)
+    # the codebook's worked example (section 10)
+    visit = next(e for e in coded(stem) if e.actor1.endswith("Islamic Revolutionary Guard Corps"))
+    assert (visit.sub_event_type, visit.assoc_actor_1, visit.location) == (
+        "Other",
+        "Fatemiyoun Brigade",
+        "Abu Kamal",
+    )
+    drill = one(stem, MOVE, "Abu Khashab")
+    assert drill.actor1.startswith("Military Forces of the United States") and drill.inter1 == 8
+    assert drill.assoc_actor_1 == "SDF: Syrian Democratic Forces" and drill.geo_precision == 2  # "على طريق"
+    settlement = next(e for e in coded(stem) if e.actor1 == SYRIA)
+    assert (settlement.sub_event_type, settlement.actor2) == ("Other", CIV)
+    # "يوم أمس الأربعاء" and "يوم أمس الثلاثاء" cannot both be right: flagged, not chosen
+    article = next(a for a in _articles() if a.source_path.endswith(f"{stem}.txt"))
+    flags = [f.code for c in OfflineCoder()(article) for f in c.flags]
+    assert "DATE_WEEKDAY_CONFLICT" in flags and "NO_PUBLICATION_DATE" in flags
 
 
 def test_microsyria_arrival_and_shelling() -> None:
