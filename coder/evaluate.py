@@ -73,14 +73,17 @@ def gold_article(row: dict[str, Any], number: int) -> Article:
 
 
 _OPEN_PERIOD = re.compile(r"\((\d{4})-\d{4}\)")
+_ETHNIC = re.compile(r"ethnic militia", re.IGNORECASE)
 
 
 def _actor_key(name: str) -> str:
-    """Actor comparison key; a closed period counts as the open one it was ("Police Forces of
-    Kenya (2013-2022)" = "(2013-)"), since ACLED closes an actor's period after the fact."""
+    """Actor comparison key through ACLED's renamings: a closed period counts as the open one it
+    was ("Police Forces of Kenya (2013-2022)" = "(2013-)"), since ACLED closes an actor's period
+    after the fact, and "Ethnic Militia" is the older name of "Communal Militia"."""
     from coder.actors import actor_key
 
-    return _OPEN_PERIOD.sub(r"(\1-)", actor_key(name))
+    key = _OPEN_PERIOD.sub(r"(\1-)", actor_key(name))
+    return name_key(_ETHNIC.sub("communal militia", key))
 
 
 def _admin1_key(country: str | None, name: str) -> str:

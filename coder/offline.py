@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from coder.actors import Actor, ActorMention, find_actors, generic_actor, inter_of_name
 from coder.classifier import Prediction, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
+from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, lowest_credible
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
@@ -332,6 +333,8 @@ class _Scan:
         text = article.text
         norm, offsets = normalize_with_map(text)
         actors = find_actors(text, article.language, country, article.published)
+        if article.language == "en":
+            actors = merge_mentions(actors, find_identity_militias(text))
         return cls(
             cues=_cue_matches(text),
             actors=actors,

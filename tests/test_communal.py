@@ -1,0 +1,32 @@
+"""Identity militias named after ethnic groups, and the community's members named as victims."""
+
+from __future__ import annotations
+
+from coder.actors import ActorMention
+from coder.communal import find_identity_militias, merge_mentions
+
+
+def names(text: str) -> list[str]:
+    return [m.actor.name for m in find_identity_militias(text)]
+
+
+def test_group_acting_is_an_identity_militia() -> None:
+    assert names("Turkana raiders drove away 200 goats.") == ["Turkana Ethnic Militia (Kenya)"]
+    assert names("Fulani herdsmen attacked the village.") == ["Fulani Ethnic Militia (Nigeria)"]
+    # home country in the name, whatever the event's country
+    assert names("Toposa gunmen crossed the border.") == ["Toposa Ethnic Militia (South Sudan)"]
+    found = find_identity_militias("Pokot raiders attacked.")
+    assert found[0].actor.inter == 4 and found[0].text == "Pokot"
+
+
+def test_members_named_as_victims_are_not_a_militia() -> None:
+    assert names("Gunmen attacked Abanyabasi villagers.") == []
+    assert names("Two Turkana women were shot.") == []
+    assert names("the meru of the hills") == []  # the word, not the people
+
+
+def test_merge_keeps_dictionary_mentions_first() -> None:
+    a = find_identity_militias("Maasai youths fought.")[0]
+    other = ActorMention(0, 6, "Maasai", a.actor, None)
+    assert merge_mentions([other], [a]) == [other]
+    assert merge_mentions([], [a]) == [a]
