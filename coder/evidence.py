@@ -48,9 +48,20 @@ EVIDENCE_RULES: Final[tuple[EvidenceRule, ...]] = (
         "GEO_PRECISION_EVIDENCE",
         "warning",
         ("geo_precision", "evidence"),
-        "A place the article gives as 'near X' / 'the countryside of X' is geo_precision 2, not 1.",
+        "A place the article gives as 'near X' / 'the countryside of X' is geo_precision 2, not 1; a"
+        " province named as one ('Idlib province') is 3.",
+    ),
+    EvidenceRule(
+        "TIME_PRECISION_EVIDENCE",
+        "warning",
+        ("time_precision", "evidence"),
+        "time_precision is the one the event_date evidence gives under the date rules: 'yesterday' 1,"
+        " 'last week' or 'around 5 May' 2, 'in May' or 'last month' 3.",
     ),
 )
+#: Characters of context read around a span: enough for "near the town of" before a name,
+#: "province" after it, "around" before a date and "(as reported)" after it.
+BEFORE, AFTER = 60, 40
 _BY_CODE: Final[dict[str, EvidenceRule]] = {r.code: r for r in EVIDENCE_RULES}
 
 
@@ -101,19 +112,51 @@ def _location_flags(event: Event, spans: list[Span], text: str) -> list[Flag]:
         flags.append(
             _flag("LOCATION_EVIDENCE_MISMATCH", f"location '{event.location}' but the evidence says {quoted}")
         )
-    if event.geo_precision == 1:
+    if event.geo_precision in (1, 2):
         for span in readable:
-            window_start = max(0, span.start - 60)
-            mentions = gazetteer.find(text[window_start : span.end], event.country)
-            if any(m.near and window_start + m.end == span.end for m in mentions):
-                flags.append(
-                    _flag(
-                        "GEO_PRECISION_EVIDENCE",
-                        f"the article places it near {span.text!r}: geo_precision 2, not 1",
-                    )
-                )
-                break
+            window_start = max(0, span.start - BEFORE)
+            mentions = gazetteer.find(text[window_start : span.end + AFTER], event.country)
+            at_span = [m for m in mentions if window_start + m.end == span.end]
+            if any(m.place.kind == "admin1" for m in at_span):
+                message = f"the article names the province {span.text!r}: geo_precision 3"
+            elif event.geo_precision == 1 and any(m.near for m in at_span):
+                message = f"the article places it near {span.text!r}: geo_precision 2, not 1"
+            else:
+                continue
+            flags.append(_flag("GEO_PRECISION_EVIDENCE", message))
+            break
     return flags
+
+
+def _time_precision_flags(event: Event, spans: list[Span], text: str) -> list[Flag]:
+    """Does time_precision agree with what the date rules read in the event_date evidence?"""
+    from coder.dates import find_dates, resolve
+
+    if event.time_precision is None or event.event_date is None:
+        return []
+    language = "ar" if any("\u0600" <= ch <= "\u06ff" for ch in text[:500]) else "en"
+    given: dict[int, str] = {}
+    for span in spans:
+        if not 0 <= span.start <= span.end <= len(text):
+            continue
+        window_start = max(0, span.start - BEFORE)
+        for m in find_dates(text[window_start : span.end + AFTER], language):
+            if window_start + m.start >= span.end or window_start + m.end <= span.start:
+                continue
+            # a precision follows from the expression alone; the event date stands in for the
+            # publication date, which the article may not carry
+            precision = resolve(m, event.event_date).time_precision
+            if precision is not None:
+                given.setdefault(max(precision, 2) if m.reporting else precision, m.text)
+    if not given or event.time_precision in given:
+        return []
+    precision, words = min(given.items())
+    return [
+        _flag(
+            "TIME_PRECISION_EVIDENCE",
+            f"the event_date evidence {words!r} gives time_precision {precision}, not {event.time_precision}",
+        )
+    ]
 
 
 def evidence_flags(event: Event, article_text: str | None) -> list[Flag]:
@@ -129,4 +172,6 @@ def evidence_flags(event: Event, article_text: str | None) -> list[Flag]:
             flags += _span_flags(column, span, article_text)
     if event.location and event.evidence.get("location"):
         flags += _location_flags(event, event.evidence["location"], article_text)
+    if event.evidence.get("event_date"):
+        flags += _time_precision_flags(event, event.evidence["event_date"], article_text)
     return flags

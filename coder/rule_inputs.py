@@ -15,6 +15,7 @@ import polars as pl
 
 from coder.codebook import SUB_TO_EVENT, TAXONOMY
 from coder.gazetteer import COUNTRIES_FILE, PLACES_FILE, place_key
+from coder.place_consistency import admin1_unit, place_columns
 
 #: An admin1 unit's extent is trusted only when the gazetteer holds this many places in it.
 ADMIN1_MIN_PLACES: Final[int] = 20
@@ -47,6 +48,20 @@ NOTES_MONTH_ONLY = (
     rf"^{_LABEL}(?:In|During|Throughout|Early|Late|Mid|In early|In late|In mid|At the (?:beginning|end) of)"
     rf"[ -](?:{_MONTH})\b"
 )
+
+# "Around 5 May 2020", "As reported on 28 April 2020", "On 2 May 2020 (or around)", "Around 29 April
+# 2020 (midweek)", "During the week of ...": a day ACLED's coders only know roughly.
+NOTES_APPROXIMATE = (
+    rf"^{_LABEL}(?:(?:Around|As reported on|Reported on|On or around|On or about) \d{{1,2}} (?:{_MONTH})"
+    r"|[^,(]{0,40}\((?:or around|as reported|midweek|exact date (?:not|un)\w* reported)\)"
+    r"|(?:During|In) the week (?:of|beginning|starting)\b)"
+)
+# Words before a location that put the event beside it (codebook section 8), and what may stand
+# between them and the name ("near the village of X").
+_NEAR_CUE = r"(?i)\b(?:near|vicinity of|countryside of)\s+(?:the\s+(?:town|village|city)\s+of\s+)?"
+# What may follow the name for it to be the place itself, not "near Kibera slum" or "near
+# Mombasa city hall" (a landmark inside it).
+_AFTER_NAME = r"^(?:\s*$|\s*[,.;:()]|\s+(?:in|on|at|and|after|during|with|where|while|when|town|village)\b)"
 
 
 @cache
@@ -89,13 +104,19 @@ def admin1_table() -> pl.DataFrame:
         )
         .filter(pl.col("_a_places") >= ADMIN1_MIN_PLACES)
     )
-    keys = {name: place_key(name) for name in extents["admin1"].unique().to_list()}
     return (
-        extents.with_columns(pl.col("admin1").replace_strict(keys, return_dtype=pl.String).alias("_a_key"))
-        .rename({"country": "_c_name"})
+        extents.rename({"country": "_c_name"})
+        .join(_admin1_keys(extents.rename({"country": "_c_name"})), on=["_c_name", "admin1"], how="left")
         .drop("admin1")
         .unique(["_c_name", "_a_key"], keep="first")
     )
+
+
+def _admin1_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """(gazetteer country, admin1) -> key of the admin1 unit, so "Odessa" and "Odesa" meet."""
+    pairs = frame.select("_c_name", "admin1").unique().drop_nulls()
+    keys = [place_key(admin1_unit(c, a) or a) for c, a in pairs.iter_rows()]
+    return pairs.with_columns(pl.Series("_a_key", keys, dtype=pl.String))
 
 
 def _keyed(frame: pl.DataFrame, column: str, alias: str) -> pl.Expr:
@@ -129,6 +150,30 @@ def _notes_date() -> pl.Expr:
     return text.str.to_date("%Y %B %d", strict=False).alias("_notes_date")
 
 
+def _notes_near_location(frame: pl.DataFrame) -> pl.DataFrame:
+    """`_row` -> do the notes say the event happened near the row's location?
+
+    Only the phrases after a cue word are compared with the location (exploded, a handful per
+    note that has any), so the cost follows the notes that say "near", not the file.
+    """
+    phrases = (
+        frame.select(
+            "_row",
+            pl.col("location").str.to_lowercase(),
+            pl.col("notes").str.extract_all(_NEAR_CUE + ".{0,80}"),
+        )
+        .filter(pl.col("notes").list.len() > 0, pl.col("location").is_not_null())
+        .explode("notes")
+        .with_columns(pl.col("notes").str.replace(_NEAR_CUE, "").str.to_lowercase())
+    )
+    rest = pl.col("notes").str.slice(pl.col("location").str.len_chars())
+    return (
+        phrases.group_by("_row")
+        .agg((pl.col("notes").str.starts_with(pl.col("location")) & rest.str.contains(_AFTER_NAME)).any())
+        .rename({"notes": "_notes_near_location"})
+    )
+
+
 def add_rule_inputs(frame: pl.DataFrame, today: dt.date, civilian_targeting_in_use: bool) -> pl.DataFrame:
     """The frame with every helper column a rule reads."""
     inter1, inter2 = pl.col("inter1"), pl.col("inter2")
@@ -148,18 +193,23 @@ def add_rule_inputs(frame: pl.DataFrame, today: dt.date, civilian_targeting_in_u
         .otherwise(pl.min_horizontal(inter1, inter2) * 10 + pl.max_horizontal(inter1, inter2))
         .alias("_interaction"),
         _keyed(frame, "country", "_c_key"),
-        _keyed(frame, "admin1", "_a_key"),
         _notes_date(),
         pl.col("notes").str.contains(NOTES_EXACT_DAY).alias("_notes_exact_day"),
         pl.col("notes").str.contains(NOTES_MONTH_ONLY).alias("_notes_month_only"),
+        pl.col("notes").str.contains(NOTES_APPROXIMATE).fill_null(False).alias("_notes_approximate"),
         pl.lit(today, pl.Date).alias("_today"),
         pl.lit(civilian_targeting_in_use).alias("_ct_in_use"),
     )
-    frame = frame.join(country_table(), on="_c_key", how="left").join(
-        admin1_table(), on=["_c_name", "_a_key"], how="left"
+    frame = frame.join(country_table(), on="_c_key", how="left")
+    frame = (
+        frame.join(_admin1_keys(frame), on=["_c_name", "admin1"], how="left", nulls_equal=True)
+        .join(admin1_table(), on=["_c_name", "_a_key"], how="left")
+        .join(_notes_near_location(frame), on="_row", how="left")
+        .with_columns(pl.col("_notes_near_location").fill_null(False))
     )
     # the gazetteer's spelling of the country, so "Syrian Arab Republic" reads as Syria
     frame = frame.with_columns(pl.coalesce("_c_name", "country").alias("_kind_country"))
+    frame = place_columns(frame)
     kinds = _actor_kinds(frame)
     for n in (1, 2):
         frame = frame.join(

@@ -16,6 +16,13 @@ import polars as pl
 
 from coder.codebook import SOURCE_SCALES
 from coder.models import Severity
+from coder.place_consistency import (
+    ADMIN1_MARGIN_KM,
+    ADMIN2_MARGIN_KM,
+    LOCATION_TOLERANCE_KM,
+    LOCATION_TOLERANCE_WIDE_KM,
+    NOTABLE_POPULATION,
+)
 from coder.rule_inputs import ADMIN1_TOLERANCE_DEG, COUNTRY_TOLERANCE_DEG
 
 
@@ -355,6 +362,18 @@ rule(
     ),
 )
 
+rule(
+    "TIME_PRECISION_APPROXIMATE",
+    "warning",
+    ("time_precision", "notes"),
+    "An approximate date in the notes ('Around 5 May 2020', 'As reported on …', '(or around)', '(as"
+    " reported)', 'the week of') is time_precision 2 or 3, not 1.",
+    (c("time_precision") == 1) & c("_notes_approximate"),
+    pl.format(
+        "notes open with an approximate date ('{}'): time_precision 2, not 1", c("notes").str.slice(0, 40)
+    ),
+)
+
 # --- place ------------------------------------------------------------------------------------
 rule(
     "LOCATION_MISSING",
@@ -402,7 +421,8 @@ rule(
     "COORDS_OUTSIDE_ADMIN1",
     "warning",
     ("latitude", "longitude", "admin1"),
-    f"The coordinates lie within {_a}° of the gazetteer's places in admin1 (where it holds enough of them).",
+    f"The coordinates lie within {_a}° of the gazetteer's places in admin1 (where it holds enough of them;"
+    " admin1 read through its aliases).",
     (
         (c("latitude") < c("_a_min_lat") - _a)
         | (c("latitude") > c("_a_max_lat") + _a)
@@ -410,6 +430,53 @@ rule(
         | (c("longitude") > c("_a_max_lon") + _a)
     ).fill_null(False),
     pl.format("({}, {}) is far from {} ({})", c("latitude"), c("longitude"), c("admin1"), c("country")),
+)
+_tol, _wide = LOCATION_TOLERANCE_KM, LOCATION_TOLERANCE_WIDE_KM
+rule(
+    "LOCATION_FAR_FROM_COORDS",
+    "warning",
+    ("latitude", "longitude", "location"),
+    f"The gazetteer knows a town called location in admin1 ({NOTABLE_POPULATION:,}+ people), but no place"
+    f" of that name lies within {_tol:.0f} km of the coordinates ({_wide:.0f} km at geo_precision 2-3).",
+    c("_gz_far_km").is_not_null(),
+    pl.format(
+        "the gazetteer has {} ({}) at ({}, {}), {} km from ({}, {}): check the coordinates or the location",
+        c("location"),
+        c("admin1"),
+        c("_gz_far_lat").round(4),
+        c("_gz_far_lon").round(4),
+        c("_gz_far_km").cast(pl.Int64),
+        c("latitude"),
+        c("longitude"),
+    ),
+)
+rule(
+    "ADMIN1_GAZETTEER_MISMATCH",
+    "warning",
+    ("admin1", "location"),
+    "The gazetteer puts location, at these coordinates, in another admin1 than the row's (names compared"
+    f" through its aliases), and the point is over {ADMIN1_MARGIN_KM:.0f} km from every place it knows in"
+    " the row's admin1.",
+    c("_gz_admin1").is_not_null(),
+    pl.format("the gazetteer puts {} in {}, not {}", c("location"), c("_gz_admin1"), c("admin1")),
+)
+rule(
+    "ADMIN2_GAZETTEER_MISMATCH",
+    "warning",
+    ("admin2", "location"),
+    "The gazetteer puts location, at these coordinates, in another admin2 of the admin1 than the row's,"
+    f" and the point is over {ADMIN2_MARGIN_KM:.0f} km from every place it knows in the row's admin2.",
+    c("_gz_admin2").is_not_null(),
+    pl.format("the gazetteer puts {} in {}, not {}", c("location"), c("_gz_admin2"), c("admin2")),
+)
+rule(
+    "GEO_PRECISION_NOTES",
+    "warning",
+    ("geo_precision", "notes"),
+    "Notes that place the event 'near' / 'in the vicinity of' / 'in the countryside of' the location"
+    " mean geo_precision 2, not 1 (codebook section 8).",
+    (c("geo_precision") == 1) & c("_notes_near_location"),
+    pl.format("notes place the event near {}: geo_precision 2, not 1", c("location")),
 )
 rule(
     "ISO_MISMATCH",

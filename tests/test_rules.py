@@ -79,6 +79,12 @@ BASES: dict[str, dict[str, Any]] = {
     },
 }
 NEAR_TEXT = "Regime artillery shelled the area near Sarmin in Idlib on Sunday, killing two civilians."
+PROVINCE_TEXT = "Regime artillery shelled villages in Idlib province on Sunday, killing two civilians."
+WEEK_TEXT = "Regime artillery shelled Sarmin in Idlib last week, killing two civilians."
+# gazetteer coordinates of towns in Aleppo governorate (GeoNames)
+MANBIJ: dict[str, Any] = {"latitude": 36.5282, "longitude": 37.955}
+ALEPPO: dict[str, Any] = {"latitude": 36.2012, "longitude": 37.1612}
+IDLEB_CITY: dict[str, Any] = {"location": "Idleb", "latitude": 35.9306, "longitude": 36.6339}
 
 
 def row(base: str, **overrides: Any) -> Event:
@@ -143,12 +149,26 @@ FIRES: dict[str, Case] = {
     "NOTES_DATE_MISMATCH": one(row("shelling", notes="On 2 March 2020, regime artillery shelled Sarmin.")),
     "NOTES_WITHOUT_DATE": one(row("shelling", notes="Regime artillery shelled Sarmin (Idleb).")),
     "TIME_PRECISION_NOTES": one(row("shelling", time_precision=3)),
+    "TIME_PRECISION_APPROXIMATE": one(
+        row("shelling", notes="Around 1 March 2020 (as reported), regime artillery shelled Sarmin (Idleb).")
+    ),
     "LOCATION_MISSING": one(row("shelling", location=None)),
     "COUNTRY_UNKNOWN": one(row("shelling", country="Atlantis", iso=None, region=None)),
     # coordinates in another country: Baghdad
     "COORDS_OUTSIDE_COUNTRY": one(row("shelling", latitude=33.3152, longitude=44.3661)),
     # Al-Bukamal (Deir-ez-Zor) given as in Idleb
     "COORDS_OUTSIDE_ADMIN1": one(row("shelling", latitude=34.4534, longitude=40.9188)),
+    # Aleppo city named, the coordinates of Manbij (80 km away) given
+    "LOCATION_FAR_FROM_COORDS": one(row("shelling", location="Aleppo", admin1="Aleppo", **MANBIJ)),
+    # Sarmin is in Idleb, some 50 km from the nearest place of Hama governorate
+    "ADMIN1_GAZETTEER_MISMATCH": one(row("shelling", admin1="Hama")),
+    # Manbij is the seat of its own district, not of Mount Simeon (Aleppo city's)
+    "ADMIN2_GAZETTEER_MISMATCH": one(
+        row("shelling", location="Manbij", admin1="Aleppo", admin2="Mount Simeon", **MANBIJ)
+    ),
+    "GEO_PRECISION_NOTES": one(
+        row("shelling", notes="On 1 March 2020, regime artillery shelled farmland near Sarmin (Idleb).")
+    ),
     "ISO_MISMATCH": one(row("shelling", iso=368)),
     "REGION_MISMATCH": one(row("shelling", region="Europe")),
     "ADMIN_LEVEL_GAP": one(row("shelling", admin1=None, admin2="Idleb")),
@@ -172,6 +192,15 @@ FIRES: dict[str, Case] = {
     ),
     "GEO_PRECISION_EVIDENCE": one(
         row("shelling", evidence={"location": [span(NEAR_TEXT, "Sarmin")]}), NEAR_TEXT
+    ),
+    "TIME_PRECISION_EVIDENCE": one(
+        row(
+            "shelling",
+            event_date=dt.date(2020, 2, 24),
+            notes=None,
+            evidence={"event_date": [span(WEEK_TEXT, "last week")]},
+        ),
+        WEEK_TEXT,
     ),
 }
 
@@ -246,11 +275,33 @@ SILENT: dict[str, Case] = {
     "TIME_PRECISION_NOTES": one(
         row("shelling", time_precision=3, notes="In March 2020, artillery repeatedly shelled Sarmin (Idleb).")
     ),
+    "TIME_PRECISION_APPROXIMATE": one(
+        row(
+            "shelling",
+            time_precision=2,
+            notes="Around 1 March 2020 (as reported), regime artillery shelled Sarmin (Idleb).",
+        )
+    ),
     "LOCATION_MISSING": one(row("shelling")),
     "COUNTRY_UNKNOWN": one(row("shelling", country="Syrian Arab Republic")),  # an alias
     # Syria's edge: inside the gazetteer's bounding box
     "COORDS_OUTSIDE_COUNTRY": one(row("shelling", admin1="Deir-ez-Zor", latitude=34.4534, longitude=40.9188)),
     "COORDS_OUTSIDE_ADMIN1": one(row("shelling", admin1="Deir-ez-Zor", latitude=34.4534, longitude=40.9188)),
+    # at geo_precision 2 a place may be coded to a district centre up to 100 km away
+    "LOCATION_FAR_FROM_COORDS": one(
+        row("shelling", location="Aleppo", admin1="Aleppo", geo_precision=2, **MANBIJ)
+    ),
+    "ADMIN1_GAZETTEER_MISMATCH": one(row("shelling", admin1="Idlib")),  # another spelling of Idleb
+    "ADMIN2_GAZETTEER_MISMATCH": one(
+        row("shelling", location="Manbij", admin1="Aleppo", admin2="Manbij", **MANBIJ)
+    ),
+    "GEO_PRECISION_NOTES": one(
+        row(
+            "shelling",
+            geo_precision=2,
+            notes="On 1 March 2020, regime artillery shelled farmland near Sarmin (Idleb).",
+        )
+    ),
     "ISO_MISMATCH": one(row("shelling", iso=None)),
     "REGION_MISMATCH": one(row("shelling", region="Middle East")),
     "ADMIN_LEVEL_GAP": one(row("shelling", admin2="Idleb")),
@@ -276,6 +327,16 @@ SILENT: dict[str, Case] = {
     ),
     "GEO_PRECISION_EVIDENCE": one(
         row("shelling", geo_precision=2, evidence={"location": [span(NEAR_TEXT, "Sarmin")]}), NEAR_TEXT
+    ),
+    "TIME_PRECISION_EVIDENCE": one(
+        row(
+            "shelling",
+            event_date=dt.date(2020, 2, 24),
+            time_precision=2,
+            notes=None,
+            evidence={"event_date": [span(WEEK_TEXT, "last week")]},
+        ),
+        WEEK_TEXT,
     ),
 }
 
@@ -356,3 +417,108 @@ def test_offline_coder_rows_pass_their_own_evidence_checks() -> None:
     found = validate_events(events, [PUBLISHED] * len(events), TODAY, [article.text] * len(events))
     evidence_codes = {e.code for e in catalogue() if e.applies_to == "coded rows"}
     assert not {f.code for flags in found for f in flags} & evidence_codes
+
+
+@pytest.mark.parametrize(
+    ("event", "why"),
+    [
+        # Sarmin (Idleb) is a village the gazetteer cannot be sure is the only one of its name
+        (row("shelling", **MANBIJ), "not a town of 5,000+"),
+        # the row's admin2 is not Aleppo city's district: perhaps another place called Aleppo
+        (row("shelling", location="Aleppo", admin1="Aleppo", admin2="Manbij", **MANBIJ), "other admin2"),
+        (row("shelling", location="Aleppo", admin1="Idleb", **MANBIJ), "no Aleppo town in that admin1"),
+    ],
+)
+def test_location_far_from_coords_stays_silent_where_the_gazetteer_is_unsure(event: Event, why: str) -> None:
+    assert "LOCATION_FAR_FROM_COORDS" not in codes_of(one(event)), why
+
+
+def test_location_far_from_coords_says_where_the_gazetteer_has_the_place() -> None:
+    events, _ = FIRES["LOCATION_FAR_FROM_COORDS"]
+    [flag] = validate_events(events, [PUBLISHED], TODAY)[0]
+    assert (flag.code, flag.field, flag.severity) == ("LOCATION_FAR_FROM_COORDS", "latitude", "warning")
+    assert flag.message == (
+        "the gazetteer has Aleppo (Aleppo) at (36.2012, 37.1612), 80 km from (36.5282, 37.955):"
+        " check the coordinates or the location"
+    )
+
+
+def test_admin1_mismatch_forgives_a_town_near_the_boundary() -> None:
+    # Binnish (Idleb) lies within 25 km of places of Aleppo governorate
+    binnish = row("shelling", location="Binnish", admin1="Aleppo", latitude=35.9566, longitude=36.7138)
+    far = row("shelling", location="Binnish", admin1="Hama", latitude=35.9566, longitude=36.7138)
+    assert "ADMIN1_GAZETTEER_MISMATCH" not in codes_of(one(binnish))
+    assert "ADMIN1_GAZETTEER_MISMATCH" in codes_of(one(far))
+
+
+def test_admin1_names_compare_through_the_gazetteer_aliases() -> None:
+    from coder.place_consistency import admin1_unit
+
+    assert admin1_unit("Syria", "Idlib") == admin1_unit("Syria", "Idleb") == "Idleb"
+    assert admin1_unit("Ukraine", "Odessa") == "Odesa"  # the alias is the city's, the unit named after it
+    assert admin1_unit("Syria", "Narnia") is None
+
+
+@pytest.mark.parametrize(
+    ("notes", "fires"),
+    [
+        ("On 1 March 2020, regime artillery shelled farmland near the village of Sarmin, Idleb.", True),
+        ("On 1 March 2020, regime artillery shelled the countryside of Sarmin (Idleb).", True),
+        ("On 1 March 2020, regime artillery shelled houses near Sarmin hospital (Idleb).", False),
+        ("On 1 March 2020, regime artillery shelled Sarmin near the road to Saraqib (Idleb).", False),
+    ],
+)
+def test_geo_precision_notes_reads_near_the_location_only(notes: str, fires: bool) -> None:
+    assert ("GEO_PRECISION_NOTES" in codes_of(one(row("shelling", notes=notes)))) is fires
+
+
+@pytest.mark.parametrize(
+    ("notes", "fires"),
+    [
+        ("On 1 March 2020 (or around), regime artillery shelled Sarmin (Idleb).", True),
+        ("As reported on 1 March 2020, regime artillery shelled Sarmin (Idleb).", True),
+        ("Shelling: Around 1 March 2020, regime artillery shelled Sarmin (Idleb).", True),
+        ("On 1 March 2020, regime artillery shelled Sarmin (Idleb), as reported by activists.", False),
+    ],
+)
+def test_time_precision_approximate_reads_the_opening_date(notes: str, fires: bool) -> None:
+    assert ("TIME_PRECISION_APPROXIMATE" in codes_of(one(row("shelling", notes=notes)))) is fires
+
+
+def test_geo_precision_evidence_wants_3_for_a_province() -> None:
+    evidence = {"location": [span(PROVINCE_TEXT, "Idlib")]}
+    province = row("shelling", **IDLEB_CITY, geo_precision=1, evidence=evidence)
+    assert "GEO_PRECISION_EVIDENCE" in codes_of(one(province, PROVINCE_TEXT))
+    assert codes_of(one(province.model_copy(update={"geo_precision": 3}), PROVINCE_TEXT)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "quote", "event_date", "precision", "fires"),
+    [
+        ("Regime artillery shelled Sarmin around 1 March, killing two civilians.", "around 1 March",
+         dt.date(2020, 3, 1), 1, True),
+        ("Regime artillery shelled Sarmin yesterday, killing two civilians.", "yesterday",
+         dt.date(2020, 3, 1), 3, True),
+        ("Regime artillery shelled Sarmin yesterday, killing two civilians.", "yesterday",
+         dt.date(2020, 3, 1), 1, False),
+        ("Regime artillery shelled Sarmin in February, killing two civilians.", "February",
+         dt.date(2020, 2, 1), 3, False),
+    ],
+)  # fmt: skip
+def test_time_precision_evidence_follows_the_date_rules(
+    text: str, quote: str, event_date: dt.date, precision: int, fires: bool
+) -> None:
+    event = row(
+        "shelling",
+        event_date=event_date,
+        time_precision=precision,
+        notes=None,
+        evidence={"event_date": [span(text, quote)]},
+    )
+    assert ("TIME_PRECISION_EVIDENCE" in codes_of(one(event, text))) is fires
+
+
+def test_coords_outside_admin1_reads_admin1_aliases() -> None:
+    # Al-Bukamal's coordinates with "Idlib", the usual English spelling of the gazetteer's Idleb
+    event = row("shelling", admin1="Idlib", latitude=34.4534, longitude=40.9188)
+    assert "COORDS_OUTSIDE_ADMIN1" in codes_of(one(event))
