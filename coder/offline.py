@@ -22,6 +22,7 @@ from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, lowest_credible
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
+from coder.merge import merge_events
 from coder.models import Article, CodedEvent, Event, Flag, Span
 from coder.textnorm import name_key, normalize, normalize_with_map
 
@@ -1272,22 +1273,7 @@ def code_article(
         # "yesterday, Wednesday" and "yesterday, Tuesday" in one article: one of them is wrong
         flag = Flag(code="DATE_WEEKDAY_CONFLICT", severity="error", field="event_date", message=conflict)
         coded = [CodedEvent(event=c.event, flags=[*c.flags, flag]) for c in coded]
-    merged: dict[tuple, CodedEvent] = {}
-    for item in coded:
-        e = item.event
-        key = (e.sub_event_type, e.location, e.event_date, e.actor1, e.actor2)
-        if key not in merged:
-            merged[key] = item
-            continue
-        kept = merged[key]
-        evidence = {**kept.event.evidence}
-        for field, spans in e.evidence.items():
-            evidence[field] = evidence.get(field, []) + [s for s in spans if s not in evidence.get(field, [])]
-        counts = [n for n in (kept.event.fatalities, e.fatalities) if n]
-        update = {"evidence": evidence, "fatalities": min(counts) if counts else 0}
-        flags = kept.flags + [f for f in item.flags if f not in kept.flags]
-        merged[key] = CodedEvent(event=kept.event.model_copy(update=update), flags=flags)
-    return list(merged.values())
+    return merge_events(coded)
 
 
 class OfflineCoder:

@@ -1,39 +1,57 @@
-"""Releases: versioned, immutable CSV + Parquet + metadata written with polars.
+"""Releases: versioned, immutable, deduplicated event files that downstream users can cite.
 
-A release holds the events that passed validation or that a reviewer accepted, in ACLED
-column order followed by provenance columns. It is written under a temporary name, renamed
-when complete, made read-only, and never overwritten.
+A release folder holds events.csv and events.parquet (identical rows, ACLED column order then
+provenance), changes.parquet, deleted.csv and CHANGELOG.md (what changed since the previous
+release), datapackage.json (Frictionless), README.md, metadata.json and SHA256SUMS. It is
+written under a temporary name, renamed when complete, made read-only, and never
+overwritten. Only events without error flags and events a reviewer accepted are released;
+rows of several articles reporting one event are merged (coder/dedup.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
+import re
 import shutil
 import stat
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
 from coder import __version__
-from coder.codebook import ACLED_COLUMNS
+from coder.changelog import CHANGES_SCHEMA, counts, diff_frames, render_changelog
+from coder.codebook import ACLED_COLUMNS, CIVILIAN_TARGETING, DISORDER_TYPES, EVENT_TYPES, SUB_EVENT_TYPES
+from coder.datapackage import descriptor, resource
+from coder.dedup import merge_duplicates
 from coder.models import SCHEMA_VERSION
-from coder.store import Store, StoredEvent
+from coder.release_readme import render_readme
+from coder.store import Store
 
-RELEASABLE = ("valid", "accepted")
+#: --min-status -> the statuses released.
+STATUS_LEVELS: dict[str, tuple[str, ...]] = {"valid": ("valid", "accepted"), "accepted": ("accepted",)}
+RELEASABLE = STATUS_LEVELS["valid"]
+VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 #: Column dtypes of a release; the CSV reads back into exactly this with `read_release_csv`.
+#: Closed codebook vocabularies are Enums and repetitive text Categoricals (Parquet stores both
+#: as dictionaries; pandas reads them as `category`, R arrow as factors, DuckDB as VARCHAR).
 RELEASE_SCHEMA: dict[str, pl.DataType] = {
     "event_id_cnty": pl.String(),
     "event_date": pl.Date(),
     "year": pl.Int64(),
     "time_precision": pl.Int64(),
-    "disorder_type": pl.String(),
-    "event_type": pl.String(),
-    "sub_event_type": pl.String(),
+    "disorder_type": pl.Enum(DISORDER_TYPES),
+    "event_type": pl.Enum(EVENT_TYPES),
+    "sub_event_type": pl.Enum(SUB_EVENT_TYPES),
     "actor1": pl.String(),
     "assoc_actor_1": pl.String(),
     "inter1": pl.Int64(),
@@ -41,11 +59,11 @@ RELEASE_SCHEMA: dict[str, pl.DataType] = {
     "assoc_actor_2": pl.String(),
     "inter2": pl.Int64(),
     "interaction": pl.Int64(),
-    "civilian_targeting": pl.String(),
+    "civilian_targeting": pl.Enum([CIVILIAN_TARGETING]),
     "iso": pl.Int64(),
-    "region": pl.String(),
-    "country": pl.String(),
-    "admin1": pl.String(),
+    "region": pl.Categorical(),
+    "country": pl.Categorical(),
+    "admin1": pl.Categorical(),
     "admin2": pl.String(),
     "admin3": pl.String(),
     "location": pl.String(),
@@ -53,23 +71,38 @@ RELEASE_SCHEMA: dict[str, pl.DataType] = {
     "longitude": pl.Float64(),
     "geo_precision": pl.Int64(),
     "source": pl.String(),
-    "source_scale": pl.String(),
+    "source_scale": pl.Categorical(),
     "notes": pl.String(),
     "fatalities": pl.Int64(),
     "tags": pl.String(),
     "timestamp": pl.Int64(),
     # provenance
     "article_ids": pl.String(),
-    "coder": pl.String(),
-    "coder_version": pl.String(),
+    "coder": pl.Categorical(),
+    "coder_version": pl.Categorical(),
     "model": pl.String(),
     "prompt_hash": pl.String(),
-    "schema_version": pl.String(),
+    "schema_version": pl.Categorical(),
     "confidence": pl.Float64(),
-    "status": pl.String(),
+    "status": pl.Enum(("valid", "accepted")),
     "review_decision_id": pl.Int64(),
 }
 assert tuple(RELEASE_SCHEMA)[: len(ACLED_COLUMNS)] == ACLED_COLUMNS
+
+#: How the store's JSON lines (coder/store.py releasable_json) are decoded: text first, typed after.
+_STORED_JSON: dict[str, pl.DataType] = {
+    name: pl.String() if isinstance(dtype, pl.Date | pl.Enum | pl.Categorical) else dtype
+    for name, dtype in RELEASE_SCHEMA.items()
+    if name not in ("status", "review_decision_id", "timestamp")
+} | {
+    "article_ids": pl.List(pl.String()),
+    "__id": pl.String(),
+    "__status": pl.String(),
+    "__updated": pl.String(),
+    "__decision": pl.Int64(),
+}
+DELETED_SCHEMA: dict[str, pl.DataType] = {"event_id_cnty": pl.String(), "deleted_timestamp": pl.Int64()}
+DATA_FILES = ("events.csv", "events.parquet", "changes.parquet", "deleted.csv")
 
 
 class ReleaseError(Exception):
@@ -77,35 +110,115 @@ class ReleaseError(Exception):
 
 
 @dataclass(frozen=True)
+class ReleaseFilters:
+    """Which releasable events go into a release."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    countries: tuple[str, ...] = ()  # names or ISO3 codes, any case
+    min_status: str = "valid"
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "from": self.date_from.isoformat() if self.date_from else None,
+            "to": self.date_to.isoformat() if self.date_to else None,
+            "country": list(self.countries) or None,
+            "min_status": self.min_status,
+        }
+
+    def apply(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The rows of a release frame (this one or an earlier release) inside the filters."""
+        conditions = [pl.col("status").cast(pl.String).is_in(list(STATUS_LEVELS[self.min_status]))]
+        if self.date_from:
+            conditions.append(pl.col("event_date") >= self.date_from)
+        if self.date_to:
+            conditions.append(pl.col("event_date") <= self.date_to)
+        if self.countries:
+            names = [c.casefold() for c in self.countries]
+            codes = [c.upper() for c in self.countries if len(c) == 3]
+            conditions.append(
+                pl.col("country").cast(pl.String).str.to_lowercase().is_in(names)
+                | pl.col("event_id_cnty").str.slice(0, 3).is_in(codes)
+            )
+        return frame.filter(*conditions)
+
+
+@dataclass(frozen=True)
 class ReleaseInfo:
     version: str
     path: Path
     events: int
+    previous: str | None = None
+    changes: dict[str, int] = field(default_factory=dict)
+    merged: int = 0
 
 
-def _row(stored: StoredEvent, decision_id: int | None) -> dict[str, object]:
-    event = stored.event
-    row = event.model_dump(mode="python", exclude={"evidence"})
-    row["article_ids"] = "; ".join(event.article_ids or [stored.article_id])
-    row["review_decision_id"] = decision_id
-    row["timestamp"] = int(dt.datetime.fromisoformat(stored.updated_at).timestamp())
-    for coord in ("latitude", "longitude"):
-        if row[coord] is not None:
-            row[coord] = round(row[coord], 4)
-    return {name: row.get(name) for name in RELEASE_SCHEMA}
+# --- reading the store --------------------------------------------------------------------------
+def _decode(chunk: bytes) -> pl.DataFrame:
+    # polars' NDJSON reader decodes in native code; per-row json.loads is ~10x slower
+    rows = pl.read_ndjson(io.BytesIO(chunk), schema=_STORED_JSON)
+    return rows.with_columns(
+        event_id_cnty=pl.col("__id"),
+        status=pl.col("__status"),
+        timestamp=pl.col("__updated").str.to_datetime("%Y-%m-%dT%H:%M:%S%z", time_zone="UTC").dt.epoch("s"),
+        review_decision_id=pl.col("__decision"),
+    ).drop("__id", "__status", "__updated", "__decision")
 
 
-def release_frame(store: Store) -> pl.DataFrame:
-    """The releasable events as a typed frame in release column order."""
-    decisions = store.last_decision_ids()
-    rows = [_row(e, decisions.get(e.id)) for e in store.events(statuses=RELEASABLE)]
-    frame = pl.DataFrame(rows, schema=RELEASE_SCHEMA, orient="row")
+def load_events(store: Store, statuses: Sequence[str] = RELEASABLE) -> pl.DataFrame:
+    """The releasable events as a typed frame in release column order (not deduplicated)."""
+    # SQLite builds the next chunk in this thread while polars decodes the previous one in
+    # another (both release the GIL); at most two chunks wait, so memory stays bounded.
+    frames: list[pl.DataFrame] = []
+    pending: deque[Future[pl.DataFrame]] = deque()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        for chunk in store.releasable_json(statuses):
+            pending.append(pool.submit(_decode, chunk))
+            if len(pending) > 2:
+                frames.append(pending.popleft().result())
+        frames += [future.result() for future in pending]
+    if not frames:
+        return pl.DataFrame(schema=RELEASE_SCHEMA)
+    frame = pl.concat(frames, how="vertical_relaxed")
+    return frame.select(
+        pl.col("event_date").str.to_date("%Y-%m-%d"),
+        pl.col("article_ids").list.join("; "),
+        pl.col("latitude", "longitude").round(4),
+        *[c for c in RELEASE_SCHEMA if c not in ("event_date", "article_ids", "latitude", "longitude")],
+    ).select([pl.col(name).cast(dtype) for name, dtype in RELEASE_SCHEMA.items()])
+
+
+def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.sort(["event_date", "event_id_cnty"], nulls_last=True)
+
+
+# --- reading releases ---------------------------------------------------------------------------
+def read_release(folder: Path) -> pl.DataFrame:
+    """A release's events (from events.parquet)."""
+    return pl.read_parquet(folder / "events.parquet")
 
 
 def read_release_csv(path: Path) -> pl.DataFrame:
     """Read a release's events.csv back with the release dtypes."""
     return pl.read_csv(path, schema=RELEASE_SCHEMA, try_parse_dates=False)
+
+
+def release_versions(out_dir: Path) -> list[str]:
+    """Versions of the complete releases in `out_dir`, oldest first."""
+    if not out_dir.is_dir():
+        return []
+    found = [
+        p.name for p in out_dir.iterdir() if VERSION_PATTERN.match(p.name) and (p / "events.parquet").exists()
+    ]
+    return sorted(found, key=_version_tuple)
+
+
+def _version_tuple(version: str) -> tuple[int, int, int]:
+    match = VERSION_PATTERN.match(version)
+    if not match:
+        raise ReleaseError(f"version {version!r} is not MAJOR.MINOR.PATCH (e.g. 1.2.0)")
+    major, minor, patch = (int(g) for g in match.groups())
+    return major, minor, patch
 
 
 def next_version(previous: list[str]) -> str:
@@ -115,8 +228,28 @@ def next_version(previous: list[str]) -> str:
     return f"{major}.{max(minors) + 1 if minors else 0}.0"
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def check_version(version: str, previous: Sequence[str]) -> None:
+    """Refuse a version that is malformed, not the schema's major, or not after `previous`."""
+    wanted = _version_tuple(version)
+    major = int(SCHEMA_VERSION.split(".")[0])
+    if wanted[0] != major:
+        raise ReleaseError(
+            f"version {version}: the major version follows the event schema ({SCHEMA_VERSION}),"
+            f" so it must be {major}.x.y"
+        )
+    if version in previous:
+        raise ReleaseError(f"release {version} exists already; releases are never overwritten")
+    later = [v for v in previous if VERSION_PATTERN.match(v) and _version_tuple(v) >= wanted]
+    if later:
+        raise ReleaseError(
+            f"version {version} is not after the latest release {max(later, key=_version_tuple)}"
+        )
+
+
+# --- writing ------------------------------------------------------------------------------------
+def sha256_file(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _make_read_only(folder: Path) -> None:
@@ -125,47 +258,176 @@ def _make_read_only(folder: Path) -> None:
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
 
 
-def write_release(store: Store, out_dir: Path, version: str | None = None) -> ReleaseInfo:
-    """Write releases/<version>/{events.csv, events.parquet, metadata.json}; never overwrite."""
+def _carry_timestamps(frame: pl.DataFrame, previous: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
+    """Unchanged rows keep the previous release's timestamp (a re-validation is not a change)."""
+    if previous.is_empty():
+        return frame
+    touched = changes.filter(pl.col("change") != "deleted")["event_id_cnty"]
+    before = previous.select("event_id_cnty", pl.col("timestamp").alias("_before"))
+    joined = frame.join(before, on="event_id_cnty", how="left", maintain_order="left")
+    unchanged = pl.col("_before").is_not_null() & ~pl.col("event_id_cnty").is_in(touched.implode())
+    return joined.with_columns(
+        timestamp=pl.when(unchanged)
+        .then(pl.col("_before"))
+        .otherwise(pl.max_horizontal("timestamp", "_before"))
+    ).drop("_before")
+
+
+def _deleted_list(previous_folder: Path | None, changes: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """All ids deleted so far with the time of deletion (an id that came back is dropped)."""
+    earlier = pl.DataFrame(schema=DELETED_SCHEMA)
+    if previous_folder is not None and (previous_folder / "deleted.csv").exists():
+        earlier = pl.read_csv(previous_folder / "deleted.csv", schema=DELETED_SCHEMA)
+    new = changes.filter(pl.col("change") == "deleted").select("event_id_cnty", deleted_timestamp="timestamp")
+    out = pl.concat([earlier, new]).unique("event_id_cnty", keep="last", maintain_order=True)
+    return out.join(frame.select("event_id_cnty"), on="event_id_cnty", how="anti").sort("event_id_cnty")
+
+
+@dataclass(frozen=True)
+class _Contents:
+    """What a release folder is written from."""
+
+    frame: pl.DataFrame
+    changes: pl.DataFrame
+    deleted: pl.DataFrame
+    merged: int
+
+
+def _contents(
+    store: Store, filters: ReleaseFilters, previous_folder: Path | None, created_at: dt.datetime
+) -> _Contents:
+    """The deduplicated rows, their changes since the previous release and the deletion list."""
+    before = filters.apply(read_release(previous_folder)) if previous_folder else None
+    frame = filters.apply(load_events(store, STATUS_LEVELS[filters.min_status]))
+    keep = before["event_id_cnty"] if before is not None else ()
+    frame, merged = merge_duplicates(frame, keep_ids=keep)
+    frame = _sorted(frame)
+    if before is None:
+        changes = frame.select("event_id_cnty", "timestamp").with_columns(
+            change=pl.lit("added"), fields=pl.lit(None, pl.String)
+        )
+        changes = changes.select(list(CHANGES_SCHEMA)).cast(CHANGES_SCHEMA)  # type: ignore[arg-type]
+    else:
+        changes = diff_frames(before, frame, deleted_at=int(created_at.timestamp()))
+        frame = _carry_timestamps(frame, before, changes)
+    return _Contents(frame, changes, _deleted_list(previous_folder, changes, frame), merged)
+
+
+def _package(version: str, created: str, c: _Contents, files: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    described = (
+        ("events-csv", "events.csv", c.frame.schema, "The events (CSV).", "event_id_cnty"),
+        (
+            "events-parquet",
+            "events.parquet",
+            c.frame.schema,
+            "The same events, typed (Parquet).",
+            "event_id_cnty",
+        ),
+        ("changes", "changes.parquet", c.changes.schema, "Changes since the previous release.", None),
+        ("deleted", "deleted.csv", c.deleted.schema, "Every event id deleted so far.", "event_id_cnty"),
+    )
+    outlets = c.frame["source"].drop_nulls().str.split("; ").explode().str.strip_chars().unique().sort()
+    return descriptor(
+        version,
+        created,
+        [resource(n, p, s, files[p]["sha256"], files[p]["bytes"], d, k) for n, p, s, d, k in described],
+        outlets.to_list(),
+        f"ACLED-style political violence and protest events coded from news articles; release {version}.",
+    )
+
+
+def _metadata(
+    version: str, created: str, previous: str | None, filters: ReleaseFilters, c: _Contents, files: dict
+) -> dict[str, Any]:
+    frame = c.frame
+    articles = frame["article_ids"].str.split("; ").explode().drop_nulls().n_unique() if frame.height else 0
+    coders = frame.select("coder", "coder_version").unique().iter_rows()
+    return {
+        "version": version,
+        "created": created,
+        "previous_version": previous,
+        "schema_version": SCHEMA_VERSION,
+        "coder_package_version": __version__,
+        "filters": filters.describe(),
+        "events": frame.height,
+        "merged_rows": c.merged,
+        "articles": articles,
+        "changes": counts(c.changes),
+        "by_event_type": _counts(frame, "event_type"),
+        "by_country": _counts(frame, "country"),
+        "coders": sorted(f"{name} {v}" for name, v in coders),
+        "files": files,
+    }
+
+
+def _write_folder(
+    tmp: Path, version: str, created: str, previous: str | None, filters: ReleaseFilters, c: _Contents
+) -> dict[str, Any]:
+    """Every file of the release into `tmp`; returns metadata.json's content."""
+    c.frame.write_parquet(tmp / "events.parquet", compression="zstd")
+    c.frame.write_csv(tmp / "events.csv", date_format="%Y-%m-%d")
+    c.changes.write_parquet(tmp / "changes.parquet", compression="zstd")
+    c.deleted.write_csv(tmp / "deleted.csv")
+    files = {
+        name: {"sha256": sha256_file(tmp / name), "bytes": (tmp / name).stat().st_size} for name in DATA_FILES
+    }
+    (tmp / "CHANGELOG.md").write_text(render_changelog(c.changes, version, previous), encoding="utf-8")
+    readme = render_readme(
+        c.frame, version, created, counts(c.changes), previous, filters.describe(), c.merged
+    )
+    (tmp / "README.md").write_text(readme, encoding="utf-8")
+    _write_json(tmp / "datapackage.json", _package(version, created, c, files))
+    metadata = _metadata(version, created, previous, filters, c, files)
+    _write_json(tmp / "metadata.json", metadata)
+    digests = {p.name: files[p.name]["sha256"] if p.name in files else sha256_file(p) for p in tmp.iterdir()}
+    (tmp / "SHA256SUMS").write_text(
+        "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items())), encoding="utf-8"
+    )
+    return metadata
+
+
+def write_release(
+    store: Store,
+    out_dir: Path,
+    version: str | None = None,
+    filters: ReleaseFilters | None = None,
+    now: dt.datetime | None = None,
+) -> ReleaseInfo:
+    """Write out_dir/<version>/ (see the module docstring) and record it in the store."""
+    filters = filters or ReleaseFilters()
     out_dir.mkdir(parents=True, exist_ok=True)
-    existing = [p.name for p in out_dir.iterdir() if p.is_dir() and not p.name.startswith(".")]
-    version = version or next_version(existing + [r["version"] for r in store.releases()])
+    existing = release_versions(out_dir)
+    if version is None:
+        version = next_version(existing + [r["version"] for r in store.releases()])
+    check_version(version, existing)
     final = out_dir / version
     if final.exists():
         raise ReleaseError(f"release {final} exists already; releases are never overwritten")
+    created_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    previous = existing[-1] if existing else None
+    contents = _contents(store, filters, out_dir / previous if previous else None, created_at)
 
-    frame = release_frame(store)
     tmp = out_dir / f".tmp-{version}-{os.getpid()}"
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
     try:
-        frame.write_parquet(tmp / "events.parquet", compression="zstd")
-        frame.write_csv(tmp / "events.csv", date_format="%Y-%m-%d")
-        metadata = {
-            "version": version,
-            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "schema_version": SCHEMA_VERSION,
-            "coder_package_version": __version__,
-            "events": frame.height,
-            "articles": frame["article_ids"].str.split("; ").explode().n_unique() if frame.height else 0,
-            "by_event_type": dict(frame.group_by("event_type").len().sort("event_type").iter_rows()),
-            "by_country": dict(frame.group_by("country").len().sort("country").iter_rows()),
-            "coders": sorted(
-                {f"{c} {v}" for c, v in frame.select("coder", "coder_version").unique().iter_rows()}
-            ),
-            "files": {
-                name: {"sha256": _sha256(tmp / name), "bytes": (tmp / name).stat().st_size}
-                for name in ("events.csv", "events.parquet")
-            },
-        }
-        (tmp / "metadata.json").write_text(
-            json.dumps(metadata, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
-        )
+        metadata = _write_folder(tmp, version, created_at.isoformat(), previous, filters, contents)
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _make_read_only(final)
-    store.add_release(version, str(final), frame.height, metadata)
-    return ReleaseInfo(version=version, path=final, events=frame.height)
+    store.add_release(version, str(final), contents.frame.height, metadata)
+    return ReleaseInfo(
+        version, final, contents.frame.height, previous, counts(contents.changes), contents.merged
+    )
+
+
+def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
+    grouped = frame.group_by(pl.col(column).cast(pl.String)).len().sort(column, nulls_last=True)
+    return {str(k): n for k, n in grouped.iter_rows()}
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

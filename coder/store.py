@@ -112,7 +112,74 @@ def _migration_1(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+def _migration_2_llm(db: sqlite3.Connection) -> None:
+    """LLM coder: request/retry counts per run, usage per article, and the response cache."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE runs ADD COLUMN requests INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE runs ADD COLUMN cache_hits INTEGER NOT NULL DEFAULT 0;
+        -- Tokens and cost of one article in one run, retries included.
+        CREATE TABLE llm_usage (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            article_id TEXT NOT NULL REFERENCES articles(id),
+            requests INTEGER NOT NULL DEFAULT 0,
+            retries INTEGER NOT NULL DEFAULT 0,
+            cache_hits INTEGER NOT NULL DEFAULT 0,
+            tokens_in INTEGER NOT NULL DEFAULT 0,
+            tokens_out INTEGER NOT NULL DEFAULT 0,
+            cost REAL,
+            seconds REAL NOT NULL DEFAULT 0,
+            PRIMARY KEY (run_id, article_id)
+        );
+        -- One usable model answer per (model, prompt hash, article-chunk hash): never asked twice.
+        CREATE TABLE llm_cache (
+            key TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            prompt_hash TEXT NOT NULL,
+            article_hash TEXT NOT NULL,
+            response TEXT NOT NULL,
+            tokens_in INTEGER NOT NULL DEFAULT 0,
+            tokens_out INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def _migration_3_stable_ids(db: sqlite3.Connection) -> None:
+    """Stable ids across re-codings: each event's coding key, and a record of retired events."""
+    _run_script(
+        db,
+        """
+        ALTER TABLE events ADD COLUMN coding_key TEXT;
+        CREATE INDEX events_coding_key ON events(article_id, coding_key);
+        -- Events a re-coding no longer produced: their last data and audit trail, id never reused.
+        CREATE TABLE retired_events (
+            id TEXT PRIMARY KEY,
+            article_id TEXT NOT NULL,
+            data TEXT NOT NULL,
+            decisions TEXT NOT NULL DEFAULT '[]',
+            reason TEXT NOT NULL,
+            retired_at TEXT NOT NULL
+        );
+        """,
+    )
+    from coder.identity import event_key
+
+    # The key of what the coder produced: a reviewer's edit must not change which id a re-coding hits.
+    first_before = {r[0]: r[1] for r in db.execute("SELECT event_id, before FROM decisions ORDER BY id DESC")}
+    for event_id, data in db.execute("SELECT id, data FROM events").fetchall():
+        coded = json.loads(first_before.get(event_id, data))
+        db.execute("UPDATE events SET coding_key = ? WHERE id = ?", (event_key(coded), event_id))
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migration_1,
+    _migration_2_llm,
+    _migration_3_stable_ids,
+]
 
 
 def now() -> str:
@@ -291,42 +358,73 @@ class Store:
         coded: list[CodedEvent],
         id_prefix: Callable[[Event], str],
     ) -> list[str]:
-        """Store one article's events and the coder's flags atomically; return the new ids.
+        """Store one article's events and the coder's flags atomically; return their ids.
 
-        A re-coding by the same coder replaces that coder's earlier events for the article
-        (their ids are retired, never reused).
+        A re-coding by the same coder keeps the id of every event it codes again with the same
+        key (coder/identity.py); an event a reviewer decided on stays as decided. The coder's
+        other earlier events are retired (kept in retired_events); no id is ever handed out twice.
         """
+        from coder.identity import event_key
+
         stamp = now()
         ids: list[str] = []
         with self.transaction() as db:
-            old = [
-                r[0]
-                for r in db.execute(
-                    "SELECT id FROM events WHERE article_id = ? AND json_extract(data,'$.coder') = ?",
-                    (article_id, coder),
-                )
-            ]
-            for event_id in old:
-                db.execute("DELETE FROM flags WHERE event_id = ?", (event_id,))
-                db.execute("DELETE FROM decisions WHERE event_id = ?", (event_id,))
-                db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+            earlier: dict[str, list[sqlite3.Row]] = {}
+            for row in db.execute(
+                "SELECT e.id, e.coding_key, e.data,"
+                " EXISTS (SELECT 1 FROM decisions d WHERE d.event_id = e.id) AS reviewed"
+                " FROM events e WHERE e.article_id = ? AND json_extract(e.data, '$.coder') = ?"
+                " ORDER BY e.created_at, e.id",
+                (article_id, coder),
+            ):
+                earlier.setdefault(row["coding_key"], []).append(row)
             for item in coded:
-                event_id = self._next_event_id(db, id_prefix(item.event))
-                event = item.event.model_copy(update={"event_id_cnty": event_id})
-                db.execute(
-                    "INSERT INTO events VALUES (?,?,?,?,1,?,?,?)",
-                    (
-                        event_id,
-                        article_id,
-                        run_id,
-                        event.status,
-                        event.model_dump_json(),
-                        stamp,
-                        stamp,
-                    ),
-                )
-                self._insert_flags(db, event_id, "coder", item.flags)
+                key = event_key(item.event)
+                match = earlier[key].pop(0) if earlier.get(key) else None
+                if match is None:
+                    event_id = self._next_event_id(db, id_prefix(item.event))
+                    event = item.event.model_copy(update={"event_id_cnty": event_id})
+                    db.execute(
+                        "INSERT INTO events (id, article_id, run_id, status, version, data, created_at,"
+                        " updated_at, coding_key) VALUES (?,?,?,?,1,?,?,?,?)",
+                        (
+                            event_id,
+                            article_id,
+                            run_id,
+                            event.status,
+                            event.model_dump_json(),
+                            stamp,
+                            stamp,
+                            key,
+                        ),
+                    )
+                    self._insert_flags(db, event_id, "coder", item.flags)
+                elif not match["reviewed"]:  # a reviewer's decision stands over a re-coding
+                    event_id = match["id"]
+                    data = item.event.model_copy(update={"event_id_cnty": event_id}).model_dump_json()
+                    if data != match["data"]:
+                        db.execute(
+                            "UPDATE events SET run_id = ?, status = ?, data = ?, version = version + 1,"
+                            " updated_at = ? WHERE id = ?",
+                            (run_id, item.event.status, data, stamp, event_id),
+                        )
+                        # the validator's flags were about the old values; `validate` redoes them
+                        db.execute(
+                            "DELETE FROM flags WHERE event_id = ? AND source = 'validator'", (event_id,)
+                        )
+                    db.execute("DELETE FROM flags WHERE event_id = ? AND source = 'coder'", (event_id,))
+                    self._insert_flags(db, event_id, "coder", item.flags)
+                else:
+                    event_id = match["id"]
                 ids.append(event_id)
+            for row in (r for rows in earlier.values() for r in rows if not r["reviewed"]):
+                db.execute(
+                    "INSERT INTO retired_events (id, article_id, data, reason, retired_at)"
+                    " VALUES (?,?,?,?,?)",
+                    (row["id"], article_id, row["data"], f"not coded again by {coder} run {run_id}", stamp),
+                )
+                db.execute("DELETE FROM flags WHERE event_id = ?", (row["id"],))
+                db.execute("DELETE FROM events WHERE id = ?", (row["id"],))
             db.execute(
                 "INSERT OR REPLACE INTO codings VALUES (?,?,?,'done',NULL,?,?)",
                 (article_id, coder, run_id, len(coded), stamp),
@@ -471,6 +569,33 @@ class Store:
         return {r[0]: r[1] for r in rows}
 
     # --- releases -------------------------------------------------------------------------
+    def releasable_json(self, statuses: Iterable[str], size: int = 100_000) -> Iterator[bytes]:
+        """The events to release as JSON Lines, in chunks of at most `size` rows.
+
+        Each line is the stored event JSON with four keys put in front: `__id`, `__status`,
+        `__updated` (updated_at) and `__decision` (last review decision id or null). Takes the
+        events with the given statuses, except a `valid` event that carries an error flag anyway:
+        only a reviewer's acceptance releases a row with an error.
+        """
+        wanted = list(statuses)
+        # Plain string work in SQLite: a release of a million rows makes no Python object per row.
+        sql = f"""SELECT CAST(group_concat(line, char(10)) AS BLOB) FROM (
+            SELECT '{{"__id":' || json_quote(e.id) || ',"__status":' || json_quote(e.status)
+                   || ',"__updated":' || json_quote(e.updated_at) || ',"__decision":'
+                   || coalesce((SELECT max(d.id) FROM decisions d WHERE d.event_id = e.id), 'null')
+                   || ',' || substr(e.data, 2) AS line
+            FROM events e
+            WHERE e.rowid > ? AND e.rowid <= ? AND e.status IN ({",".join("?" * len(wanted))})
+              AND (e.status = 'accepted' OR NOT EXISTS (
+                   SELECT 1 FROM flags f WHERE f.event_id = e.id AND f.severity = 'error')))"""
+        low, high = self.db.execute(
+            "SELECT coalesce(min(rowid), 1) - 1, coalesce(max(rowid), 0) FROM events"
+        ).fetchone()
+        for start in range(low, high, size):
+            chunk = self.db.execute(sql, [start, start + size, *wanted]).fetchone()[0]
+            if chunk:
+                yield chunk
+
     def add_release(self, version: str, path: str, events: int, metadata: dict) -> None:
         with self.transaction() as db:
             db.execute(

@@ -37,6 +37,12 @@ _CHAR_MAP = str.maketrans(
         "\u2019": "'",
         "\u201c": '"',
         "\u201d": '"',
+        "\u201e": '"',  # „
+        "\u201f": '"',
+        "\u2039": "'",  # ‹ ›
+        "\u203a": "'",
+        "\u2032": "'",  # prime, typed for an apostrophe
+        "\u0060": "'",  # backtick
         "\u00ab": '"',
         "\u00bb": '"',
         "\u2010": "-",
@@ -51,7 +57,8 @@ _CHAR_MAP = str.maketrans(
         "\u066c": ",",
     }
 )
-_DROP = {"\u0640", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\ufeff"}  # tatweel, ZWJ, marks
+# tatweel, zero-width space/joiners, direction marks, BOM
+_DROP = {"\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2060", "\u061c", "\ufeff"}
 
 
 @cache

@@ -43,12 +43,16 @@ def test_coding_is_idempotent_and_ids_are_never_reused(store: Store, stored_even
     assert store.uncoded_articles("offline") == []
     assert store.uncoded_articles("llm") == [ARTICLE]
     run = store.start_run("offline", "test")
-    # re-coding the same article replaces its events; the retired id is not handed out again
-    [new_id] = store.save_coding(
-        ARTICLE.id, "offline", run, [CodedEvent(event=make_event())], lambda e: "SYR"
-    )
+    # re-coding the same event (same key) keeps its id; a different event gets a new one and
+    # the id of the event not coded again is retired, never handed out again
+    [same] = store.save_coding(ARTICLE.id, "offline", run, [CodedEvent(event=make_event())], lambda e: "SYR")
+    assert same == "SYR1"
+    moved = make_event(location="Saraqeb")
+    [new_id] = store.save_coding(ARTICLE.id, "offline", run, [CodedEvent(event=moved)], lambda e: "SYR")
     assert new_id == "SYR2"
     assert [e.id for e in store.events()] == ["SYR2"]
+    [third] = store.save_coding(ARTICLE.id, "offline", run, [CodedEvent(event=make_event())], lambda e: "SYR")
+    assert third == "SYR3"
 
 
 def test_failed_coding_is_recorded_and_retried(store: Store) -> None:

@@ -1,0 +1,313 @@
+"""Release speed and memory on a store of synthetic events (default 1,000,000).
+
+    .venv/bin/python bench/release.py [--events 1000000] [--dir /tmp/coder-bench-release]
+
+Builds a store whose events look like coded rows (1 % of them second reports of another
+event by another outlet, so deduplication has work; 1 % flagged), then, each step in its own
+process so its peak memory is its own:
+1. release 1.0.0 from the store (everything `coder release` does) and, in the same process, a
+   bare `write_parquet` + `write_csv` of the same rows, with the ratio;
+2. edits 1 % of the events and rejects 0.1 %, then release 1.1.0 (changelog against 1.0.0);
+3. `diff` of the two releases (reading both Parquet files included);
+4. `release verify` of 1.1.0.
+Prints a table. Targets (issue 8): release <= 2x the bare write, memory < 4 GB, diff <= 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from rich.console import Console
+from rich.table import Table
+
+from coder.changelog import diff_frames
+from coder.release import load_events, read_release, write_release
+from coder.release_verify import verify_release
+from coder.store import Store, now
+
+OUTLETS = [f"Outlet {i}" for i in range(60)]
+SCALES = ["Local", "Subnational", "National", "Regional", "International", "New media"]
+SY, CIV, CT = "Military Forces of Syria (2000-2024)", "Civilians (Syria)", "Civilian targeting"
+PAIRS = [  # event type, sub-event type, actor1, inter1, actor2, inter2, interaction, civilian targeting
+    ("Battles", "Armed clash", SY, 1, "Islamic State (Syria)", 2, 12, None),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack", SY, 1, CIV, 7, 17, CT),
+    (
+        "Explosions/Remote violence",
+        "Air/drone strike",
+        "Military Forces of Russia (2000-)",
+        8,
+        CIV,
+        7,
+        78,
+        CT,
+    ),
+    ("Violence against civilians", "Attack", "Unidentified Armed Group (Syria)", 3, CIV, 7, 37, CT),
+    ("Strategic developments", "Change to group/activity", "Hezbollah", 3, None, None, 30, None),
+]
+
+
+def _synthetic(n: int, seed: int = 8) -> pl.DataFrame:
+    """n event rows as the store holds them (JSON fields), 1 % re-reporting an earlier event."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    kind = rng.integers(0, len(PAIRS), n)
+    day = rng.integers(0, 6 * 365, n)
+    place = rng.integers(0, 5000, n)
+    # a re-report copies the key of a random earlier row (its own article and outlet)
+    again = rng.random(n) < 0.01
+    origin = np.where(again, (rng.random(n) * np.arange(n)).astype(np.int64), np.arange(n))
+    kind, day, place = kind[origin], day[origin], place[origin]
+    event_type, sub, actor1, inter1, actor2, inter2, interaction, targeting = (
+        list(col) for col in zip(*PAIRS, strict=True)
+    )
+    frame = pl.DataFrame(
+        {
+            "event_id_cnty": [f"SYR{i + 1}" for i in range(n)],
+            "event_date": pl.Series(day + 17_167, dtype=pl.Int32).cast(pl.Date),  # from 2017-01-01
+            "kind": kind,
+            "place": place,
+            "fatalities": rng.poisson(1.5, n),
+            "outlet": rng.integers(0, len(OUTLETS), n),
+            "scale": rng.integers(0, len(SCALES), n),
+        }
+    )
+    pick = lambda values: pl.col("kind").replace_strict(dict(enumerate(values)))  # noqa: E731
+    return frame.select(
+        "event_id_cnty",
+        pl.col("event_date").cast(pl.Date),
+        pl.col("event_date").cast(pl.Date).dt.year().cast(pl.Int64).alias("year"),
+        time_precision=pl.lit(1),
+        disorder_type=pl.lit("Political violence"),
+        event_type=pick(event_type),
+        sub_event_type=pick(sub),
+        actor1=pick(actor1),
+        inter1=pick(inter1),
+        actor2=pick(actor2),
+        inter2=pick(inter2),
+        interaction=pick(interaction),
+        civilian_targeting=pick(targeting),
+        iso=pl.lit(760),
+        region=pl.lit("Middle East"),
+        country=pl.lit("Syria"),
+        admin1=pl.format("Governorate {}", pl.col("place") % 14),
+        admin2=pl.format("District {}", pl.col("place") % 60),
+        location=pl.format("Place {}", pl.col("place")),
+        latitude=(32.0 + pl.col("place") / 1000).round(4),
+        longitude=(36.0 + pl.col("place") / 1200).round(4),
+        geo_precision=pl.lit(1),
+        source=pl.col("outlet").replace_strict(dict(enumerate(OUTLETS))),
+        source_scale=pl.col("scale").replace_strict(dict(enumerate(SCALES))),
+        notes=pl.format(
+            "On {}, a synthetic event happened at Place {}.", pl.col("event_date"), pl.col("place")
+        ),
+        fatalities=pl.col("fatalities").cast(pl.Int64),
+        article_ids=pl.concat_list(pl.format("a{}", pl.int_range(pl.len()))),
+        coder=pl.lit("offline"),
+        coder_version=pl.lit("bench"),
+        schema_version=pl.lit("1.0.0"),
+        evidence=pl.struct(
+            location=pl.concat_list(
+                pl.struct(start=pl.lit(0), end=pl.lit(11), text=pl.format("Place {}", "place"))
+            )
+        ),
+        confidence=pl.lit(0.6),
+        status=pl.lit("coded"),
+    )
+
+
+def build_store(path: Path, n: int) -> None:
+    """A store with n events (articles a0..a{n-1}, one event each)."""
+    frame = _synthetic(n)
+    stamp = now()
+    with Store(path) as store:
+        store.db.execute("PRAGMA synchronous=OFF")
+        run = store.start_run("offline", "bench")
+        with store.transaction() as db:
+            db.executemany(
+                "INSERT INTO articles (id, text, language, ingested_at) VALUES (?, 'synthetic', 'en', ?)",
+                ((f"a{i}", stamp) for i in range(n)),
+            )
+            lines = frame.drop("event_id_cnty").write_ndjson().splitlines()
+            status = ["flagged" if i % 100 == 7 else "valid" for i in range(n)]
+            db.executemany(
+                "INSERT INTO events (id, article_id, run_id, status, version, data, created_at, updated_at)"
+                " VALUES (?,?,?,?,1,?,?,?)",
+                (
+                    (
+                        f"SYR{i + 1}",
+                        f"a{i}",
+                        run,
+                        status[i],
+                        line[:-1] + f',"event_id_cnty":"SYR{i + 1}"}}',
+                        stamp,
+                        stamp,
+                    )
+                    for i, line in enumerate(lines)
+                ),
+            )
+            db.execute("INSERT INTO id_sequences VALUES ('SYR', ?)", (n + 1,))
+
+
+def edit_store(path: Path, n: int) -> None:
+    """Change the death toll of 1 % of the events and reject 0.1 % (as a review would)."""
+    with Store(path) as store, store.transaction() as db:
+        stamp = now()
+        db.execute(
+            "UPDATE events SET data = json_set(data, '$.fatalities', json_extract(data, '$.fatalities') + 1),"
+            " version = version + 1, updated_at = ? WHERE rowid % 100 = 3",
+            (stamp,),
+        )
+        db.execute("UPDATE events SET status = 'rejected', updated_at = ? WHERE rowid % 1000 = 5", (stamp,))
+
+
+def _measured(step: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run step(*args) in a fresh process; its result plus peak resident memory (MB)."""
+
+    def child(queue: Any) -> None:
+        result = step(*args)
+        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        queue.put(result)
+
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    process = ctx.Process(target=child, args=(queue,))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def step_build(path: Path, n: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    build_store(path, n)
+    return {"seconds": time.perf_counter() - started}
+
+
+def step_release(db: Path, out: Path, scratch: Path) -> dict[str, Any]:
+    with Store(db) as store:
+        started = time.perf_counter()
+        info = write_release(store, out)
+        seconds = time.perf_counter() - started
+    rows = read_release(info.path)
+    started = time.perf_counter()
+    rows.write_parquet(scratch / "bare.parquet", compression="zstd")
+    rows.write_csv(scratch / "bare.csv", date_format="%Y-%m-%d")
+    bare = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "bare": bare,
+        "events": info.events,
+        "merged": info.merged,
+        "changes": info.changes,
+    }
+
+
+def step_load(db: Path) -> dict[str, Any]:
+    with Store(db) as store:
+        started = time.perf_counter()
+        rows = load_events(store).height
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def step_edit(db: Path, n: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    edit_store(db, n)
+    return {"seconds": time.perf_counter() - started}
+
+
+def step_diff(a: Path, b: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    changes = diff_frames(read_release(a), read_release(b))
+    return {"seconds": time.perf_counter() - started, "rows": changes.height}
+
+
+def step_verify(folder: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    problems = verify_release(folder)
+    return {"seconds": time.perf_counter() - started, "problems": len(problems)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--dir", type=Path, help="Work folder (default: a temporary one, removed after).")
+    args = parser.parse_args()
+    work = args.dir or Path(tempfile.mkdtemp(prefix="coder-bench-release-"))
+    _remove(work)
+    work.mkdir(parents=True)
+    db, out = work / "coder.db", work / "releases"
+    n = args.events
+
+    built = _measured(step_build, db, n)
+    first = _measured(step_release, db, out, work)
+    loaded = _measured(step_load, db)
+    edited = _measured(step_edit, db, n)
+    second = _measured(step_release, db, out, work)
+    diffed = _measured(step_diff, out / "1.0.0", out / "1.1.0")
+    verified = _measured(step_verify, out / "1.1.0")
+
+    table = Table(title=f"coder release on {n:,} synthetic events (2 cores)")
+    for column in ("step", "seconds", "peak MB", "notes"):
+        table.add_column(column, justify="left" if column in ("step", "notes") else "right")
+    table.add_row(
+        "build store",
+        f"{built['seconds']:.1f}",
+        f"{built['peak_mb']:.0f}",
+        str(db.stat().st_size // 2**20) + " MB file",
+    )
+    for name, r in (("release 1.0.0", first), ("release 1.1.0", second)):
+        table.add_row(
+            name,
+            f"{r['seconds']:.1f}",
+            f"{r['peak_mb']:.0f}",
+            f"{r['events']:,} rows, {r['merged']:,} merged; changes {r['changes']}",
+        )
+        table.add_row(
+            "  bare write (same rows)",
+            f"{r['bare']:.1f}",
+            "",
+            f"ratio release / bare = {r['seconds'] / r['bare']:.1f}",
+        )
+    table.add_row(
+        "  of which: read store", f"{loaded['seconds']:.1f}", f"{loaded['peak_mb']:.0f}", "load_events alone"
+    )
+    table.add_row("edit 1 %, reject 0.1 %", f"{edited['seconds']:.1f}", f"{edited['peak_mb']:.0f}", "")
+    table.add_row(
+        "diff 1.0.0 → 1.1.0",
+        f"{diffed['seconds']:.1f}",
+        f"{diffed['peak_mb']:.0f}",
+        f"{diffed['rows']:,} changes",
+    )
+    table.add_row(
+        "verify 1.1.0",
+        f"{verified['seconds']:.1f}",
+        f"{verified['peak_mb']:.0f}",
+        f"{verified['problems']} problem(s)",
+    )
+    Console().print(table)
+    if not args.dir:
+        _remove(work)
+
+
+def _remove(folder: Path) -> None:
+    """Delete a work folder, read-only releases included."""
+    if folder.exists():
+        for path in [folder, *folder.rglob("*")]:
+            path.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""What changed between two releases: events added, changed (which fields) and deleted.
+
+Rows are matched by event_id_cnty (ids are stable, coder/store.py). `timestamp` is not
+compared: it records when a row last changed, so it moves only with the other columns.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+ID = "event_id_cnty"
+NOT_COMPARED = frozenset({ID, "timestamp"})
+CHANGE_KINDS = ("added", "changed", "deleted")
+
+#: Columns of changes.parquet.
+CHANGES_SCHEMA: dict[str, pl.DataType] = {
+    "event_id_cnty": pl.String(),
+    "change": pl.Enum(CHANGE_KINDS),
+    "fields": pl.String(),
+    "timestamp": pl.Int64(),
+}
+
+
+def _text(column: pl.Series) -> pl.Series:
+    # Categories may differ between releases; compare the text.
+    return column.cast(pl.String) if isinstance(column.dtype, pl.Categorical | pl.Enum) else column
+
+
+def _row_hashes(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    texts = frame.select(_text(frame[c]) for c in columns)
+    return frame.select(ID).with_columns(_hash=texts.hash_rows())
+
+
+def _changed_fields(
+    old: pl.DataFrame, new: pl.DataFrame, common: list[str], extra: list[str]
+) -> pl.DataFrame:
+    """ID and `fields` of the rows in both frames whose compared values differ."""
+    if extra:  # a column gained or lost: every row changed, in that column at least
+        candidates = old.select(ID).join(new.select(ID), on=ID)
+    else:  # one hash per row finds the few changed rows; only they are compared column by column
+        hashes = _row_hashes(old, common).join(_row_hashes(new, common), on=ID, suffix="_new")
+        candidates = hashes.filter(pl.col("_hash") != pl.col("_hash_new")).select(ID)
+    before = candidates.join(old.select(ID, *common), on=ID, how="left", maintain_order="left")
+    after = candidates.join(new.select(ID, *common), on=ID, how="left", maintain_order="left")
+    masks = {c: _text(before[c]).ne_missing(_text(after[c])).fill_null(False) for c in common}
+    masks |= {c: pl.Series(c, [True] * candidates.height) for c in extra}
+    if not masks:
+        return pl.DataFrame(schema={ID: pl.String, "fields": pl.String})
+    flags = pl.DataFrame(masks).with_columns(candidates[ID])
+    touched = flags.filter(pl.any_horizontal(list(masks)))
+    fields = [pl.when(pl.col(c)).then(pl.lit(c)) for c in masks]
+    return touched.select(ID, fields=pl.concat_list(fields).list.drop_nulls().list.join("; "))
+
+
+def diff_frames(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = None) -> pl.DataFrame:
+    """One row per added, changed or deleted event (CHANGES_SCHEMA), sorted by change and id.
+
+    `fields` lists the changed columns (`; `-separated) of a changed row, and the columns a
+    release gained or lost count as changed for every row. `timestamp` is the row's new
+    timestamp, or `deleted_at` for deletions (as ACLED's deletion lists give it).
+    """
+    if old.width == 0:
+        old = pl.DataFrame(schema={ID: pl.String})
+    common = [c for c in new.columns if c in old.columns and c not in NOT_COMPARED]
+    reshaped = sorted((set(new.columns) ^ set(old.columns)) - NOT_COMPARED)
+    stamps = new.select(ID, "timestamp") if "timestamp" in new.columns else new.select(ID, timestamp=None)
+    added = (
+        new.select(ID)
+        .join(old.select(ID), on=ID, how="anti")
+        .with_columns(change=pl.lit("added"), fields=pl.lit(None, pl.String))
+    )
+    deleted = (
+        old.select(ID)
+        .join(new.select(ID), on=ID, how="anti")
+        .with_columns(
+            change=pl.lit("deleted"), fields=pl.lit(None, pl.String), timestamp=pl.lit(deleted_at, pl.Int64)
+        )
+    )
+    changed = _changed_fields(old, new, common, reshaped).select(
+        ID, change=pl.lit("changed"), fields="fields"
+    )
+    out = pl.concat(
+        [pl.concat([added, changed]).join(stamps, on=ID, how="left"), deleted], how="vertical_relaxed"
+    )
+    return out.cast(CHANGES_SCHEMA).sort(["change", ID])  # type: ignore[arg-type]
+
+
+def counts(changes: pl.DataFrame) -> dict[str, int]:
+    """{added, changed, deleted: n}."""
+    found = dict(changes.group_by("change").len().iter_rows()) if changes.height else {}
+    return {kind: int(found.get(kind, 0)) for kind in CHANGE_KINDS}
+
+
+def render_changelog(
+    changes: pl.DataFrame,
+    version: str,
+    previous: str | None,
+    limit: int | None = 1000,
+) -> str:
+    """CHANGELOG.md: the counts, then the ids of each kind (at most `limit` per kind)."""
+    n = counts(changes)
+    lines = [f"# Changelog of release {version}", ""]
+    if previous is None:
+        lines += [f"First release: {n['added']} event(s) added.", ""]
+        return "\n".join(lines)
+    lines += [f"Compared with release {previous}.", ""]
+    if not changes.height:
+        lines += ["Nothing changed: no event was added, changed or deleted.", ""]
+        return "\n".join(lines)
+    lines += [f"- added: {n['added']}", f"- changed: {n['changed']}", f"- deleted: {n['deleted']}", ""]
+    for kind in CHANGE_KINDS:
+        part = changes.filter(pl.col("change") == kind)
+        if not part.height:
+            continue
+        lines += [f"## {kind.capitalize()} ({part.height})", ""]
+        shown = part if limit is None else part.head(limit)
+        for event_id, fields in shown.select(ID, "fields").iter_rows():
+            lines.append(f"- {event_id}: {fields}" if fields else f"- {event_id}")
+        if shown.height < part.height:
+            lines.append(f"- … and {part.height - shown.height} more (all are in changes.parquet)")
+        lines.append("")
+    return "\n".join(lines)

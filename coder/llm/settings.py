@@ -1,0 +1,28 @@
+"""Settings of an LLM run (kept free of heavy imports: the CLI builds them at start-up)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MODE_NAMES = ("tools", "json_schema", "json")
+
+
+@dataclass
+class Settings:
+    """How to reach the model and how hard to push it. Never holds the API key."""
+
+    model: str
+    base_url: str | None = None
+    mode: str = "tools"  # tools (function calling) | json_schema (structured outputs) | json
+    concurrency: int = 8
+    rpm: int | None = None
+    tpm: int | None = None
+    timeout: float = 60.0  # seconds per HTTP request
+    max_retries: int = 2  # re-asks after an invalid answer (instructor)
+    max_attempts: int = 5  # tries per HTTP request on 429 / 5xx / timeouts
+    max_input_tokens: int = 6000  # chunk articles so a request stays under this
+    max_output_tokens: int = 1024
+    temperature: float = 0.0
+    prompt_version: str | None = None
+    backoff_initial: float = 0.5
+    backoff_max: float = 30.0

@@ -1,0 +1,29 @@
+"""One event per (sub-event type, place, day, actor pair), as the codebook counts events.
+
+Coders find the same event more than once (several sentences of an article, overlapping chunks
+of a long one); merging joins their evidence, keeps the lowest death count and every flag.
+"""
+
+from __future__ import annotations
+
+from coder.models import CodedEvent, Span
+
+
+def merge_events(coded: list[CodedEvent]) -> list[CodedEvent]:
+    """One event per (sub-event type, place, day, actors): evidence joined, lowest deaths kept."""
+    merged: dict[tuple, CodedEvent] = {}
+    for item in coded:
+        e = item.event
+        key = (e.sub_event_type, e.location, e.event_date, e.actor1, e.actor2)
+        if key not in merged:
+            merged[key] = item
+            continue
+        kept = merged[key]
+        evidence: dict[str, list[Span]] = {k: list(v) for k, v in kept.event.evidence.items()}
+        for field, spans in e.evidence.items():
+            evidence[field] = evidence.get(field, []) + [s for s in spans if s not in evidence.get(field, [])]
+        counts = [n for n in (kept.event.fatalities, e.fatalities) if n]
+        update = {"evidence": evidence, "fatalities": min(counts) if counts else 0}
+        flags = kept.flags + [f for f in item.flags if f not in kept.flags]
+        merged[key] = CodedEvent(event=kept.event.model_copy(update=update), flags=flags)
+    return list(merged.values())

@@ -1,0 +1,112 @@
+"""README.md of a release: what it holds (counts by country, event type and month) and how to load it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import polars as pl
+
+LOADING = """## Loading the files
+
+Both files hold the same rows; the Parquet file keeps the types (dates, integers,
+categories).
+
+```python
+import polars as pl
+events = pl.read_parquet("events.parquet")
+
+import pandas as pd   # with pyarrow installed
+events = pd.read_parquet("events.parquet", dtype_backend="pyarrow")  # keeps integer columns integer
+```
+
+```sql
+-- DuckDB
+SELECT * FROM 'events.parquet';
+SELECT * FROM read_csv('events.csv');
+```
+
+```r
+# R (arrow package)
+events <- arrow::read_parquet("events.parquet")
+# or, from the CSV with readr:
+events <- readr::read_csv("events.csv", col_types = readr::cols(event_date = "D", .default = "?"))
+```
+
+Check the files before use: `sha256sum -c SHA256SUMS` (or `coder release verify .`).
+"""
+
+
+def _table(title: str, counts: Iterable[tuple[object, int]], head: str) -> list[str]:
+    lines = [f"### {title}", "", f"| {head} | events |", "|---|---:|"]
+    lines += [f"| {'(none)' if key is None else key} | {n} |" for key, n in counts]
+    return [*lines, ""]
+
+
+def count_tables(frame: pl.DataFrame) -> list[str]:
+    """Markdown tables of events by country, event type and month (YYYY-MM)."""
+    by_country = frame.group_by(pl.col("country").cast(pl.String)).len().sort("country", nulls_last=True)
+    by_type = frame.group_by(pl.col("event_type").cast(pl.String)).len().sort("event_type", nulls_last=True)
+    by_month = (
+        frame.group_by(pl.col("event_date").dt.strftime("%Y-%m").alias("month"))
+        .len()
+        .sort("month", nulls_last=True)
+    )
+    return [
+        *_table("By country", by_country.iter_rows(), "country"),
+        *_table("By event type", by_type.iter_rows(), "event type"),
+        *_table("By month", by_month.iter_rows(), "month"),
+    ]
+
+
+def render_readme(
+    frame: pl.DataFrame,
+    version: str,
+    created: str,
+    change_counts: Mapping[str, int],
+    previous: str | None,
+    filters: Mapping[str, object],
+    merged: int,
+) -> str:
+    """The release's README.md."""
+    articles = frame["article_ids"].str.split("; ").explode().drop_nulls().n_unique() if frame.height else 0
+    used = {k: v for k, v in filters.items() if v}
+    lines = [
+        f"# coder events, release {version}",
+        "",
+        f"Created {created}. {frame.height} event(s) coded from {articles} article(s);"
+        f" {merged} row(s) reporting an event already in the release were merged into it.",
+        "",
+        "Rows are ACLED-style events (column order and names of ACLED exports, then provenance"
+        " columns); `datapackage.json` describes every column. Only events without error flags"
+        " and events a reviewer accepted are released.",
+        "",
+    ]
+    if used:
+        lines += ["Filters: " + ", ".join(f"{k} = {v}" for k, v in used.items()) + ".", ""]
+    if previous:
+        lines += [
+            f"Since release {previous}: {change_counts['added']} added, {change_counts['changed']}"
+            f" changed, {change_counts['deleted']} deleted (CHANGELOG.md, changes.parquet,"
+            " deleted.csv).",
+            "",
+        ]
+    lines += [
+        "## Files",
+        "",
+        "| file | what |",
+        "|---|---|",
+        "| events.csv | the events, UTF-8 CSV, dates as YYYY-MM-DD |",
+        "| events.parquet | the same rows, typed, zstd-compressed |",
+        "| changes.parquet | events added, changed (which fields) and deleted since the previous release |",
+        "| deleted.csv | every event id deleted so far, with the time of deletion (as ACLED lists them) |",
+        "| CHANGELOG.md | the changes, readable |",
+        "| datapackage.json | Frictionless Data Package: schemas, field descriptions, licence, sources |",
+        "| metadata.json | counts, versions, filters |",
+        "| SHA256SUMS | checksums of every other file |",
+        "",
+        "## Counts",
+        "",
+        *count_tables(frame),
+        LOADING,
+    ]
+    return "\n".join(lines)
