@@ -16,6 +16,7 @@ candidate is also tried without them.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import math
 import re
@@ -598,6 +599,7 @@ class Gazetteer:
         self._n = df.height
         self._custom: dict[int, Place] = {}  # supplement rows, by id
         self._canonical_admin1: dict[tuple[str, str], str] = {}
+        self._sorted_keys: list[str] | None = None
         self._cache: dict[int, Place] = {}
         code = {c.name: i for i, c in enumerate(self._countries)}
         self._ccode: list[int] = (
@@ -774,6 +776,38 @@ class Gazetteer:
             ids = [i for i in ids if self._ccode[i] == cc]
         ranked, _ = self._rank(ids, country)
         return [self._place(i) for i in ranked]
+
+    def complete(self, prefix: str, country: str | None = None, limit: int = 10) -> list[Place]:
+        """Places whose name (or an alias, any script) starts with `prefix`, biggest first: for a
+        reviewer typing a place name."""
+        key = place_key(prefix)
+        if not key:
+            return []
+        if self._sorted_keys is None:
+            self._sorted_keys = sorted({*self._index, *self._extra})
+        keys = self._sorted_keys
+        cc = None
+        if country is not None:
+            c = self.country(country)
+            if c is None:
+                return []
+            cc = self._country_index[c.name]
+        ids: set[int] = set()
+        at = bisect.bisect_left(keys, key)
+        # many keys share a short prefix: look at a bounded window, then rank by size
+        for k in keys[at : at + 2000]:
+            if not k.startswith(key):
+                break
+            ids.update(i for i in self._ids_for(k) if cc is None or self._ccode[i] == cc)
+        ranked = sorted(ids, key=lambda i: (-self._pop[i], self._kind[i], i))
+        out: list[Place] = []
+        for i in ranked:
+            place = self._place(i)
+            if place not in out:
+                out.append(place)
+            if len(out) == limit:
+                break
+        return out
 
     def find(self, text: str, country: str | None = None) -> list[PlaceMention]:
         """All place mentions in `text`, in order; longest match wins; no overlaps."""

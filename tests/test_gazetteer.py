@@ -193,3 +193,18 @@ def test_find_is_fast(gz: Gazetteer) -> None:
 def test_stats(gz: Gazetteer) -> None:
     stats = gz.stats()
     assert stats["places"] > 200_000 and stats["admin1"] > 3000 and stats["countries"] >= 240
+
+
+def test_complete_finds_names_by_their_beginning() -> None:
+    g = get_gazetteer()
+    assert "Sarmin" in [p.name for p in g.complete("Sarm", "Syria")]
+    assert "Maar Shurin" in [p.name for p in g.complete("maar sh")]
+    assert all(p.country == "Syria" for p in g.complete("Sar", "Syria"))
+    assert g.complete("") == [] and g.complete("Sarm", "Atlantis") == []
+
+
+def test_review_page_place_choices_complete_a_prefix() -> None:
+    from coder.web.complete import place_choices
+
+    # "Kafr Nabl" is an alias of the gazetteer's "Kafranbel": typing the alias finds it
+    assert "Kafranbel" in [c.place.name for c in place_choices("Kafr Nab", "Syria")]

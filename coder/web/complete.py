@@ -82,7 +82,8 @@ class PlaceChoice:
 
 
 def place_choices(name: str, country: str | None = None, limit: int = LIMIT) -> list[PlaceChoice]:
-    """Gazetteer places called `name` (any alias, Arabic too), in `country` when it knows it."""
+    """Gazetteer places called `name` (any alias, Arabic too) or starting with it, in `country`
+    first when it knows it."""
     gazetteer = get_gazetteer()
     name = name.strip()
     if not name:
@@ -90,6 +91,11 @@ def place_choices(name: str, country: str | None = None, limit: int = LIMIT) -> 
     places = gazetteer.lookup(name, country) if country and gazetteer.country(country) else []
     if not places:
         places = gazetteer.lookup(name)
+    if len(places) < limit:
+        # what the reviewer is still typing: names that start with it, the country's first
+        known = country if country and gazetteer.country(country) else None
+        started = [*gazetteer.complete(name, known, limit), *gazetteer.complete(name, None, limit)]
+        places = [*places, *(p for p in started if p not in places)]
     out = []
     for place in places[:limit]:
         c = gazetteer.country(place.country)
