@@ -28,7 +28,8 @@ setup: $(VENV)/.synced
 # CI, those tests are skipped.
 .PHONY: browser
 browser:
-	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium chromium-driver) \
+	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -q chromium chromium-driver) \
 		|| echo "warning: could not install chromium; the browser tests will be skipped outside CI"
 
 $(UV):
