@@ -13,11 +13,11 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from coder import __version__
 from coder.llm.commands import batch, llm_options, prompts, settings_from
+from coder.progress import coding_progress
 from coder.store import Store
 
 console = Console(stderr=True)
@@ -134,20 +134,7 @@ def _code(store: Store, coder_name: str, recode: bool = False, country: str | No
         raise click.ClickException(str(exc)) from exc
 
     pending = len(store.articles() if recode else store.uncoded_articles(coder_name))
-    with Progress(
-        TextColumn("coding"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        disable=pending == 0,
-    ) as progress:
-        task = progress.add_task("", total=pending)
-
-        def advance(article: Any, events: int) -> None:
-            progress.update(task, advance=1, description=Path(article.source_path or article.id).name)
-
+    with coding_progress(console, pending) as advance:
         try:
             summary = code_articles(store, coder_name, on_article=advance, recode=recode, country=country)
         except KeyboardInterrupt:

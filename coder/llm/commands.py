@@ -12,10 +12,10 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from coder.llm.settings import MODE_NAMES, Settings
+from coder.progress import coding_progress
 
 _OPTIONS = [
     click.option(
@@ -134,20 +134,7 @@ def code_llm(
     from coder.llm.runner import pending, run
 
     total = len(pending(store, recode, limit))
-    with Progress(
-        TextColumn("coding"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-        disable=total == 0,
-    ) as progress:
-        task = progress.add_task("", total=total)
-
-        def advance(article: Any, events: int) -> None:
-            progress.update(task, advance=1, description=Path(article.source_path or article.id).name)
-
+    with coding_progress(console, total) as advance:
         try:
             summary = run(store, settings, advance, recode, limit)
         except KeyboardInterrupt:

@@ -171,8 +171,19 @@ async def code_store(
                 store.save_failure(article.id, CODER_NAME, run_id, reason)
                 summary.failed.append((article.source_path or article.id, reason))
             if on_article:
-                on_article(article, len(coded))
+                try:
+                    on_article(article, len(coded))
+                except KeyboardInterrupt:
+                    # A KeyboardInterrupt raised inside a task escapes the event loop and
+                    # surfaces again while it shuts down; stop the way Ctrl-C does under
+                    # asyncio.run instead: cancel the run, then raise it from the run itself.
+                    interrupted_by_callback.append(True)
+                    assert main is not None
+                    main.cancel()
+                    return
 
+    main = asyncio.current_task()
+    interrupted_by_callback: list[bool] = []
     tasks = [asyncio.create_task(worker()) for _ in range(max(1, min(settings.concurrency, len(articles))))]
     try:
         await asyncio.gather(*tasks)
@@ -181,6 +192,8 @@ async def code_store(
             task.cancel()
         summary.interrupted = True
         close_run(store, run_id, "interrupted", price is not None)
+        if interrupted_by_callback:
+            raise KeyboardInterrupt from None
         raise
     finally:
         summary.seconds = time.perf_counter() - started
