@@ -1,0 +1,156 @@
+"""`coder eval`: scoring against human-coded rows, and the HTML report.
+
+The gold rows are written here for the tests (short descriptions in ACLED's style), not taken
+from any evaluation file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import polars as pl
+from click.testing import CliRunner
+
+from coder.classifier import bucket
+from coder.cli import cli
+from coder.evaluate import compare, evaluate, gold_article, macro_f1
+from coder.models import Article, CodedEvent, Event
+from coder.report import write_report
+
+KEYS = {
+    "n",
+    "event_type_accuracy",
+    "sub_event_type_accuracy",
+    "sub_event_type_macro_f1",
+    "disorder_type_accuracy",
+    "actor1_accuracy",
+    "inter1_accuracy",
+    "interaction_accuracy",
+    "country_accuracy",
+    "admin1_accuracy",
+    "location_within_25km",
+    "median_km_error",
+    "date_accuracy",
+    "time_precision_accuracy",
+    "fatalities_accuracy",
+    "articles_per_second",
+}
+
+
+def gold_rows() -> list[dict[str, str]]:
+    base = {
+        "event_id_cnty": "",
+        "event_type": "Protests",
+        "sub_event_type": "Peaceful protest",
+        "disorder_type": "",
+        "actor1": "Protesters (Kenya)",
+        "inter1": "6",
+        "interaction": "60",
+        "country": "Kenya",
+        "admin1": "Nairobi",
+        "location": "Nairobi",
+        "latitude": "-1.2833",
+        "longitude": "36.8167",
+        "time_precision": "1",
+        "fatalities": "0",
+        "timestamp": "",
+    }
+    return [
+        {**base, "event_id_cnty": "KEN1", "event_date": "9-May-20",
+         "notes": "On 9 May 2020, teachers marched peacefully in Nairobi to demand unpaid salaries."},
+        {**base, "event_id_cnty": "KEN2", "event_date": "2020-05-10",
+         "notes": "On 10 May 2020, traders held a peaceful demonstration in Nairobi against new levies."},
+        {**base, "event_id_cnty": "KEN3", "event_date": "11-05-20", "admin1": "",
+         "notes": "On 11 May 2020, nurses protested peacefully in Nairobi over delayed allowances."},
+        {**base, "event_id_cnty": "KEN4", "event_date": "12 May 2020",
+         "notes": "On 12 May 2020, students staged a peaceful sit-in in Nairobi over fees."},
+    ]  # fmt: skip
+
+
+def write_gold(path: Path) -> Path:
+    pl.DataFrame(gold_rows()).write_csv(path)
+    return path
+
+
+def fake_coder(article: Article) -> list[CodedEvent]:
+    """A coder that always answers the same event, to test the scoring itself."""
+    event = Event(
+        event_date=dt.date(2020, 5, 9),
+        year=2020,
+        time_precision=1,
+        event_type="Protests",
+        sub_event_type="Peaceful protest",
+        actor1="protesters (kenya)",  # case differs: names compare through their keys
+        inter1=6,
+        interaction=60,
+        country="Kenya",
+        admin1="nairobi",
+        location="Nairobi",
+        latitude=-1.29,
+        longitude=36.82,
+        geo_precision=1,
+        source="test",
+        fatalities=0,
+    )
+    return [CodedEvent(event=event, flags=[])]
+
+
+def test_scores_every_field_and_parses_gold_date_formats(tmp_path: Path) -> None:
+    result = evaluate(write_gold(tmp_path / "gold.csv"), fake_coder)
+    m = result.metrics
+    assert set(m) >= KEYS
+    assert m["n"] == 4
+    assert m["disorder_type_accuracy"] is None  # blank in every gold row: left out, not zero
+    assert m["date_accuracy"] == 0.25  # only 9-May-20 is the fake coder's date
+    assert m["admin1_accuracy"] == 1.0  # three rows with admin1, the blank one left out
+    assert m["actor1_accuracy"] == 1.0 and m["country_accuracy"] == 1.0
+    assert m["location_within_25km"] == 1.0 and m["median_km_error"] < 2
+    assert m["sub_event_type_macro_f1"] == 1.0
+
+
+def test_the_coder_sees_only_the_notes_and_a_publication_date() -> None:
+    row = {**gold_rows()[0], "timestamp": "1589155200"}  # 2020-05-11 00:00 UTC
+    article = gold_article(row, 1)
+    assert article.text.startswith("On 9 May 2020") and article.published == dt.date(2020, 5, 11)
+    assert gold_article({**row, "timestamp": ""}, 1).published == dt.date(2020, 5, 9)  # event_date
+
+
+def test_no_event_counts_as_wrong_and_macro_f1_averages_classes() -> None:
+    row = gold_rows()[0]
+    comparison = compare(1, row, gold_article(row, 1), None)
+    assert comparison.correct["event_type"] is False and comparison.correct["country"] is False
+    assert macro_f1([("A", "A"), ("B", "A")]) == (2 / 3 + 0) / 2
+
+
+def test_holdout_scores_only_the_held_out_bucket(tmp_path: Path) -> None:
+    gold = write_gold(tmp_path / "gold.csv")
+    held = [r for r in gold_rows() if bucket(r["notes"]) == bucket(gold_rows()[0]["notes"])]
+    result = evaluate(gold, fake_coder, holdout=bucket(gold_rows()[0]["notes"]))
+    assert result.metrics["n"] == len(held) >= 1
+
+
+def test_report_page_has_scores_confusion_matrix_and_worst_rows(tmp_path: Path) -> None:
+    rows = gold_rows()
+    rows[1] = {**rows[1], "notes": "On 10 May 2020, <script>alert(1)</script> traders rioted in Nairobi."}
+    gold = tmp_path / "gold.csv"
+    pl.DataFrame(rows).write_csv(gold)
+    page = write_report(evaluate(gold, fake_coder), tmp_path / "report", "test report")
+    html = page.read_text(encoding="utf-8")
+    assert "date_accuracy" in html and "<svg" in html and (tmp_path / "report" / "confusion.svg").exists()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    assert "row 2:" in html  # the worst rows, article text beside gold and predicted values
+
+
+def test_cli_eval_json_and_unreadable_file(tmp_path: Path) -> None:
+    gold = write_gold(tmp_path / "gold.csv")
+    runner = CliRunner()
+    result = runner.invoke(cli, ["eval", str(gold), "--format", "json", "--report", str(tmp_path / "r")])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout[result.stdout.index("{") :])
+    assert set(metrics) >= KEYS and metrics["n"] == 4
+    assert (tmp_path / "r" / "index.html").exists()
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01\x02 not a table")
+    assert runner.invoke(cli, ["eval", str(bad), "--format", "json"]).exit_code == 2
