@@ -207,3 +207,21 @@ def test_chunk_offsets_shift_spans_into_the_article() -> None:
     ).event
     span = event.evidence["location"][0]
     assert text[span.start : span.end] == "Sarmin" and span.start > len(prefix)
+
+
+def test_an_impossible_model_date_is_flagged_not_kept() -> None:
+    # a real answer of the small local model: year 3059 for a quote with no date in it
+    article = Article(
+        id="en0000000000test",
+        text="Regime artillery shelled the town of Sarmin in Idlib, killing two civilians.",
+        outlet="Test",
+        language="en",
+        published=dt.date(2020, 3, 2),
+    )
+    draft = EventDraft.model_validate(
+        answer(event_date="3059-01-01", evidence_event_date="shelled")["events"][0]
+    )
+    coded = build_event(draft, article, article.text, 0, "m", "h")
+    assert coded.event.event_date == dt.date(2020, 3, 2)  # the publication date, flagged as such
+    codes = {f.code for f in coded.flags}
+    assert {"LLM_DATE_IMPLAUSIBLE", "DATE_FROM_PUBLICATION"} <= codes

@@ -101,6 +101,13 @@ def _flag(code: str, severity: str, field: str | None, message: str) -> Flag:
     return Flag(code=code, severity=severity, field=field, message=message)  # type: ignore[arg-type]
 
 
+def _plausible(day: dt.date, article: Article) -> bool:
+    """A date an event reported in this article can have: not before 1900, not after the
+    publication date (or today, when the article has none)."""
+    latest = article.published or dt.date.today()
+    return dt.date(1900, 1, 1) <= day <= latest
+
+
 def _date_fields(
     draft: EventDraft, article: Article, span: Span | None, flags: list[Flag]
 ) -> dict[str, object]:
@@ -121,6 +128,17 @@ def _date_fields(
             if resolved.conflict:
                 flags.append(_flag("DATE_WEEKDAY_CONFLICT", "error", "event_date", resolved.conflict))
             return {"event_date": resolved.date, "time_precision": resolved.time_precision}
+        if model_date is not None and not _plausible(model_date, article):
+            flags.append(
+                _flag(
+                    "LLM_DATE_IMPLAUSIBLE",
+                    "error",
+                    "event_date",
+                    f"the model said {model_date} for '{span.text}', which cannot be the event's date;"
+                    " it is not kept",
+                )
+            )
+            model_date = None
         if model_date is not None:
             flags.append(
                 _flag(

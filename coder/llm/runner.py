@@ -280,6 +280,9 @@ class LLMCoder:
                 raise
             self.failures.append((article.id, str(exc)))
             return []
+        except Exception as exc:  # one bad answer must not stop an evaluation, as in a run
+            self.failures.append((article.id, f"{type(exc).__name__}: {exc}"))
+            return []
 
     def close(self) -> None:
         self.loop.run_until_complete(self.client.close())
