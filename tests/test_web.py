@@ -260,7 +260,7 @@ def test_actor_completion_from_the_dictionary(client: TestClient) -> None:
     html = client.get(
         "/complete/actors", params={"field": "actor1", "actor1": "regime forces", "country": "Syria"}
     ).text
-    assert '<option value="Military Forces of Syria (2000-2024)">' in html
+    assert '<option value="Military Forces of Syria (2000-2024)" data-inter="1">' in html
     civilians = client.get(
         "/complete/actors", params={"field": "actor2", "actor2": "civil", "country": "Syria"}
     )

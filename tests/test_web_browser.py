@@ -173,3 +173,14 @@ def test_edit_accept_then_reject_with_the_keyboard(page, served) -> None:
     assert (decision["action"], decision["note"]) == ("reject", "not an event")
     assert page.url.endswith(f"/events/{ids['xss']}?saved={ids['ar']}&as=reject")
     assert "Saved " + ids["ar"] in page.locator(".notice.ok").inner_text()
+
+
+def test_choosing_an_actor_sets_its_inter_code(page, served) -> None:
+    base, _, ids = served
+    page.goto(f"{base}/events/{ids['en']}")
+    page.fill("#f-actor1", "")
+    page.type("#f-actor1", "Protesters (Sy")  # the completion request fills the datalist
+    page.wait_for_selector("#opts-actor1 option[value='Protesters (Syria)']", state="attached")
+    page.fill("#f-actor1", "Protesters (Syria)")
+    page.dispatch_event("#f-actor1", "change")
+    assert page.input_value("#f-inter1") == "6"

@@ -2,6 +2,7 @@
 // 1. Focus or click a form field: its evidence spans in the article light up.
 // 2. Click a highlighted span: the first field it is evidence for gets the focus.
 // 3. Keyboard: a accept, r reject, j next, k previous, n note, Esc leaves a field.
+// 4. Choosing an actor from its completions sets its inter code.
 (function () {
   "use strict";
 
@@ -19,6 +20,20 @@
     if (box) box.classList.add("lit");
     if (first) first.scrollIntoView({ block: "nearest" });
   }
+
+  // 4. Picking an actor from its completions sets the matching inter code (actor1 -> inter1).
+  document.addEventListener("change", function (ev) {
+    var input = ev.target;
+    if (!input.id || !/^f-actor[12]$/.test(input.id) || !input.list) return;
+    var inter = document.getElementById("f-inter" + input.id.slice(-1));
+    if (!inter) return;
+    Array.prototype.forEach.call(input.list.options, function (option) {
+      if (option.value === input.value && option.dataset.inter) {
+        inter.value = option.dataset.inter;
+        inter.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  });
 
   document.addEventListener("focusin", function (ev) {
     var box = ev.target.closest && ev.target.closest(".field[data-field]");
