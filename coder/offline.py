@@ -796,11 +796,12 @@ def _decide_type(lexicon: str, predicted: Prediction | None) -> str:
     return predicted.label
 
 
-def _drafts(article: Article, country: str | None, recent_admin1: Counter[str] | None = None) -> list[_Draft]:
+def _drafts(
+    article: Article, country: str | None, date_mentions: list, recent_admin1: Counter[str] | None = None
+) -> list[_Draft]:
     """Event drafts, one per cue sentence and place, plus context from place-less sentences."""
     gazetteer = get_gazetteer()
     text = article.text
-    date_mentions = find_dates(text, article.language)
     sentences = split_sentences(text)
     oracle = _TypeOracle(article, _paragraphs(text, sentences))
     if oracle.model is not None:
@@ -1260,7 +1261,8 @@ def code_article(
     run's recent events) settles a place name several provinces of the country share.
     """
     country, from_context = _main_country(article, context_country)
-    coded = [_event(article, d, country) for d in _drafts(article, country, recent_admin1)]
+    date_mentions = find_dates(article.text, article.language)
+    coded = [_event(article, d, country) for d in _drafts(article, country, date_mentions, recent_admin1)]
     if from_context:
         flag = Flag(
             code="COUNTRY_FROM_CONTEXT",
@@ -1269,7 +1271,7 @@ def code_article(
             message=f"the article names no place or country; {country} comes from the run's context",
         )
         coded = [CodedEvent(event=c.event, flags=[*c.flags, flag]) for c in coded]
-    for conflict in article_conflicts(find_dates(article.text, article.language)):
+    for conflict in article_conflicts(date_mentions):
         # "yesterday, Wednesday" and "yesterday, Tuesday" in one article: one of them is wrong
         flag = Flag(code="DATE_WEEKDAY_CONFLICT", severity="error", field="event_date", message=conflict)
         coded = [CodedEvent(event=c.event, flags=[*c.flags, flag]) for c in coded]
