@@ -7,7 +7,6 @@ import json
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,24 +16,12 @@ from rich.table import Table
 
 from coder import __version__
 from coder.llm.commands import batch, llm_options, prompts, settings_from
+from coder.options import db_option
 from coder.progress import coding_progress
 from coder.store import Store
 
 console = Console(stderr=True)
 out = Console()
-
-
-def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """--db on every command (after the command name, as users type it)."""
-    return click.option(
-        "--db",
-        "db_path",
-        default="coder.db",
-        envvar="CODER_DB",
-        show_default=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="SQLite store file (or $CODER_DB).",
-    )(func)
 
 
 def open_store(db_path: Path) -> Store:

@@ -263,24 +263,13 @@ class Cue:
     anaphoric: bool = False  # "القصف" (the bombardment): refers back to an event already named
 
 
+#: Words that name support for someone else's action ("مدعوماً بضربات جوية روسية", "backed by").
+_SUPPORT = ["مدعوما", "مدعومة", "بدعم", "بمساندة", "بغطاء", "backed by", "supported by"]
 #: A weapon named as support for another action ("سيطر جيش النظام مدعوماً بضربات جوية روسية",
 #: "backed by air strikes") is not an event of its own.
 _SUPPORT_BEFORE = re.compile(
     "(?:"
-    + "|".join(
-        normalize(w)
-        for w in [
-            "مدعوما",
-            "مدعومة",
-            "بدعم",
-            "بمساندة",
-            "بغطاء",
-            "backed by",
-            "supported by",
-            "with the support of",
-            "under the cover of",
-        ]
-    )
+    + "|".join(normalize(w) for w in [*_SUPPORT, "with the support of", "under the cover of"])
     + r")\s+\S*\s*$"
 )
 _ANAPHORIC = re.compile(normalize(r"^[وفب]?(?:ال|لل)(?:قصف|غارات|غاره|ضربات|هجوم|مناورات)"))
@@ -330,7 +319,7 @@ class _Scan:
     targets: frozenset[int]  # starts of actor mentions that name a target ("مواقع قوات النظام")
 
     @classmethod
-    def of(cls, article: Article, country: str | None) -> _Scan:
+    def of(cls, article: Article, country: str | None, countries: list) -> _Scan:
         text = article.text
         norm, offsets = normalize_with_map(text)
         actors = find_actors(text, article.language, country, article.published)
@@ -340,7 +329,7 @@ class _Scan:
             cues=_cue_matches(text),
             actors=actors,
             deaths=find_fatalities(text, article.language),
-            countries=get_gazetteer().countries_in(text, adjectives=True),
+            countries=countries,
             background=[offsets[m.start()] for m in _BACKGROUND.finditer(norm)],
             targets=frozenset(
                 m.start
@@ -411,7 +400,7 @@ def _span(text: str, start: int, end: int) -> Span:
     return Span(start=start, end=end, text=text[start:end])
 
 
-def _main_country(article: Article, prior: str | None = None) -> tuple[str | None, bool]:
+def _main_country(article: Article, countries: list, prior: str | None = None) -> tuple[str | None, bool]:
     """The country the article is about: a vote of country names, places and actors.
 
     Country names and adjectives weigh most; an unambiguous place counts fully, an ambiguous
@@ -422,8 +411,12 @@ def _main_country(article: Article, prior: str | None = None) -> tuple[str | Non
     gazetteer = get_gazetteer()
     votes: Counter[str] = Counter()
     # "Kenya's", and the apostrophe-less "Kenyas" of hurried notes
-    for text in {article.text, _POSSESSIVE.sub("", article.text)}:
-        for _, _, country in gazetteer.countries_in(text, adjectives=True):
+    stripped = _POSSESSIVE.sub("", article.text)
+    readings = [countries]
+    if stripped != article.text:
+        readings.append(gazetteer.countries_in(stripped, adjectives=True))
+    for found in readings:
+        for _, _, country in found:
             votes[country.name] += 3.0 / 2
     mentions = gazetteer.find(article.text)
     named = _named_keys(mentions)
@@ -670,11 +663,6 @@ class _Draft:
     toll_share: int | None = None  # this event's part of a toll reported for several events
 
 
-def _shift(mentions: list[_M], offset: int) -> list[_M]:
-    """Mentions found in a sentence, re-based to offsets into the whole article."""
-    return [replace(m, start=m.start + offset, end=m.end + offset) for m in mentions]
-
-
 #: Words that report an attack without saying which kind: they take the type of the nearest
 #: earlier specific cue in the article ("air strikes ... The attacks hit Saraqeb").
 _GENERIC_CUE = re.compile(
@@ -797,7 +785,11 @@ def _decide_type(lexicon: str, predicted: Prediction | None) -> str:
 
 
 def _drafts(
-    article: Article, country: str | None, date_mentions: list, recent_admin1: Counter[str] | None = None
+    article: Article,
+    country: str | None,
+    date_mentions: list,
+    countries: list,
+    recent_admin1: Counter[str] | None = None,
 ) -> list[_Draft]:
     """Event drafts, one per cue sentence and place, plus context from place-less sentences."""
     gazetteer = get_gazetteer()
@@ -809,7 +801,7 @@ def _drafts(
         # places, actors and toll belong to the one event it reports.
         sentences = _paragraph_units(text, sentences)
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
-    scan = _Scan.of(article, country)
+    scan = _Scan.of(article, country, countries)
     opponent = _opponent(scan.actors)
     drafts: list[_Draft] = []
     placeless: list[_Draft] = []
@@ -925,22 +917,8 @@ _ORIGIN_BEFORE = re.compile(
 )
 
 
-_SUPPORT_WORDS = re.compile(
-    "|".join(
-        normalize(w)
-        for w in [
-            "مدعوما",
-            "مدعومة",
-            "بدعم",
-            "بمساندة",
-            "بغطاء",
-            "حلفاؤه",
-            "backed by",
-            "supported by",
-            "allied",
-        ]
-    )
-)
+#: ... and an actor named after them is an ally, not a side ("وحلفاؤه", "allied").
+_SUPPORT_WORDS = re.compile("|".join(normalize(w) for w in [*_SUPPORT, "حلفاؤه", "allied"]))
 
 
 def _supporting(m: ActorMention, text: str) -> bool:
@@ -1260,9 +1238,14 @@ def code_article(
     coded that way carry a COUNTRY_FROM_CONTEXT warning. `recent_admin1` (admin1 names of the
     run's recent events) settles a place name several provinces of the country share.
     """
-    country, from_context = _main_country(article, context_country)
+    # country names and adjectives: for the country vote and for each sentence's places
+    countries = get_gazetteer().countries_in(article.text, adjectives=True)
+    country, from_context = _main_country(article, countries, context_country)
     date_mentions = find_dates(article.text, article.language)
-    coded = [_event(article, d, country) for d in _drafts(article, country, date_mentions, recent_admin1)]
+    coded = [
+        _event(article, d, country)
+        for d in _drafts(article, country, date_mentions, countries, recent_admin1)
+    ]
     if from_context:
         flag = Flag(
             code="COUNTRY_FROM_CONTEXT",

@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from coder.llm.settings import MODE_NAMES, Settings
+from coder.options import db_option
 from coder.progress import coding_progress
 
 _OPTIONS = [
@@ -219,18 +220,6 @@ def batch() -> None:
     """Large runs through the OpenAI Batch API (half price, results within 24 hours)."""
 
 
-def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db",
-        "db_path",
-        default="coder.db",
-        envvar="CODER_DB",
-        show_default=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="SQLite store file (or $CODER_DB).",
-    )(func)
-
-
 @batch.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--model", envvar="CODER_LLM_MODEL", required=True, help="Model name (or $CODER_LLM_MODEL).")
@@ -238,7 +227,7 @@ def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--max-input-tokens", type=click.IntRange(200), default=6000, show_default=True)
 @click.option("--max-output-tokens", type=click.IntRange(16), default=1024, show_default=True)
 @click.option("--recode", is_flag=True, help="Export every article, not only those the LLM has not coded.")
-@_db_option
+@db_option
 def batch_export(
     path: Path,
     model: str,
@@ -274,7 +263,7 @@ def batch_export(
 @batch.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--max-input-tokens", type=click.IntRange(200), default=6000, show_default=True)
-@_db_option
+@db_option
 def batch_import(path: Path, max_input_tokens: int, db_path: Path) -> None:
     """Read an OpenAI Batch API results file (JSONL) into the store as one LLM run.
 
