@@ -39,6 +39,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from coder.literal_gate import GatedPattern
 from coder.textnorm import normalize, normalize_with_map
 
 __all__ = [
@@ -184,7 +185,7 @@ _AR_CURRENT = r"(?:ال)?(?:جاري|حالي)"
 class _Pattern:
     """A compiled pattern and how to turn its match into mention fields."""
 
-    regex: re.Pattern[str]
+    regex: GatedPattern
     build: Callable[[re.Match[str]], dict[str, object] | None]
     # English month/weekday names must be capitalised in the original ("May", not "may").
     capitalised: tuple[str, ...] = ()
@@ -209,7 +210,7 @@ def _opt_int(m: re.Match[str], group: str) -> int | None:
 
 def _p(pattern: str, build: Callable[[re.Match[str]], dict[str, object] | None],
        capitalised: tuple[str, ...] = ()) -> _Pattern:  # fmt: skip
-    return _Pattern(re.compile(pattern), build, capitalised)
+    return _Pattern(GatedPattern.of(re.compile(pattern)), build, capitalised)
 
 
 def _en_abs(m: re.Match[str]) -> dict[str, object]:

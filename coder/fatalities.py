@@ -33,6 +33,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from coder.literal_gate import GatedPattern
 from coder.textnorm import normalize, normalize_with_map
 
 __all__ = ["FatalityMention", "find_fatalities", "lowest_credible", "parse_number"]
@@ -298,7 +299,7 @@ _Build = Callable[[re.Match[str]], "tuple[int, bool] | None"]
 
 @dataclass(frozen=True)
 class _Pattern:
-    regex: re.Pattern[str]
+    regex: GatedPattern
     build: _Build
 
 
@@ -367,7 +368,7 @@ _ONE: _Build = lambda m: (1, False)  # noqa: E731
 
 
 def _p(pattern: str, build: _Build) -> _Pattern:
-    return _Pattern(re.compile(pattern), build)
+    return _Pattern(GatedPattern.of(re.compile(pattern)), build)
 
 
 _EN_PATTERNS: list[_Pattern] = [
@@ -508,7 +509,7 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
             if count is None:
                 continue
             start = m.start()
-            has_num = "num" in pattern.regex.groupindex and m["num"]
+            has_num = "num" in pattern.regex.regex.groupindex and m["num"]
             if has_num and _is_year(norm, m.start("num"), m.end("num")):
                 continue
             if _SUBSET_BEFORE.search(norm[max(0, start - 20) : start]):

@@ -22,6 +22,7 @@ from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, lowest_credible
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
+from coder.literal_gate import GatedPattern
 from coder.merge import merge_events
 from coder.models import Article, CodedEvent, Event, Flag, Span
 from coder.textnorm import name_key, normalize, normalize_with_map
@@ -207,7 +208,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 
 @cache
-def _compiled_cues() -> list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None]]:
+def _compiled_cues() -> list[tuple[str, GatedPattern | None, GatedPattern | None]]:
     """Per sub-event type, one regex of its Latin-script cues and one of its Arabic cues: a
     text is searched only with the script(s) it contains."""
     compiled = []
@@ -217,11 +218,15 @@ def _compiled_cues() -> list[tuple[str, re.Pattern[str] | None, re.Pattern[str] 
         compiled.append(
             (
                 sub,
-                re.compile("|".join(f"(?:{p})" for p in latin)) if latin else None,
-                re.compile(f"{_AR_LEFT}(?:" + "|".join(f"(?:{p})" for p in arabic) + ")") if arabic else None,
+                _gated("|".join(f"(?:{p})" for p in latin)) if latin else None,
+                _gated(f"{_AR_LEFT}(?:" + "|".join(f"(?:{p})" for p in arabic) + ")") if arabic else None,
             )
         )
     return compiled
+
+
+def _gated(pattern: str) -> GatedPattern:
+    return GatedPattern.of(re.compile(pattern))
 
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")

@@ -76,27 +76,63 @@ def _fold_char(ch: str) -> str:
     return (base or ch).lower().translate(_CHAR_MAP)
 
 
+# Every character seen so far mapped to its fold, for str.translate; those whose fold is not
+# exactly one character (dropped or expanded) are kept apart because they shift offsets.
+_FOLDS: dict[int, str] = {}
+_IRREGULAR: set[str] = set()
+_SPACE_RUN = re.compile(" {2,}")
+
+
+def _learn(chars: set[str]) -> None:
+    for ch in chars:
+        folded = _fold_char(ch)
+        _FOLDS[ord(ch)] = folded
+        if len(folded) != 1:
+            _IRREGULAR.add(ch)
+
+
+@lru_cache(maxsize=256)
+def _irregular_pattern(chars: frozenset[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(chars)) + "]")
+
+
 def normalize_with_map(text: str) -> tuple[str, list[int]]:
     """Normalise `text`; return it with the original offset of every output character.
 
     Runs of whitespace collapse to one space. Leading/trailing whitespace is kept collapsed
     (not stripped) so offsets stay simple.
     """
-    out: list[str] = []
-    offsets: list[int] = []
-    prev_space = False
-    for i, ch in enumerate(text):
-        folded = _fold_char(ch)
-        for f in folded:
-            if f == " ":
-                if prev_space:
-                    continue
-                prev_space = True
-            else:
-                prev_space = False
-            out.append(f)
-            offsets.append(i)
-    return "".join(out), offsets
+    # Called for every sentence and every article by every matcher, so the work is done by
+    # str.translate and slicing in C; Python loops only over the (rare) characters that are
+    # dropped or expanded and over runs of whitespace.
+    chars = set(text)
+    unseen = {c for c in chars if ord(c) not in _FOLDS}
+    if unseen:
+        _learn(unseen)
+    folded = text.translate(_FOLDS)
+    irregular = chars & _IRREGULAR
+    if irregular:
+        offsets: list[int] = []
+        pos = 0
+        for m in _irregular_pattern(frozenset(irregular)).finditer(text):
+            offsets.extend(range(pos, m.start()))
+            offsets.extend([m.start()] * len(_FOLDS[ord(m.group())]))
+            pos = m.end()
+        offsets.extend(range(pos, len(text)))
+    else:
+        offsets = list(range(len(text)))
+    if "  " not in folded:
+        return folded, offsets
+    pieces: list[str] = []
+    kept: list[int] = []
+    pos = 0
+    for m in _SPACE_RUN.finditer(folded):
+        pieces.append(folded[pos : m.start() + 1])
+        kept.extend(offsets[pos : m.start() + 1])
+        pos = m.end()
+    pieces.append(folded[pos:])
+    kept.extend(offsets[pos:])
+    return "".join(pieces), kept
 
 
 def normalize(text: str) -> str:
