@@ -490,8 +490,17 @@ def _matches(text: str, toks: list[_Tok], i: int, alias: _Alias) -> bool:
     return True
 
 
-def _scan(text: str) -> Iterator[tuple[int, int, _Alias]]:
-    """(start, end, alias) of every leftmost-longest, non-overlapping alias match in `text`."""
+@lru_cache(maxsize=4)
+def _scan(text: str) -> tuple[tuple[int, int, _Alias], ...]:
+    """(start, end, alias) of every leftmost-longest, non-overlapping alias match in `text`.
+
+    Memoised for the last few texts: the coder finds an article's actors twice (for the
+    country vote, then with the country known), and the scan does not depend on the country.
+    """
+    return tuple(_scan_text(text))
+
+
+def _scan_text(text: str) -> Iterator[tuple[int, int, _Alias]]:
     toks = _text_tokens(text)
     index = _index()
     i = 0

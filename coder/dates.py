@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from coder.literal_gate import GatedPattern
-from coder.textnorm import normalize, normalize_with_map
+from coder.textnorm import normalize, normalize_document
 
 __all__ = [
     "DateMention",
@@ -552,7 +552,7 @@ def find_dates(text: str, language: str) -> list[DateMention]:
     `language` is "ar" for Arabic; anything else is matched as English. Arabic text often
     quotes English dates and the reverse is rare, so Arabic also runs the English patterns.
     """
-    norm, offsets = normalize_with_map(text)
+    norm, offsets = normalize_document(text)
     patterns = _AR_PATTERNS + _EN_PATTERNS if language == "ar" else _EN_PATTERNS
     found = [m for p in patterns for m in _matches(text, norm, offsets, p) if _valid(m)]
     found = _merge_weekday_dates(_drop_overlaps(found), norm)

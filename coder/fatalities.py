@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from coder.literal_gate import GatedPattern
-from coder.textnorm import normalize, normalize_with_map
+from coder.textnorm import normalize, normalize_document
 
 __all__ = ["FatalityMention", "find_fatalities", "lowest_credible", "parse_number"]
 
@@ -500,7 +500,7 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
     `language` is "ar" for Arabic (which also runs the English patterns, for quoted English);
     anything else is matched as English.
     """
-    norm, offsets = normalize_with_map(text)
+    norm, offsets = normalize_document(text)
     patterns = _AR_PATTERNS + _EN_PATTERNS if language == "ar" else _EN_PATTERNS
     found: list[tuple[int, int, tuple[int, bool]]] = []
     for pattern in patterns:

@@ -601,6 +601,7 @@ class Gazetteer:
         self._canonical_admin1: dict[tuple[str, str], str] = {}
         self._sorted_keys: list[str] | None = None
         self._cache: dict[int, Place] = {}
+        self._last_hits: tuple[str, _Text, list[tuple[int, int, str, int, bool]]] | None = None
         code = {c.name: i for i, c in enumerate(self._countries)}
         self._ccode: list[int] = (
             df["country"].cast(pl.String).replace_strict(code, default=-1, return_dtype=pl.Int32).to_list()
@@ -809,14 +810,28 @@ class Gazetteer:
                 break
         return out
 
+    def _name_hits(self, text: str) -> tuple[_Text, list[tuple[int, int, str, int, bool]]]:
+        """The country-free part of `find`: name matches not blocked by their context, each with
+        whether a province word stands beside it. The coder asks for an article's places twice
+        (for the country vote, then ranked by that country), so the last text's hits are kept."""
+        last = self._last_hits
+        if last is not None and last[0] == text:
+            return last[1], last[2]
+        t = _Text(text)
+        hits = [
+            (first, last_word, key, start, _province_cue(t, first, last_word))
+            for first, last_word, key, start in self._places.scan(t)
+            if not _blocked(t, first, last_word, key)
+        ]
+        self._last_hits = (text, t, hits)
+        return t, hits
+
     def find(self, text: str, country: str | None = None) -> list[PlaceMention]:
         """All place mentions in `text`, in order; longest match wins; no overlaps."""
-        t = _Text(text)
+        t, hits = self._name_hits(text)
         out: list[PlaceMention] = []
-        for first, last, key, start in self._places.scan(t):
-            if _blocked(t, first, last, key):
-                continue
-            ids, hint_used = self._rank(self._ids_for(key), country, _province_cue(t, first, last))
+        for first, last, key, start, province_cue in hits:
+            ids, hint_used = self._rank(self._ids_for(key), country, province_cue)
             if not ids:
                 continue
             # "Air strikes ...", "Clashes ...": a capital that only marks a sentence start;

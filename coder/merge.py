@@ -21,7 +21,13 @@ def merge_events(coded: list[CodedEvent]) -> list[CodedEvent]:
         kept = merged[key]
         evidence: dict[str, list[Span]] = {k: list(v) for k, v in kept.event.evidence.items()}
         for field, spans in e.evidence.items():
-            evidence[field] = evidence.get(field, []) + [s for s in spans if s not in evidence.get(field, [])]
+            kept_spans = evidence.setdefault(field, [])
+            # keys, not model equality: long articles merge hundreds of spans
+            seen = {(s.start, s.end, s.text) for s in kept_spans}
+            for s in spans:
+                if (s.start, s.end, s.text) not in seen:
+                    seen.add((s.start, s.end, s.text))
+                    kept_spans.append(s)
         counts = [n for n in (kept.event.fatalities, e.fatalities) if n]
         update = {"evidence": evidence, "fatalities": min(counts) if counts else 0}
         flags = kept.flags + [f for f in item.flags if f not in kept.flags]
