@@ -16,7 +16,7 @@ from rich.table import Table
 
 from coder import __version__
 from coder.llm.commands import batch, llm_options, prompts, settings_from
-from coder.options import db_option
+from coder.options import db_option, jobs_option
 from coder.progress import coding_progress
 from coder.store import Store
 
@@ -112,7 +112,14 @@ def ingest(
 
 
 # --- code ---------------------------------------------------------------------------------------
-def _code(store: Store, coder_name: str, recode: bool = False, country: str | None = None) -> Any:
+def _code(
+    store: Store,
+    coder_name: str,
+    recode: bool = False,
+    country: str | None = None,
+    jobs: int | None = None,
+) -> Any:
+    from coder.parallel import default_jobs
     from coder.pipeline import code_articles, get_coder
 
     try:
@@ -123,7 +130,14 @@ def _code(store: Store, coder_name: str, recode: bool = False, country: str | No
     pending = len(store.articles() if recode else store.uncoded_articles(coder_name))
     with coding_progress(console, pending) as advance:
         try:
-            summary = code_articles(store, coder_name, on_article=advance, recode=recode, country=country)
+            summary = code_articles(
+                store,
+                coder_name,
+                on_article=advance,
+                recode=recode,
+                country=country,
+                jobs=jobs or default_jobs(),
+            )
         except KeyboardInterrupt:
             console.print(
                 "[yellow]interrupted[/yellow]: finished articles are saved; run the same command"
@@ -153,6 +167,7 @@ def _code(store: Store, coder_name: str, recode: bool = False, country: str | No
     help="Offline coder: the country the articles are about, for those that name none "
     "(default: learnt from the run).",
 )
+@jobs_option
 @db_option
 def code(
     coder_name: str,
@@ -160,6 +175,7 @@ def code(
     dry_run: bool,
     limit: int | None,
     country: str | None,
+    jobs: int | None,
     db_path: Path,
     **llm: Any,
 ) -> None:
@@ -173,6 +189,7 @@ def code(
     \b
     Examples:
         coder code --coder offline
+        coder code --coder offline --jobs 2 --country Kenya
         coder code --coder llm --model gpt-4o-mini --dry-run
         coder code --coder llm --model smollm2 --base-url http://127.0.0.1:8080/v1 --mode json_schema
     """
@@ -189,7 +206,7 @@ def code(
             sys.exit(status)
         return
     with open_store(db_path) as store:
-        summary = _code(store, coder_name, recode, country)
+        summary = _code(store, coder_name, recode, country, jobs)
     out.print(
         f"coded {summary.coded} article(s) into {summary.events} event(s),"
         f" {len(summary.failed)} failed, in {summary.seconds:.2f}s"
@@ -507,8 +524,16 @@ def release_diff(old: Path, new: Path, fmt: str, limit: int) -> None:
     help="Offline coder: the country the articles are about, for those that name none "
     "(default: learnt from the run).",
 )
+@jobs_option
 @db_option
-def run(paths: tuple[Path, ...], out_dir: Path, coder_name: str, country: str | None, db_path: Path) -> None:
+def run(
+    paths: tuple[Path, ...],
+    out_dir: Path,
+    coder_name: str,
+    country: str | None,
+    jobs: int | None,
+    db_path: Path,
+) -> None:
     """Ingest, code, validate and release in one go, then print a summary table.
 
     Safe to repeat: articles already stored or coded are skipped.
@@ -523,7 +548,7 @@ def run(paths: tuple[Path, ...], out_dir: Path, coder_name: str, country: str | 
     started = time.perf_counter()
     with open_store(db_path) as store:
         added, present, errors, dups = _ingest(store, paths)
-        summary = _code(store, coder_name, country=country)
+        summary = _code(store, coder_name, country=country, jobs=jobs)
         statuses = validate_store(store)
         info = write_release(store, out_dir)
         counts = store.counts()

@@ -20,3 +20,13 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(dir_okay=False, path_type=Path),
         help="SQLite store file (or $CODER_DB).",
     )(func)
+
+
+def jobs_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """--jobs: processes for the offline coder."""
+    return click.option(
+        "--jobs",
+        type=click.IntRange(1),
+        help="Offline coder: worker processes (default: one per core; runs of fewer than"
+        " 400 articles stay in one process).",
+    )(func)

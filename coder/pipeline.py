@@ -7,13 +7,15 @@ the batch: a failure is recorded with its reason and the next article is coded.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from coder.models import Article, CodedEvent, Event
 from coder.store import Store
 
 Coder = Callable[[Article], list[CodedEvent]]
+#: What coding one article gave: its events, or the reason it failed ("ValueError: ...").
+Outcome = list[CodedEvent] | str
 
 
 @dataclass
@@ -54,33 +56,55 @@ def code_articles(
     on_article: Callable[[Article, int], None] | None = None,
     recode: bool = False,
     country: str | None = None,
+    jobs: int = 1,
 ) -> CodeSummary:
-    """Code every article this coder has not done; commit each article on its own."""
+    """Code every article this coder has not done; commit each article on its own.
+
+    `jobs` > 1 spreads the offline coder over that many processes (coder.parallel); the
+    store is still written here, one article at a time, in article order.
+    """
     code, version = get_coder(coder_name, country)
     articles = store.articles() if recode else store.uncoded_articles(coder_name)
     run_id = store.start_run(coder_name, version)
     summary = CodeSummary(run_id=run_id, articles=len(articles))
     started = time.perf_counter()
+    if coder_name == "offline":
+        from coder.parallel import code_offline
+
+        outcomes: Iterable[tuple[Article, Outcome]] = code_offline(articles, country, jobs)
+    else:
+        outcomes = ((article, attempt(code, article)) for article in articles)
     try:
-        for article in articles:
-            try:
-                coded = code(article)
-                store.save_coding(article.id, coder_name, run_id, coded, id_prefix)
-            except Exception as exc:  # one bad article must not stop the batch
-                reason = f"{type(exc).__name__}: {exc}"
-                store.save_failure(article.id, coder_name, run_id, reason)
-                summary.failed.append((article.source_path or article.id, reason))
-                coded = []
+        for article, outcome in outcomes:
+            if isinstance(outcome, list):
+                try:
+                    store.save_coding(article.id, coder_name, run_id, outcome, id_prefix)
+                except Exception as exc:  # e.g. an event the store's constraints refuse
+                    outcome = f"{type(exc).__name__}: {exc}"
+            if isinstance(outcome, str):
+                store.save_failure(article.id, coder_name, run_id, outcome)
+                summary.failed.append((article.source_path or article.id, outcome))
             else:
                 summary.coded += 1
-                summary.events += len(coded)
+                summary.events += len(outcome)
             if on_article:
-                on_article(article, len(coded))
+                on_article(article, len(outcome) if isinstance(outcome, list) else 0)
     except KeyboardInterrupt:
         summary.interrupted = True
         store.finish_run(run_id, status="interrupted")
+        raise
+    except Exception:
+        store.finish_run(run_id, status="failed")
         raise
     finally:
         summary.seconds = time.perf_counter() - started
     store.finish_run(run_id)
     return summary
+
+
+def attempt(code: Coder, article: Article) -> Outcome:
+    """Code one article; a failure becomes its reason, so one bad article never stops a batch."""
+    try:
+        return code(article)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
