@@ -462,6 +462,9 @@ _PROVINCE_BEFORE = _keys("province governorate محافظة ولاية")
 _PROVINCE_AFTER = _keys("province governorate region state oblast county")
 
 
+_CURRENCY_AFTER = re.compile(r"[\s-]*(?:dollars?|dollar's)\b", re.IGNORECASE)
+
+
 def _is_near(t: _Text, first: int) -> bool:
     """Does a near-cue stand before word `first` (fillers and directions may intervene)?"""
     j = first - 1
@@ -884,6 +887,8 @@ class Gazetteer:
         t = _Text(text)
         out: list[tuple[int, int, Country]] = []
         for _, last, key, start in matcher.scan(t):
+            if _CURRENCY_AFTER.match(text, t.ends[last]):
+                continue  # "the high US dollar exchange rate" is about money, not the US
             idx = self._country_by_key.get(key)
             if idx is None:
                 idx = self._country_adj_by_key[key]

@@ -429,8 +429,10 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         if mention.place.kind == "country":
             continue
         weight = 2.0 if not mention.ambiguous else 1.0
-        if mention.place.kind == "place" and mention.place.population < _SMALL_PLACE:
-            weight /= 4  # a hamlet that shares its name with an English word or a surname
+        if mention.place.kind in ("place", "admin2") and mention.place.population < _SMALL_PLACE:
+            # a hamlet or a small county that shares its name with an English word, a party or
+            # a surname ("Jubilee supporters", "New Years Day", "Moody Awori")
+            weight /= 4
         # split the vote by population: "Beirut" is the capital of Lebanon far more than
         # it is the Polish town that lists it as an alternate name
         sizes: Counter[str] = Counter()
@@ -456,7 +458,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
 
 
 _POSSESSIVE = re.compile(r"(?<=[a-z])'?s\b")
-_SMALL_PLACE = 5000
+_SMALL_PLACE = 10_000
 
 
 def _named_keys(mentions: list[PlaceMention]) -> set[str]:

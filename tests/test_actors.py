@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import time
 from pathlib import Path
 
 import pytest
@@ -269,14 +268,15 @@ def test_shared_alias_picks_the_event_country() -> None:
     assert houthi.actor == Actor(houthis, 1, "Yemen")
 
 
-def test_empty_text_and_speed() -> None:
+def test_empty_text_and_a_repeated_scan() -> None:
     assert find_actors("", "ar", "Syria") == []
     text = (_seed("aletihad_qaani_bukamal.ar.txt") * 2)[:5000]
-    find_actors(text, "ar", "Syria")  # builds the index
-    start = time.perf_counter()
-    for _ in range(10):
-        find_actors(text, "ar", "Syria")
-    assert (time.perf_counter() - start) / 10 < 0.02
+    # the scan is remembered per text (the coder asks twice); the country still applies
+    syria = find_actors(text, "ar", "Syria")
+    unknown = find_actors(text, "ar", None)
+    assert [m.start for m in syria] == [m.start for m in unknown]
+    assert find_actors(text, "ar", "Syria") == syria
+    assert any(m.actor != n.actor for m, n in zip(syria, unknown, strict=True))
 
 
 # --- names --------------------------------------------------------------------------------------
