@@ -90,10 +90,24 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "مسلحون ملثمون|مسلحين ملثمين|اشخاص مجهولين|اشخاص مجهولون|مجهولي الهويه|"
         "مسلحين مجهولي الهويه|عصابه مسلحه|عصابات مسلحه|جهات مجهوله|خاطفين|قطاع الطرق",
     ),
+    # Identity militias the text does not name: a fight between communities, tribes or clans
+    # is coded with ACLED's generic name for the kind of group the text describes.
     "communal": (
-        "communal militia|ethnic militia|tribal militia|clan militia|tribal gunmen|clan gunmen|"
-        "cattle raiders|cattle rustlers|rustlers|raiders",
-        "مسلحين قبليين|ميليشيا قبليه|ميليشيات قبليه|مسلحي العشائر|مسلحين من العشائر",
+        "communal militia|communal militias|ethnic militia|ethnic militias|cattle raiders|"
+        "cattle rustlers|rustlers|raiders|rival communities|pastoralist communities|"
+        "rival pastoralist communities|rival ethnic groups|ethnic clashes|communal clashes|"
+        "communal violence|warriors|morans|cattle-raiding militants|sub tribes|sub-tribes",
+        "",
+    ),
+    "tribal": (
+        "tribal militia|tribal militias|tribal gunmen|tribesmen|armed tribesmen|tribal fighters|"
+        "rival tribes|tribal clashes",
+        "مسلحين قبليين|ميليشيا قبليه|ميليشيات قبليه|مسلحي العشائر|مسلحين من العشائر|"
+        "مسلحين من ابناء العشائر|ابناء العشائر",
+    ),
+    "clan": (
+        "clan militia|clan militias|clan gunmen|clan militiamen|clan fighters|rival clans",
+        "",
     ),
     "military": (
         "army|military|troops|soldiers|soldier|armed forces|government forces|government troops|"
@@ -133,6 +147,8 @@ _GENERIC_INTER: Final[dict[str, int]] = {
     "rioters": 5,
     "unidentified": 3,
     "communal": 4,
+    "tribal": 4,
+    "clan": 4,
 }
 _GENERIC_NAME: Final[dict[str, str]] = {
     "civilians": "Civilians",
@@ -140,6 +156,8 @@ _GENERIC_NAME: Final[dict[str, str]] = {
     "rioters": "Rioters",
     "unidentified": "Unidentified Armed Group",
     "communal": "Unidentified Communal Militia",
+    "tribal": "Unidentified Tribal Militia",
+    "clan": "Unidentified Clan Militia",
 }
 #: Unnamed rebels have an ACLED name only where one is conventional.
 _REBELS_BY_COUNTRY: Final[dict[str, str]] = {"Syria": "Opposition Rebels (Syria)"}
@@ -159,7 +177,7 @@ _WHOLE_FORCE = re.compile(r"^(?:Military|Police) Forces of [^()]+ \(\d{4}-(?:\d{
 _STATE_NAME = re.compile(r"^(?:Military|Police) Forces of (?:the )?(?P<country>.+?)(?:\s*\(|$)")
 _GENERIC_PATTERN = re.compile(
     r"^(?P<kind>civilians|protesters|rioters|unidentified armed group"
-    r"|unidentified communal militia)"
+    r"|unidentified communal militia|unidentified tribal militia|unidentified clan militia)"
     r"\s*\((?P<country>[^)]*)\)$",
     re.IGNORECASE,
 )
@@ -637,6 +655,13 @@ def canonical_actor(name: str, country: str | None = None) -> str | None:
         kind = next(k for k, v in _GENERIC_NAME.items() if v.lower() == m["kind"].lower())
         return f"{_GENERIC_NAME[kind]} ({_country(m['country'])})"
     return None
+
+
+def dictionary_actor(name: str, country: str | None = None, date: dt.date | None = None) -> Actor | None:
+    """The dictionary actor of a name or alias, in the period in force on `date` and with the
+    inter code it has in `country` (a state force abroad is external, 8); None when unknown."""
+    row = _row_of(name, country)
+    return _actor(row, country, date) if row is not None else None
 
 
 def actor_key(name: str) -> str:

@@ -21,6 +21,7 @@ from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, 
 from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, lowest_credible
+from coder.frontlines import front_sides
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.literal_gate import GatedPattern
 from coder.merge import merge_events
@@ -1200,6 +1201,15 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     deaths = draft.toll_share if draft.toll_share is not None else lowest_credible(draft.fatalities)
     if draft.fatalities:
         evidence["fatalities"] = [_span(text, m.start, m.end) for m in draft.fatalities]
+    sides = front_sides(
+        text, draft.sub, a1, a2, fields.get("country"), fields.get("admin1"), fields.get("event_date")
+    )
+    if sides is not None:
+        # fire across a front line the report does not attribute: the two sides facing there
+        evidence["actor1"] = [_span(text, *sides.cue)]
+        if sides.actor2 is not None and sides.actor2 is not a2:
+            evidence["actor2"] = [_span(text, *sides.cue)]
+        a1, a2 = sides.actor1, sides.actor2
     # state forces are 1 at home and 8 abroad: judged by where this event happened
     where = fields.get("country") or country
     inter1 = _inter_in(a1, where)

@@ -377,3 +377,22 @@ def test_dictionary_is_well_formed() -> None:
     by_name = {r["name"]: r for r in rows}
     for name in (SYRIA, RUSSIA, IRGC, IS_SYRIA, SDF, "Fatemiyoun Brigade", "Hezbollah"):
         assert by_name[name]["aliases_en"] and by_name[name]["aliases_ar"], name
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        ("Armed tribesmen clashed over a water well.", "Yemen", "Unidentified Tribal Militia (Yemen)"),
+        ("اشتباكات بين مسلحين من العشائر قرب السوق", "Syria", "Unidentified Tribal Militia (Syria)"),
+        ("Rival clans fought near the market.", "Somalia", "Unidentified Clan Militia (Somalia)"),
+        (
+            "Two rival pastoralist communities clashed over grazing land.",
+            "Kenya",
+            "Unidentified Communal Militia (Kenya)",
+        ),
+    ],
+)
+def test_unnamed_identity_militias(text: str, country: str, expected: str) -> None:
+    (mention,) = find_actors(text, "en", country)
+    assert (mention.actor.name, mention.actor.inter) == (expected, 4)
+    assert canonical_actor(expected.lower()) == expected

@@ -1,0 +1,103 @@
+"""Who faces whom across a front line, for reports of fire that do not say who fired.
+
+Monitors report ceasefire violations without naming a shooter ("explosions in both directions of
+the frontline near X", "shelling along the contact line"). A careful coder knows who holds the
+two sides of that line and codes the event as a fight between them, rather than between
+unidentified armed groups. datasets/frontlines.csv (written for this project) lists each front:
+the country, its provinces, the period and the two sides, by their dictionary names.
+
+Only unidentified actors are replaced, and only when the text itself speaks of the front line or
+of a ceasefire violation, so an event a report attributes keeps its actors.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from coder.actors import Actor, dictionary_actor
+
+FRONTLINES_CSV = Path(__file__).resolve().parent.parent / "datasets" / "frontlines.csv"
+
+_CUE = re.compile(
+    r"\b(?:front[- ]?lines?|contact line|line of contact|ceasefire violations?|cease-fire violations?"
+    r"|OSCE(?: SMM)?|Special Monitoring Mission)\b",
+    re.IGNORECASE,
+)
+_UNIDENTIFIED = re.compile(r"^Unidentified Armed Group \(")
+
+
+@dataclass(frozen=True)
+class Front:
+    country: str
+    admin1: frozenset[str]
+    start: dt.date
+    end: dt.date | None
+    side_a: str
+    side_b: str
+
+    def holds(self, country: str | None, admin1: str | None, day: dt.date | None) -> bool:
+        return (
+            country == self.country
+            and admin1 in self.admin1
+            and day is not None
+            and self.start <= day
+            and (self.end is None or day <= self.end)
+        )
+
+
+@cache
+def fronts() -> tuple[Front, ...]:
+    with FRONTLINES_CSV.open(encoding="utf-8", newline="") as fh:
+        return tuple(
+            Front(
+                country=row["country"],
+                admin1=frozenset(a.strip() for a in row["admin1"].split("|") if a.strip()),
+                start=dt.date.fromisoformat(row["start"]),
+                end=dt.date.fromisoformat(row["end"]) if row["end"] else None,
+                side_a=row["side_a"],
+                side_b=row["side_b"],
+            )
+            for row in csv.DictReader(fh)
+        )
+
+
+@dataclass(frozen=True)
+class Sides:
+    actor1: Actor
+    actor2: Actor | None
+    cue: tuple[int, int]  # where the text speaks of the front (evidence for the actors)
+
+
+def front_sides(
+    text: str,
+    sub_event_type: str,
+    actor1: Actor,
+    actor2: Actor | None,
+    country: str | None,
+    admin1: str | None,
+    day: dt.date | None,
+) -> Sides | None:
+    """The two sides of the front for an unattributed fight or bombardment on it; None otherwise.
+
+    An unidentified actor1 becomes the first side (the state force, as ACLED lists it first when
+    the report does not say who fired); in an armed clash the opponent is the other side. A
+    bombardment keeps the opponent the text gives, if any.
+    """
+    if not _UNIDENTIFIED.match(actor1.name):
+        return None
+    front = next((f for f in fronts() if f.holds(country, admin1, day)), None)
+    cue = _CUE.search(text)
+    if front is None or cue is None:
+        return None
+    a = dictionary_actor(front.side_a, country, day)
+    b = dictionary_actor(front.side_b, country, day)
+    if a is None or b is None:
+        raise ValueError(
+            f"{FRONTLINES_CSV.name}: {front.side_a!r} or {front.side_b!r} is not in the dictionary"
+        )
+    return Sides(a, b if sub_event_type == "Armed clash" else actor2, cue.span())

@@ -1,0 +1,62 @@
+"""Unattributed fire across a front line is coded as the two sides facing there (our sentences)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from coder.actors import Actor
+from coder.frontlines import front_sides, fronts
+from coder.models import Article, Event
+from coder.offline import OfflineCoder
+
+UKRAINE = "Military Forces of Ukraine (2019-)"
+NAF = "NAF: United Armed Forces of Novorossiya"
+UAG = Actor("Unidentified Armed Group (Ukraine)", 3, "Ukraine")
+
+
+def coded(text: str, published: dt.date = dt.date(2020, 3, 4)) -> list[Event]:
+    return [c.event for c in OfflineCoder()(Article(id="t", text=text, language="en", published=published))]
+
+
+def test_every_front_names_dictionary_actors() -> None:
+    for front in fronts():
+        day = front.start
+        assert front_sides(
+            "ceasefire violations", "Armed clash", UAG, None, front.country, min(front.admin1), day
+        )
+
+
+def test_a_clash_across_the_contact_line_is_between_the_two_sides() -> None:
+    text = "On 2 March 2020, a monitoring mission heard bursts of fire across the contact line near Avdiivka."
+    sides = front_sides(text, "Armed clash", UAG, None, "Ukraine", "Donetsk", dt.date(2020, 3, 2))
+    assert sides is not None
+    assert (sides.actor1.name, sides.actor1.inter, sides.actor2.name, sides.actor2.inter) == (
+        UKRAINE,
+        1,
+        NAF,
+        2,
+    )
+    assert text[slice(*sides.cue)] == "contact line"
+
+
+def test_shelling_keeps_its_target_and_the_event_cites_the_front() -> None:
+    (event,) = coded("On 3 March 2020, ceasefire violations were recorded near Zolote in Luhansk region.")
+    assert (event.actor1, event.inter1, event.admin1) == (UKRAINE, 1, "Luhansk")
+    assert event.evidence["actor1"][0].text == "ceasefire violations"
+
+
+def test_attributed_or_off_the_front_or_out_of_period_stays_as_reported() -> None:
+    # the report names the shooter
+    named = coded("On 3 March 2020, Ukrainian troops shelled separatist positions near Avdiivka.")
+    assert named[0].actor1 == UKRAINE
+    # no word of a front line: an ordinary crime
+    (crime,) = coded("On 3 March 2020, gunmen shot a shop owner near Avdiivka.")
+    assert crime.actor1 == UAG.name
+    # another province, and a date after the front's end
+    assert (
+        front_sides("front line", "Armed clash", UAG, None, "Ukraine", "Kyiv City", dt.date(2020, 3, 2))
+        is None
+    )
+    assert (
+        front_sides("front line", "Armed clash", UAG, None, "Ukraine", "Donetsk", dt.date(2022, 5, 1)) is None
+    )
