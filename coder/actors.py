@@ -37,6 +37,7 @@ from coder.textnorm import name_key, normalize, normalize_with_map
 
 ACTORS_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "actors.csv"
 COUNTRIES_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "countries.csv"
+RENAMINGS_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "actor_renamings.csv"
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,13 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "security forces|security personnel|law enforcement|gendarmes|gendarmerie",
         "شرطه|قوات الامن|عناصر الشرطه|رجال الشرطه|قوات الشرطه|القوات الامنيه|الاجهزه الامنيه|"
         "رجال الامن|عناصر الامن|دوريه امنيه|قوات مكافحه الشغب",
+    ),
+    # Brazil's Military Police is a police force with a name of its own in the dictionary;
+    # elsewhere military police are the country's police
+    "military_police": (
+        "military police|military policemen|military police officers|military police forces|"
+        "military police unit|military police units|military police patrol",
+        "",
     ),
     "regime": ("regime", "نظام"),
     "coalition": (
@@ -394,6 +402,9 @@ def _index() -> dict[tuple[str, str | None], tuple[_Alias, ...]]:
     entries: list[tuple[str, _Row | None, str]] = []
     for row in rows:
         entries += [(a, row, "") for a in aliases[row.name]]
+        if row.is_default and row.family != row.name and _WHOLE_FORCE.match(row.name):
+            # reports that write ACLED's way: "military forces of Armenia fired on ..."
+            entries.append((row.family, row, ""))
     for kind, (en, ar) in _GENERIC.items():
         entries += [(a, None, kind) for a in _split(en) + _split(ar)]
     for alias, row, kind in entries:
@@ -463,6 +474,14 @@ def _generic(kind: str, country: str | None, date: dt.date | None) -> Actor | No
         return _state_force(country, "Military", date) if country else None
     if kind == "police":
         return _state_force(country, "Police", date) if country else None
+    if kind == "military_police":
+        if not country:
+            return None
+        unit = next(
+            (r for r in _families().get(f"Police Forces of {country} Military Police", ()) if r.is_default),
+            None,
+        )
+        return _actor(unit, country, date) if unit else _state_force(country, "Police", date)
     if kind == "regime":
         return _state_force(country or _REGIME_COUNTRY, "Military", date)
     if kind == "coalition":
@@ -627,6 +646,13 @@ def _open_period_row(name: str) -> _Row | None:
     return None
 
 
+@cache
+def _renamings() -> dict[str, str]:
+    """compact key of an old ACLED name -> the dictionary name that replaced it."""
+    with RENAMINGS_CSV.open(encoding="utf-8", newline="") as f:
+        return {_compact(r["old_name"]): r["new_name"] for r in csv.DictReader(f)}
+
+
 def _row_of(name: str, country: str | None = None) -> _Row | None:
     key = _compact(name)
     if not key:
@@ -636,6 +662,9 @@ def _row_of(name: str, country: str | None = None) -> _Row | None:
         return _pick(names[key], country)
     if key in aliases:
         return _pick(aliases[key], country)
+    renamed = _renamings().get(key)
+    if renamed is not None and _compact(renamed) in names:
+        return _pick(names[_compact(renamed)], country)
     return _open_period_row(name)
 
 

@@ -396,3 +396,25 @@ def test_unnamed_identity_militias(text: str, country: str, expected: str) -> No
     (mention,) = find_actors(text, "en", country)
     assert (mention.actor.name, mention.actor.inter) == (expected, 4)
     assert canonical_actor(expected.lower()) == expected
+
+
+def test_military_police_is_a_police_force() -> None:
+    day = dt.date(2020, 5, 3)
+    (brazil,) = find_actors("A shoot-out broke out with Military Police officers.", "en", "Brazil", day)
+    assert brazil.actor == Actor("Police Forces of Brazil (2019-2022) Military Police", 1, "Brazil")
+    (egypt,) = find_actors("The military police arrested him.", "en", "Egypt", day)
+    assert egypt.actor.name.startswith("Police Forces of Egypt")
+
+
+def test_old_acled_names_and_periods() -> None:
+    # names older exports use resolve to the dictionary's current name
+    lna = "Military Forces of Libya (2014-) Libyan National Army"
+    assert canonical_actor("Military Forces of Libya (2014-) Haftar Faction") == lna
+    # Turkey's forces change period after the July 2016 coup attempt
+    (before,) = find_actors("Turkish troops crossed the border.", "en", "Syria", dt.date(2016, 7, 1))
+    (after,) = find_actors("Turkish troops crossed the border.", "en", "Syria", dt.date(2016, 8, 24))
+    assert (before.actor.name, after.actor.name) == (
+        "Military Forces of Turkey (2002-2016)",
+        "Military Forces of Turkey (2016-)",
+    )
+    assert after.actor.inter == 8  # abroad
