@@ -23,6 +23,9 @@ Project conventions, where the codebook leaves room:
   وجريح") is not a death count: it says at least one died. It gives 1 (vague) when the count is
   a number, and the unknown-number stand-in 10 (vague) when the count itself is vague.
 - Subsets ("including 16 children", "بينهم ثلاثة أطفال", "among the dead") are not counts.
+- One victim named by a singular noun with no number ("the pastor was killed", "Student shot
+  dead", "killed him") is 1, marked vague: no number is stated, so a stated count of the same
+  event wins over it.
 - Explicit absence ("no casualties", "دون ورود أنباء عن ضحايا", "اقتصرت الأضرار على المادية") is a
   mention with count 0.
 """
@@ -371,6 +374,87 @@ def _p(pattern: str, build: _Build) -> _Pattern:
     return _Pattern(GatedPattern.of(re.compile(pattern)), build)
 
 
+# One person named by a singular noun, with no number: "a 70-year old man is killed", "Pastor
+# killed", "the man later died", "mob kills elder", "killed him". At least one death; marked vague
+# (no number is stated) so a stated count elsewhere in the event is not lowered to 1.
+_EN_PERSON = (
+    "(?:"
+    + _alt(
+        [
+            "man",
+            "woman",
+            "person",
+            "boy",
+            "girl",
+            "child",
+            "baby",
+            "student",
+            "pupil",
+            "teacher",
+            "pastor",
+            "priest",
+            "imam",
+            "cleric",
+            "elder",
+            "chief",
+            "farmer",
+            "herder",
+            "herdsman",
+            "trader",
+            "businessman",
+            "driver",
+            "villager",
+            "resident",
+            "civilian",
+            "officer",
+            "policeman",
+            "policewoman",
+            "soldier",
+            "reservist",
+            "guard",
+            "suspect",
+            "mca",
+            "councillor",
+            "politician",
+            "journalist",
+            "worker",
+            "doctor",
+            "nurse",
+            "commander",
+            "leader",
+            "member",
+            "fisherman",
+            "youth",
+            "teenager",
+            "motorist",
+            "rider",
+            "husband",
+            "wife",
+            "son",
+            "daughter",
+            "mother",
+            "father",
+            "brother",
+            "sister",
+            "relative",
+            "other",
+            "activist",
+            "official",
+            "candidate",
+        ]
+    )
+    + ")"
+)
+_EN_SINGLE_DEATH = (
+    r"(?:killed|shot dead|shot and killed|dies|died|murdered|assassinated|lynched|hacked to death|"
+    r"stabbed to death|beaten to death|burnt to death|burned to death|tortured to death|found dead|"
+    r"found killed|succumbed)"
+)
+_ONE_IMPLIED: _Build = lambda m: (1, True)  # noqa: E731
+# "killed her" as the victim, not "killed her husband"
+_HER_END = r"\s*(?:[,.;:)]|$|(?:and|in|at|on|after|before|with|over|because|for|near|outside)\b)"
+
+
 _EN_PATTERNS: list[_Pattern] = [
     _p(
         rf"{_B}(?:no\s+(?:reported\s+)?(?:casualties|deaths|fatalities|loss of life|injuries)|"
@@ -407,7 +491,8 @@ _EN_PATTERNS: list[_Pattern] = [
     ),
     # a single victim after an active verb: "gunmen shot dead a farmer", "lynched an armed robber"
     _p(
-        rf"{_B}(?:killed|killing|kills|shot dead|shooting dead|lynched|lynching|lynch|hacked to death|"
+        rf"{_B}(?:killed|killing|kills|shot dead|shooting dead|lynched|lynching|lynches|lynch|"
+        rf"hacked to death|"
         rf"beat to death|beaten to death|stabbed to death|murdered|executed|beheaded)\s+"
         rf"(?:a|an|one)\s+(?!number\b|few\b|total\b)",
         _ONE,
@@ -425,8 +510,22 @@ _EN_PATTERNS: list[_Pattern] = [
     # a singular victim with no number: "the commander was killed"
     _p(
         rf"{_B}(?:was|has been|had been)\s+(?:reportedly\s+|also\s+)?(?:killed|shot dead|slain|"
-        rf"executed|murdered|beheaded|found dead){_E}",
+        rf"executed|murdered|beheaded|found dead|assassinated){_E}",
         _ONE,
+    ),
+    _p(
+        rf"{_B}{_EN_PERSON}\s+(?:(?:is|was|has been|had been|got)\s+)?"
+        rf"(?:reportedly\s+|later\s+|allegedly\s+)?{_EN_SINGLE_DEATH}{_E}",
+        _ONE_IMPLIED,
+    ),
+    _p(
+        rf"{_B}(?:killed|killing|kills|lynches|lynched|lynching)\s+(?:him|{_EN_PERSON}|her(?={_HER_END})){_E}",
+        _ONE_IMPLIED,
+    ),
+    _p(
+        rf"{_B}(?:tortured|beaten|beat|hacked|stabbed|burnt|burned|stoned)\s+(?:a|an|one|the)\s+"
+        rf"(?:[a-z'-]+\s+){{0,3}}?{_EN_PERSON}\s+to death{_E}",
+        _ONE_IMPLIED,
     ),
 ]
 

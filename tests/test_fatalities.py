@@ -137,6 +137,34 @@ def test_arabic_zero() -> None:
     assert mention.count == 0
 
 
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        ("The shopkeeper's son is killed by robbers.", "son is killed"),
+        ("Teacher shot dead outside a school in the north.", "Teacher shot dead"),
+        ("The driver later died in hospital.", "driver later died"),
+        ("Villagers lynched him after the market closed.", "lynched him"),
+        ("Raiders stormed the village and killed her.", "killed her"),
+        ("Soldiers beat a farmer to death at a checkpoint.", "beat a farmer to death"),
+        ("Gunmen attack a bus and kill chief in the hills.", None),  # "kill chief": no tense, no count
+    ],
+)
+def test_one_victim_named_by_a_singular_noun(sentence: str, span: str | None) -> None:
+    found = find_fatalities(sentence, "en")
+    if span is None:
+        assert found == []
+        return
+    (mention,) = found
+    assert (mention.text, mention.count, mention.vague) == (span, 1, True)
+
+
+def test_a_singular_victim_does_not_lower_a_stated_count() -> None:
+    found = find_fatalities("Four people were killed in the raid; the guard died later in hospital.", "en")
+    assert lowest_credible(found) == 4
+    assert find_fatalities("She killed her husband's attacker with a stone.", "en") == []
+    assert find_fatalities("Two soldiers were injured in the blast.", "en") == []
+
+
 def test_lowest_credible() -> None:
     def m(count: int, vague: bool = False) -> FatalityMention:
         return FatalityMention(0, 1, "x", count, vague)
