@@ -223,7 +223,7 @@ _EN_NUM = (rf"(?:{_EN_Q}\s+)?(?:between\s+)?{_EN_ONE}"
 _EN_DEATH_AFTER = (r"(?:killed|dead|died|slain|shot dead|perished|lost their lives|executed|murdered|"
                    r"beheaded|deaths|fatalities|fatality|bodies|corpses|shot to death|lynched|"
                    r"hacked to death|beaten to death|burnt to death|burned to death|"
-                   r"stabbed to death)")  # fmt: skip
+                   r"stabbed to death|gunned down)")  # fmt: skip
 # An active verb followed by its object: the number before it counts the killers, not the dead
 # ("Three militants shot dead a driver").
 _EN_OBJECT_AFTER = r"(?!\s+(?:a|an|the|one|his|her|their|two|three|four|five|\d+)\b)"
@@ -465,7 +465,7 @@ _EN_PATTERNS: list[_Pattern] = [
     ),
     # number first: "42 civilians were killed", "17 to 19 people died", "dozens killed"
     _p(
-        rf"{_B}(?P<num>{_EN_NUM})(?:\s+(?!{_EN_STOP}{_E})[a-z'-]+){{0,6}}?"
+        rf"{_B}(?P<num>{_EN_NUM})(?:\s+(?!{_EN_STOP}{_E})[a-z'-]+){{0,8}}?"
         rf"(?:\s*,\s*(?:including|among them|among whom)[^.;:]{{0,80}}?,)?\s+{_EN_AUX}{{0,4}}"
         rf"(?<!among the )(?<!among )(?P<death>{_EN_DEATH_AFTER}){_E}{_EN_OBJECT_AFTER}"
         rf"(?!\s*(?:or|and|,)\s*(?:wounded|injured|hurt))",
@@ -478,11 +478,15 @@ _EN_PATTERNS: list[_Pattern] = [
     ),
     # verb first: "killed at least 42 civilians", "killing two"
     _p(
-        rf"{_B}(?:killed|killing|kills|kill|claimed the lives of|took the lives of)\s+(?P<num>{_EN_NUM})"
+        rf"{_B}(?:killed|killing|kills|kill|shot dead|shooting dead|gunned down|claimed the lives of|"
+        rf"took the lives of)\s+(?P<num>{_EN_NUM})"
         rf"(?=[\s,.;:)]|$)",
         _en_num,
     ),
-    _p(rf"{_B}(?:killed|killing)\s+(?:or|and)\s+(?:wounded|injured)\s+(?P<num>{_EN_NUM}){_E}", _en_combined),
+    _p(
+        rf"{_B}(?:killed|killing)\s+(?:or|and)\s+(?:wounded|injured|wounding|injuring)\s+(?P<num>{_EN_NUM}){_E}",
+        _en_combined,
+    ),
     # two groups of dead: "killing three civilians and five police" -> 8
     _p(
         rf"{_B}(?:killed|killing|kills)\s+(?P<num>{_EN_NUM})\s+(?:[a-z'-]+\s+){{1,3}}?and\s+"

@@ -158,6 +158,19 @@ def test_one_victim_named_by_a_singular_noun(sentence: str, span: str | None) ->
     assert (mention.text, mention.count, mention.vague) == (span, 1, True)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("Police shot dead three suspected robbers on the highway.", 3),
+        ("Two suspected gang members were gunned down by officers.", 2),
+        ("4 members of the provincial council security detail were killed in the ambush.", 4),
+        ("The army said it repelled the attack, killing and injuring a number of fighters.", 10),
+    ],
+)
+def test_more_ways_to_report_deaths(sentence: str, count: int) -> None:
+    assert lowest_credible(find_fatalities(sentence, "en")) == count
+
+
 def test_a_singular_victim_does_not_lower_a_stated_count() -> None:
     found = find_fatalities("Four people were killed in the raid; the guard died later in hospital.", "en")
     assert lowest_credible(found) == 4
