@@ -240,8 +240,27 @@ _NUMERIC = [
     _p(rf"{_B}(?P<year>(?:19|20)\d\d)-(?P<month>\d\d)-(?P<day>\d\d){_E}", _numeric),
 ]
 
+
+def _en_slashed(m: re.Match[str]) -> dict[str, object] | None:
+    """ "26/05/2017", "on 23/05": day first, as most of the world writes it, unless the first
+    number cannot be a month's day but the second can ("05/26/2017", US order)."""
+    a, b = int(m["a"]), int(m["b"])
+    day, month = (b, a) if b > 12 >= a else (a, b)
+    year = m.groupdict().get("year")
+    if year is not None and len(year) == 2:
+        year = f"20{year}"
+    return {"kind": "absolute", "day": day, "month": month, "year": int(year) if year else None}
+
+
+_EN_SLASHED = [
+    _p(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>(?:19|20)\d\d|\d\d){_E}", _en_slashed),
+    # without a year only after "on": "3/4" alone is as likely a fraction or a score
+    _p(r"(?<=\bon\s)(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![/\d])", _en_slashed),
+]
+
 _EN_PATTERNS: list[_Pattern] = [
     *_NUMERIC,
+    *_EN_SLASHED,
     _p(
         rf"{_B}(?:between|from)\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:and|to|until)\s+"
         rf"(?:the\s+)?(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_EN_MONTH}(?:,?\s+{_EN_YEAR})?{_E}",

@@ -60,6 +60,10 @@ def resolved(text: str, published: dt.date | None = WED, language: str = "en") -
         ("The talks collapsed last week.", "last week", D(2020, 4, 27), 2),
         ("Fighting raged over the past two days.", "over the past two days", D(2020, 5, 4), 2),
         ("Troops arrived earlier this week.", "earlier this week", D(2020, 5, 4), 2),
+        ("A trader was robbed in town on 26/04/2020 at dusk.", "26/04/2020", D(2020, 4, 26), 1),
+        ("A trader was robbed in town on 04/26/2020 at dusk.", "04/26/2020", D(2020, 4, 26), 1),
+        ("Rioters burnt a bus on 02/05/20 in the capital.", "02/05/20", D(2020, 5, 2), 1),
+        ("Police dispersed the crowd on 3/5. Nobody was hurt.", "3/5", D(2020, 5, 3), 1),
     ],
 )
 def test_english_expressions(sentence: str, span: str, date: dt.date, precision: int) -> None:
@@ -68,6 +72,10 @@ def test_english_expressions(sentence: str, span: str, date: dt.date, precision:
     assert sentence[mention.start : mention.end] == span
     r = resolve(mention, WED)
     assert (r.date, r.time_precision, r.conflict) == (date, precision, None)
+
+
+def test_a_fraction_is_not_a_date() -> None:
+    assert find_dates("Two thirds (2/3) of the houses burnt; the score was 3/1.", "en") == []
 
 
 def test_day_month_without_year_takes_latest_date_not_after_publication() -> None:
