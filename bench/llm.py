@@ -110,7 +110,7 @@ def main() -> None:
         table.add_column(column, justify="right")
     for c, wall, cpu, served, coded in rows:
         rate = args.articles / wall
-        ideal = c / args.latency
+        ideal = c / args.latency if args.latency else float("inf")
         scaling = f"{rate / (base * c):.0%}" if base else "—"
         table.add_row(
             str(c),
