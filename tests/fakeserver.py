@@ -111,8 +111,9 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
-            # Headers and body go out as two writes: with Nagle on, the body waits for the
-            # client's delayed ACK of the headers (~40 ms a request, more than the coder's work).
+            # With Nagle on, a write that follows one not yet acknowledged waits for the
+            # client's delayed ACK (~40 ms; it cost every answer when headers and body were
+            # written apart, and still applies to send_error's two writes).
             disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:  # quiet
