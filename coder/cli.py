@@ -690,12 +690,8 @@ def eval_command(
     from coder.pipeline import get_coder
     from coder.validate import TableError
 
-    if coder_name == "llm":
-        from coder.llm.runner import LLMCoder
-
-        code_fn: Any = LLMCoder(settings_from(llm))
-    else:
-        code_fn, _ = get_coder(coder_name)
+    code_fn: Any
+    code_fn, _ = get_coder(coder_name, llm=settings_from(llm) if coder_name == "llm" else None)
     try:
         holdout = None
         if holdout_only:

@@ -9,9 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from coder.models import Article, CodedEvent, Event
 from coder.store import Store
+
+if TYPE_CHECKING:
+    from coder.llm.settings import Settings
 
 Coder = Callable[[Article], list[CodedEvent]]
 #: What coding one article gave: its events, or the reason it failed ("ValueError: ...").
@@ -37,17 +41,26 @@ def id_prefix(event: Event) -> str:
     return country.iso3 if country else "XXX"
 
 
-def get_coder(name: str, country: str | None = None) -> tuple[Coder, str]:
+def get_coder(name: str, country: str | None = None, llm: Settings | None = None) -> tuple[Coder, str]:
     """The coding function and its version for a coder name.
 
     `country`: the country the collection is about, used by the offline coder for articles
-    that name none (otherwise it learns it from the run).
+    that name none (otherwise it learns it from the run). `llm`: how the LLM coder reaches
+    its model (model name, endpoint, mode, ...); required for "llm". The LLM coder holds an
+    HTTP client and an event loop: call its `close()` when done (`code_articles` does).
     """
     if name == "offline":
         from coder import offline
 
         return offline.OfflineCoder(country), offline.CODER_VERSION
-    raise ValueError(f"unknown coder {name!r}; the LLM coder is not built yet (issue 5)")
+    if name == "llm":
+        if llm is None:
+            raise ValueError("the LLM coder needs settings: at least a model name (--model)")
+        from coder.llm import CODER_VERSION
+        from coder.llm.runner import LLMCoder
+
+        return LLMCoder(llm), CODER_VERSION
+    raise ValueError(f"unknown coder {name!r}; choose offline or llm")
 
 
 def code_articles(
@@ -57,13 +70,16 @@ def code_articles(
     recode: bool = False,
     country: str | None = None,
     jobs: int = 1,
+    llm: Settings | None = None,
 ) -> CodeSummary:
     """Code every article this coder has not done; commit each article on its own.
 
     `jobs` > 1 spreads the offline coder over that many processes (coder.parallel); the
-    store is still written here, one article at a time, in article order.
+    store is still written here, one article at a time, in article order. For the LLM coder
+    this codes one article at a time; `coder code --coder llm` uses coder.llm.runner instead,
+    which keeps several requests in flight, caches answers and accounts tokens per article.
     """
-    code, version = get_coder(coder_name, country)
+    code, version = get_coder(coder_name, country, llm)
     articles = store.articles() if recode else store.uncoded_articles(coder_name)
     run_id = store.start_run(coder_name, version)
     summary = CodeSummary(run_id=run_id, articles=len(articles))
@@ -98,6 +114,9 @@ def code_articles(
         raise
     finally:
         summary.seconds = time.perf_counter() - started
+        close = getattr(code, "close", None)
+        if close is not None:
+            close()
     store.finish_run(run_id)
     return summary
 

@@ -24,31 +24,31 @@ def cache_put(
     store: Store, key: str, model: str, prompt_hash: str, article_hash: str, response: str, usage: Usage
 ) -> None:
     """Keep a usable answer the moment it arrives: a killed run never pays for it twice."""
-    with store.transaction() as db:
-        db.execute(
-            "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?,?,?,?)",
-            (key, model, prompt_hash, article_hash, response, usage.tokens_in, usage.tokens_out, now()),
-        )
+    # One statement on the store's autocommit connection is a transaction of its own: no
+    # BEGIN/COMMIT round trips (two fewer statements on the event loop per answer).
+    store.db.execute(
+        "INSERT OR REPLACE INTO llm_cache VALUES (?,?,?,?,?,?,?,?)",
+        (key, model, prompt_hash, article_hash, response, usage.tokens_in, usage.tokens_out, now()),
+    )
 
 
 def record_usage(
     store: Store, run_id: int, article_id: str, usage: Usage, cost: float | None, seconds: float
 ) -> None:
-    with store.transaction() as db:
-        db.execute(
-            "INSERT OR REPLACE INTO llm_usage VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                run_id,
-                article_id,
-                usage.requests,
-                usage.retries,
-                usage.cache_hits,
-                usage.tokens_in,
-                usage.tokens_out,
-                cost,
-                seconds,
-            ),
-        )
+    store.db.execute(  # a single statement: atomic on its own, as in cache_put
+        "INSERT OR REPLACE INTO llm_usage VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            run_id,
+            article_id,
+            usage.requests,
+            usage.retries,
+            usage.cache_hits,
+            usage.tokens_in,
+            usage.tokens_out,
+            cost,
+            seconds,
+        ),
+    )
 
 
 def close_run(store: Store, run_id: int, status: str, priced: bool) -> None:
