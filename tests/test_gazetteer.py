@@ -214,3 +214,13 @@ def test_review_page_place_choices_complete_a_prefix() -> None:
 
     # "Kafr Nabl" is an alias of the gazetteer's "Kafranbel": typing the alias finds it
     assert "Kafranbel" in [c.place.name for c in place_choices("Kafr Nab", "Syria")]
+
+
+def test_admin1_spellings_of_older_exports(gz: Gazetteer) -> None:
+    # one unit, several spellings: ACLED's, GeoNames', a former name
+    assert gz.canonical_admin1("Mexico", "Distrito Federal") == gz.canonical_admin1(
+        "Mexico", "Ciudad de Mexico"
+    )
+    assert gz.canonical_admin1("Somalia", "Shabeellaha Hoose") == "Lower Shabelle"
+    assert gz.canonical_admin1("Ukraine", "Kiev City") == gz.canonical_admin1("Ukraine", "Kyiv City")
+    assert gz.canonical_admin1("Georgia", "Lower Kartli") == "Kvemo Kartli"
