@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import json
 import os
 import re
@@ -34,7 +33,7 @@ from coder.datapackage import descriptor, resource
 from coder.dedup import merge_duplicates
 from coder.models import SCHEMA_VERSION
 from coder.release_readme import render_readme
-from coder.store import Store
+from coder.store import RELEASE_LINE_COLUMNS, Store
 
 #: --min-status -> the statuses released.
 STATUS_LEVELS: dict[str, tuple[str, ...]] = {"valid": ("valid", "accepted"), "accepted": ("accepted",)}
@@ -89,18 +88,13 @@ RELEASE_SCHEMA: dict[str, pl.DataType] = {
 }
 assert tuple(RELEASE_SCHEMA)[: len(ACLED_COLUMNS)] == ACLED_COLUMNS
 
-#: How the store's JSON lines (coder/store.py releasable_json) are decoded: text first, typed after.
-_STORED_JSON: dict[str, pl.DataType] = {
-    name: pl.String() if isinstance(dtype, pl.Date | pl.Enum | pl.Categorical) else dtype
-    for name, dtype in RELEASE_SCHEMA.items()
-    if name not in ("status", "review_decision_id", "timestamp")
-} | {
-    "article_ids": pl.List(pl.String()),
-    "__id": pl.String(),
-    "__status": pl.String(),
-    "__updated": pl.String(),
-    "__decision": pl.Int64(),
-}
+#: How the store's CSV lines (coder/store.py releasable_csv) are read: text first, typed after.
+_STORED_CSV: dict[str, pl.DataType] = {
+    "event_id_cnty": pl.String(),
+    "status": pl.String(),
+    "_updated": pl.String(),
+} | {name: RELEASE_SCHEMA[name] if kind == "number" else pl.String() for name, kind in RELEASE_LINE_COLUMNS}
+assert set(_STORED_CSV) - {"_updated"} == set(RELEASE_SCHEMA) - {"timestamp", "review_decision_id"}
 DELETED_SCHEMA: dict[str, pl.DataType] = {"event_id_cnty": pl.String(), "deleted_timestamp": pl.Int64()}
 DATA_FILES = ("events.csv", "events.parquet", "changes.parquet", "deleted.csv")
 
@@ -155,36 +149,45 @@ class ReleaseInfo:
 
 # --- reading the store --------------------------------------------------------------------------
 def _decode(chunk: bytes) -> pl.DataFrame:
-    # polars' NDJSON reader decodes in native code; per-row json.loads is ~10x slower
-    rows = pl.read_ndjson(io.BytesIO(chunk), schema=_STORED_JSON)
-    return rows.with_columns(
-        event_id_cnty=pl.col("__id"),
-        status=pl.col("__status"),
-        timestamp=pl.col("__updated").str.to_datetime("%Y-%m-%dT%H:%M:%S%z", time_zone="UTC").dt.epoch("s"),
-        review_decision_id=pl.col("__decision"),
-    ).drop("__id", "__status", "__updated", "__decision")
+    return pl.read_csv(chunk, has_header=False, new_columns=list(_STORED_CSV), schema=_STORED_CSV)
 
 
 def load_events(store: Store, statuses: Sequence[str] = RELEASABLE) -> pl.DataFrame:
-    """The releasable events as a typed frame in release column order (not deduplicated)."""
-    # SQLite builds the next chunk in this thread while polars decodes the previous one in
+    """The releasable events as a typed frame in release column order (not deduplicated).
+
+    Takes the events with the given statuses, except a `valid` event that carries an error flag
+    anyway: only a reviewer's acceptance releases a row with an error.
+    """
+    # SQLite builds the next chunk in this thread while polars parses the previous one in
     # another (both release the GIL); at most two chunks wait, so memory stays bounded.
     frames: list[pl.DataFrame] = []
     pending: deque[Future[pl.DataFrame]] = deque()
     with ThreadPoolExecutor(max_workers=1) as pool:
-        for chunk in store.releasable_json(statuses):
+        for chunk in store.releasable_csv(statuses):
             pending.append(pool.submit(_decode, chunk))
             if len(pending) > 2:
                 frames.append(pending.popleft().result())
         frames += [future.result() for future in pending]
     if not frames:
         return pl.DataFrame(schema=RELEASE_SCHEMA)
-    frame = pl.concat(frames, how="vertical_relaxed")
-    return frame.select(
+    frame = pl.concat(frames)
+    flagged = pl.Series(store.error_flagged_ids(), dtype=pl.String)
+    if flagged.len():
+        frame = frame.filter(
+            (pl.col("status") == "accepted") | ~pl.col("event_id_cnty").is_in(flagged.implode())
+        )
+    decisions = store.last_decision_ids()
+    decided = pl.DataFrame(
+        {"event_id_cnty": list(decisions), "review_decision_id": list(decisions.values())},
+        schema={"event_id_cnty": pl.String, "review_decision_id": pl.Int64},
+    )
+    frame = frame.join(decided, on="event_id_cnty", how="left", maintain_order="left")
+    # updated_at repeats a lot (one stamp per batch): cache=True parses each distinct value once
+    updated = pl.col("_updated").str.to_datetime("%Y-%m-%dT%H:%M:%S%z", time_zone="UTC", cache=True)
+    return frame.with_columns(
         pl.col("event_date").str.to_date("%Y-%m-%d"),
-        pl.col("article_ids").list.join("; "),
         pl.col("latitude", "longitude").round(4),
-        *[c for c in RELEASE_SCHEMA if c not in ("event_date", "article_ids", "latitude", "longitude")],
+        timestamp=updated.dt.epoch("s"),
     ).select([pl.col(name).cast(dtype) for name, dtype in RELEASE_SCHEMA.items()])
 
 
