@@ -192,7 +192,12 @@ def load_events(store: Store, statuses: Sequence[str] = RELEASABLE) -> pl.DataFr
 
 
 def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.sort(["event_date", "event_id_cnty"], nulls_last=True)
+    """By event date (missing dates last), then id as text."""
+    # One integer key (day, then the id's rank as text): polars sorts it ~10x faster than the
+    # pair of columns, which it encodes row by row.
+    days = pl.col("event_date").cast(pl.Int64).fill_null(2**30)  # past any Date the schema allows
+    rank = pl.col("event_id_cnty").rank("dense").cast(pl.Int64)
+    return frame.sort(days * 2**32 + rank)
 
 
 # --- reading releases ---------------------------------------------------------------------------
@@ -367,13 +372,19 @@ def _write_folder(
     tmp: Path, version: str, created: str, previous: str | None, filters: ReleaseFilters, c: _Contents
 ) -> dict[str, Any]:
     """Every file of the release into `tmp`; returns metadata.json's content."""
-    c.frame.write_parquet(tmp / "events.parquet", compression="zstd")
-    c.frame.write_csv(tmp / "events.csv", date_format="%Y-%m-%d")
-    c.changes.write_parquet(tmp / "changes.parquet", compression="zstd")
-    c.deleted.write_csv(tmp / "deleted.csv")
-    files = {
-        name: {"sha256": sha256_file(tmp / name), "bytes": (tmp / name).stat().st_size} for name in DATA_FILES
-    }
+    # Each file is hashed in another thread while the next one is written (hashlib and polars
+    # both release the GIL): the CSV is the largest file to hash, the Parquet the slowest to write.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digests: dict[str, Future[str]] = {}
+        c.frame.write_csv(tmp / "events.csv", date_format="%Y-%m-%d")
+        digests["events.csv"] = pool.submit(sha256_file, tmp / "events.csv")
+        c.frame.write_parquet(tmp / "events.parquet", compression="zstd")
+        digests["events.parquet"] = pool.submit(sha256_file, tmp / "events.parquet")
+        c.changes.write_parquet(tmp / "changes.parquet", compression="zstd")
+        c.deleted.write_csv(tmp / "deleted.csv")
+        for name in ("changes.parquet", "deleted.csv"):
+            digests[name] = pool.submit(sha256_file, tmp / name)
+        files = {n: {"sha256": digests[n].result(), "bytes": (tmp / n).stat().st_size} for n in DATA_FILES}
     (tmp / "CHANGELOG.md").write_text(render_changelog(c.changes, version, previous), encoding="utf-8")
     readme = render_readme(
         c.frame, version, created, counts(c.changes), previous, filters.describe(), c.merged
