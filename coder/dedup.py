@@ -138,15 +138,31 @@ def _sequence() -> pl.Expr:
     return pl.col("event_id_cnty").str.extract(r"(\d+)$").cast(pl.Int64)
 
 
-def merge_duplicates(frame: pl.DataFrame, keep_ids: Collection[str] = ()) -> tuple[pl.DataFrame, int]:
+def merge_duplicates(
+    frame: pl.DataFrame, keep_ids: Collection[str] = (), order: pl.Expr | None = None
+) -> tuple[pl.DataFrame, int]:
     """The frame with each group of same-event rows merged into one; also how many rows went.
 
     `keep_ids` are the ids of the previous release: a group keeps one of them when it can, so
-    an event's id does not change because another outlet reported it later.
+    an event's id does not change because another outlet reported it later. With `order`, the
+    rows come sorted by that expression (cheaper than sorting after: the wide rows are
+    gathered once, not once to drop the merged members and again to sort).
     """
     groups = duplicate_groups(frame)
-    if groups.is_empty():
+    merged = _merged_rows(frame, groups, keep_ids) if groups.height else frame.clear()
+    if order is None and groups.is_empty():
         return frame, 0
+    rows = pl.concat([frame, merged])
+    members = pl.col("event_id_cnty").is_in(groups["event_id_cnty"].implode())
+    kept = (pl.int_range(pl.len()) >= frame.height) | ~members
+    if order is None:
+        return rows.filter(kept), groups.height - merged.height
+    index = rows.select(_key=order, _kept=kept).with_row_index("_i").filter("_kept").sort("_key")["_i"]
+    return rows[index], groups.height - merged.height
+
+
+def _merged_rows(frame: pl.DataFrame, groups: pl.DataFrame, keep_ids: Collection[str]) -> pl.DataFrame:
+    """One row per group of duplicate_groups: the primary member with the combined columns."""
     keep = pl.Series(list(keep_ids), dtype=pl.String)
     members = (
         frame.join(groups, on="event_id_cnty", how="inner")
@@ -177,6 +193,4 @@ def merge_duplicates(frame: pl.DataFrame, keep_ids: Collection[str] = ()) -> tup
     primaries = members.group_by("group", maintain_order=True).first()
     replaced = [c for c in combined.columns if c != "group"]
     merged = primaries.drop(replaced).join(combined, on="group", how="left")
-    merged = merged.select([pl.col(name).cast(dtype) for name, dtype in frame.schema.items()])
-    rest = frame.filter(~pl.col("event_id_cnty").is_in(groups["event_id_cnty"].implode()))
-    return pl.concat([rest, merged]), groups.height - merged.height
+    return merged.select([pl.col(name).cast(dtype) for name, dtype in frame.schema.items()])

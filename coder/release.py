@@ -191,13 +191,12 @@ def load_events(store: Store, statuses: Sequence[str] = RELEASABLE) -> pl.DataFr
     ).select([pl.col(name).cast(dtype) for name, dtype in RELEASE_SCHEMA.items()])
 
 
-def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
-    """By event date (missing dates last), then id as text."""
+def _release_order() -> pl.Expr:
+    """Rows of a release go by event date (missing dates last), then by id as text."""
     # One integer key (day, then the id's rank as text): polars sorts it ~10x faster than the
     # pair of columns, which it encodes row by row.
     days = pl.col("event_date").cast(pl.Int64).fill_null(2**30)  # past any Date the schema allows
-    rank = pl.col("event_id_cnty").rank("dense").cast(pl.Int64)
-    return frame.sort(days * 2**32 + rank)
+    return days * 2**32 + pl.col("event_id_cnty").rank("dense").cast(pl.Int64)
 
 
 # --- reading releases ---------------------------------------------------------------------------
@@ -308,8 +307,7 @@ def _contents(
     before = filters.apply(read_release(previous_folder)) if previous_folder else None
     frame = filters.apply(load_events(store, STATUS_LEVELS[filters.min_status]))
     keep = before["event_id_cnty"] if before is not None else ()
-    frame, merged = merge_duplicates(frame, keep_ids=keep)
-    frame = _sorted(frame)
+    frame, merged = merge_duplicates(frame, keep_ids=keep, order=_release_order())
     if before is None:
         changes = frame.select("event_id_cnty", "timestamp").with_columns(
             change=pl.lit("added"), fields=pl.lit(None, pl.String)
