@@ -38,8 +38,10 @@ def _changed_fields(
     old: pl.DataFrame, new: pl.DataFrame, candidates: pl.DataFrame, common: list[str], extra: list[str]
 ) -> pl.DataFrame:
     """ID and `fields` of the `candidates` (ids in both frames) whose compared values differ."""
-    before = candidates.join(old.select(ID, *common), on=ID, how="left", maintain_order="left")
-    after = candidates.join(new.select(ID, *common), on=ID, how="left", maintain_order="left")
+    # filtered first: joining the few candidates straight to a million rows hashes the million
+    wanted = pl.col(ID).is_in(candidates[ID].implode())
+    before = candidates.join(old.filter(wanted).select(ID, *common), on=ID, how="left", maintain_order="left")
+    after = candidates.join(new.filter(wanted).select(ID, *common), on=ID, how="left", maintain_order="left")
     masks = {c: _text(before[c]).ne_missing(_text(after[c])).fill_null(False) for c in common}
     masks |= {c: pl.Series(c, [True] * candidates.height) for c in extra}
     if not masks:

@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import stat
-from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -148,8 +147,11 @@ class ReleaseInfo:
 
 
 # --- reading the store --------------------------------------------------------------------------
-def _decode(chunk: bytes) -> pl.DataFrame:
-    return pl.read_csv(chunk, has_header=False, new_columns=list(_STORED_CSV), schema=_STORED_CSV)
+def _read_range(store: Store, statuses: Sequence[str], rows: tuple[int, int]) -> pl.DataFrame:
+    lines = store.releasable_csv(statuses, rows)
+    if not lines:  # polars reads no columns from no bytes
+        return pl.DataFrame(schema=_STORED_CSV)
+    return pl.read_csv(lines, has_header=False, new_columns=list(_STORED_CSV), schema=_STORED_CSV)
 
 
 def load_events(store: Store, statuses: Sequence[str] = RELEASABLE) -> pl.DataFrame:
@@ -158,16 +160,10 @@ def load_events(store: Store, statuses: Sequence[str] = RELEASABLE) -> pl.DataFr
     Takes the events with the given statuses, except a `valid` event that carries an error flag
     anyway: only a reviewer's acceptance releases a row with an error.
     """
-    # SQLite builds the next chunk in this thread while polars parses the previous one in
-    # another (both release the GIL); at most two chunks wait, so memory stays bounded.
-    frames: list[pl.DataFrame] = []
-    pending: deque[Future[pl.DataFrame]] = deque()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        for chunk in store.releasable_csv(statuses):
-            pending.append(pool.submit(_decode, chunk))
-            if len(pending) > 2:
-                frames.append(pending.popleft().result())
-        frames += [future.result() for future in pending]
+    # Two threads each read a range with SQLite then parse it with polars (both release the
+    # GIL), so one range is read while the other is parsed; memory holds the parsed frames.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        frames = list(pool.map(lambda rows: _read_range(store, statuses, rows), store.release_ranges()))
     if not frames:
         return pl.DataFrame(schema=RELEASE_SCHEMA)
     frame = pl.concat(frames)
@@ -271,13 +267,15 @@ def _carry_timestamps(frame: pl.DataFrame, previous: pl.DataFrame, changes: pl.D
         return frame
     touched = changes.filter(pl.col("change") != "deleted")["event_id_cnty"]
     before = previous.select("event_id_cnty", pl.col("timestamp").alias("_before"))
-    joined = frame.join(before, on="event_id_cnty", how="left", maintain_order="left")
+    # joined on the two narrow columns only: a join of the wide frame copies all of its columns
+    stamps = frame.select("event_id_cnty", "timestamp").join(
+        before, on="event_id_cnty", how="left", maintain_order="left"
+    )
     unchanged = pl.col("_before").is_not_null() & ~pl.col("event_id_cnty").is_in(touched.implode())
-    return joined.with_columns(
-        timestamp=pl.when(unchanged)
-        .then(pl.col("_before"))
-        .otherwise(pl.max_horizontal("timestamp", "_before"))
-    ).drop("_before")
+    carried = stamps.select(
+        pl.when(unchanged).then(pl.col("_before")).otherwise(pl.max_horizontal("timestamp", "_before"))
+    )
+    return frame.with_columns(timestamp=carried.to_series())
 
 
 def _deleted_list(previous_folder: Path | None, changes: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:

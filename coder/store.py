@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -639,12 +639,21 @@ class Store:
         return {r[0]: r[1] for r in rows}
 
     # --- releases -------------------------------------------------------------------------
-    def releasable_csv(self, statuses: Iterable[str], size: int = 100_000) -> Iterator[bytes]:
-        """The events with the given statuses as CSV lines without header, `size` rows a chunk.
+    def release_ranges(self, size: int = 100_000) -> list[tuple[int, int]]:
+        """Rowid ranges (low, high] of at most `size` events covering the events, for releasable_csv."""
+        low, high = self.db.execute(
+            "SELECT coalesce(min(rowid), 1) - 1, coalesce(max(rowid), 0) FROM events"
+        ).fetchone()
+        return [(start, min(start + size, high)) for start in range(low, high, size)]
+
+    def releasable_csv(self, statuses: Iterable[str], rows: tuple[int, int]) -> bytes:
+        """The events in rowid range `rows` with the given statuses as CSV lines without header.
 
         A line is the event id, status, updated_at, then RELEASE_LINE_COLUMNS (migration 4).
         Error flags and review decisions are not applied here (see error_flagged_ids and
         last_decision_ids): joining them row by row in SQLite costs more than the whole read.
+        Each call opens its own connection, so threads can read ranges side by side (SQLite
+        releases the GIL while it works).
         """
         wanted = list(statuses)
         # Plain string work in SQLite: a release of a million rows makes no Python object per row.
@@ -652,13 +661,8 @@ class Store:
                                        || e.release_line, char(10)) AS BLOB)
             FROM events e NOT INDEXED  -- one pass in rowid order beats hopping from the status index
             WHERE e.rowid > ? AND e.rowid <= ? AND e.status IN ({",".join("?" * len(wanted))})"""
-        low, high = self.db.execute(
-            "SELECT coalesce(min(rowid), 1) - 1, coalesce(max(rowid), 0) FROM events"
-        ).fetchone()
-        for start in range(low, high, size):
-            chunk = self.db.execute(sql, [start, start + size, *wanted]).fetchone()[0]
-            if chunk:
-                yield chunk
+        with closing(sqlite3.connect(self.path, timeout=30)) as db:
+            return db.execute(sql, [*rows, *wanted]).fetchone()[0] or b""
 
     def error_flagged_ids(self) -> list[str]:
         """Ids of the events with at least one error flag (from the coder or the validator)."""

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import pytest
 from polars.testing import assert_frame_equal
 
 from coder.models import CodedEvent, Event
@@ -127,3 +128,13 @@ def test_migration_gives_existing_events_their_release_lines(tmp_path: Path) -> 
         [eid] = store.save_coding(ARTICLE.id, "offline", run, [new], lambda e: "SYR")
         store.set_validation({eid: ("valid", [])})
         assert _loaded(store)["event_date"].to_list() == [dt.date(2020, 2, 29)]
+
+
+def test_ranges_without_releasable_events_are_skipped(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = _store_awkward(store)
+    store.set_validation({ids[0]: ("rejected", []), ids[1]: ("flagged", [])})
+    ranges = store.release_ranges(size=1)
+    assert len(ranges) == 3
+    assert [store.releasable_csv(["valid"], r) != b"" for r in ranges] == [False, False, True]
+    monkeypatch.setattr(store, "release_ranges", lambda: Store.release_ranges(store, size=1))
+    assert _loaded(store)["event_id_cnty"].to_list() == [ids[2]]
