@@ -26,22 +26,22 @@ def _text(column: pl.Series) -> pl.Series:
     return column.cast(pl.String) if isinstance(column.dtype, pl.Categorical | pl.Enum) else column
 
 
-def _row_hashes(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    texts = frame.select(_text(frame[c]) for c in columns)
-    return frame.select(ID).with_columns(_hash=texts.hash_rows())
+def _row_hashes(frame: pl.DataFrame, columns: list[str], text: set[str]) -> pl.DataFrame:
+    """ID and one hash of the compared values per row; `text` columns are hashed as text."""
+    if not columns:
+        return frame.select(ID, _hash=pl.lit(0, pl.UInt64))
+    values = frame.select(_text(frame[c]) if c in text else frame[c] for c in columns)
+    return frame.select(ID).with_columns(_hash=values.hash_rows())
 
 
 def _changed_fields(
-    old: pl.DataFrame, new: pl.DataFrame, common: list[str], extra: list[str]
+    old: pl.DataFrame, new: pl.DataFrame, candidates: pl.DataFrame, common: list[str], extra: list[str]
 ) -> pl.DataFrame:
-    """ID and `fields` of the rows in both frames whose compared values differ."""
-    if extra:  # a column gained or lost: every row changed, in that column at least
-        candidates = old.select(ID).join(new.select(ID), on=ID)
-    else:  # one hash per row finds the few changed rows; only they are compared column by column
-        hashes = _row_hashes(old, common).join(_row_hashes(new, common), on=ID, suffix="_new")
-        candidates = hashes.filter(pl.col("_hash") != pl.col("_hash_new")).select(ID)
-    before = candidates.join(old.select(ID, *common), on=ID, how="left", maintain_order="left")
-    after = candidates.join(new.select(ID, *common), on=ID, how="left", maintain_order="left")
+    """ID and `fields` of the `candidates` (ids in both frames) whose compared values differ."""
+    # filtered first: joining the few candidates straight to a million rows hashes the million
+    wanted = pl.col(ID).is_in(candidates[ID].implode())
+    before = candidates.join(old.filter(wanted).select(ID, *common), on=ID, how="left", maintain_order="left")
+    after = candidates.join(new.filter(wanted).select(ID, *common), on=ID, how="left", maintain_order="left")
     masks = {c: _text(before[c]).ne_missing(_text(after[c])).fill_null(False) for c in common}
     masks |= {c: pl.Series(c, [True] * candidates.height) for c in extra}
     if not masks:
@@ -64,19 +64,23 @@ def diff_frames(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = N
     common = [c for c in new.columns if c in old.columns and c not in NOT_COMPARED]
     reshaped = sorted((set(new.columns) ^ set(old.columns)) - NOT_COMPARED)
     stamps = new.select(ID, "timestamp") if "timestamp" in new.columns else new.select(ID, timestamp=None)
-    added = (
-        new.select(ID)
-        .join(old.select(ID), on=ID, how="anti")
-        .with_columns(change=pl.lit("added"), fields=pl.lit(None, pl.String))
+    # Categories of one dtype hash alike in both frames; only differing dtypes go through text.
+    text = {c for c in common if old.schema[c] != new.schema[c]}
+    # One join of the row hashes finds the added, the deleted and the few changed rows; only
+    # the changed ones are compared column by column.
+    both = _row_hashes(old, common, text).join(
+        _row_hashes(new, common, text), on=ID, how="full", suffix="_new"
     )
-    deleted = (
-        old.select(ID)
-        .join(new.select(ID), on=ID, how="anti")
-        .with_columns(
-            change=pl.lit("deleted"), fields=pl.lit(None, pl.String), timestamp=pl.lit(deleted_at, pl.Int64)
-        )
+    added = both.filter(pl.col(ID).is_null()).select(
+        pl.col(f"{ID}_new").alias(ID), change=pl.lit("added"), fields=pl.lit(None, pl.String)
     )
-    changed = _changed_fields(old, new, common, reshaped).select(
+    deleted = both.filter(pl.col(f"{ID}_new").is_null()).select(
+        ID, change=pl.lit("deleted"), fields=pl.lit(None, pl.String), timestamp=pl.lit(deleted_at, pl.Int64)
+    )
+    in_both = both.filter(pl.col(ID).is_not_null() & pl.col(f"{ID}_new").is_not_null())
+    if not reshaped:  # a column gained or lost: every row changed, in that column at least
+        in_both = in_both.filter(pl.col("_hash") != pl.col("_hash_new"))
+    changed = _changed_fields(old, new, in_both.select(ID), common, reshaped).select(
         ID, change=pl.lit("changed"), fields="fields"
     )
     out = pl.concat(

@@ -313,3 +313,25 @@ def test_offline_coder_rows_of_the_two_outlets_merge_once_the_reviewer_dates_sad
     assert row["source"] == "Rozana; Sada News"
     assert set(row["article_ids"].split("; ")) == {ids[ROZANA.name], ids[SADA.name]}
     assert sada.id not in released["event_id_cnty"].to_list()
+
+
+def test_merging_in_release_order_equals_merging_then_sorting() -> None:
+    from coder.release import _release_order
+
+    rows = [
+        _bukamal(event_id_cnty="SYR10", source="A", article_ids=["a1"]),
+        _bukamal(event_id_cnty="SYR2", source="B", article_ids=["a2"]),
+        _bukamal(event_id_cnty="SYR12", location="Al-Qaim"),
+        _bukamal(event_id_cnty="SYR3", location="Al-Qaim", event_date=dt.date(2017, 11, 3)),
+        _bukamal(event_id_cnty="SYR11", location="Hajin", event_date=None),
+        _bukamal(event_id_cnty="SYR4", location="Mayadin", event_date=dt.date(2017, 11, 19)),
+        _bukamal(event_id_cnty="SYR1", location="Hajin", event_date=None),
+    ]
+    frame = _frame(*rows)
+    merged, dropped = merge_duplicates(frame)
+    ordered, dropped_too = merge_duplicates(frame, order=_release_order())
+    assert dropped == dropped_too == 1
+    expected = merged.sort(["event_date", "event_id_cnty"], nulls_last=True)
+    assert ordered.equals(expected)
+    # by date, ids as text within a day (SYR12 before SYR2), undated rows last
+    assert ordered["event_id_cnty"].to_list() == ["SYR3", "SYR12", "SYR2", "SYR4", "SYR1", "SYR11"]

@@ -107,6 +107,9 @@ def test_migration_gives_existing_events_their_coding_key(tmp_path: Path) -> Non
     number = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_migration_3_stable_ids"))
     db.executescript(
         "DROP INDEX events_coding_key; ALTER TABLE events DROP COLUMN coding_key; DROP TABLE retired_events;"
+        # ... and from before the later migrations, which run again after this one
+        " DROP TRIGGER events_release_line_insert; DROP TRIGGER events_release_line_update;"
+        " ALTER TABLE events DROP COLUMN release_line;"
         f" PRAGMA user_version = {number};"
     )
     db.close()
