@@ -468,9 +468,10 @@ def _named_keys(mentions: list[PlaceMention]) -> set[str]:
 
 def _admin_named(place: Place, named: set[str], mention: PlaceMention) -> bool:
     """The place's province or district is named elsewhere in the text."""
-    own = name_key(mention.text)
+    # a unit named like the mention or the place itself is the place, not its province
+    own = {name_key(mention.text), name_key(place.name)}
     return any(
-        unit is not None and name_key(unit) in named and name_key(unit) != own
+        unit is not None and name_key(unit) in named and name_key(unit) not in own
         for unit in (place.admin1, place.admin2)
     )
 
