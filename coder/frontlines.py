@@ -101,3 +101,20 @@ def front_sides(
             f"{FRONTLINES_CSV.name}: {front.side_a!r} or {front.side_b!r} is not in the dictionary"
         )
     return Sides(a, b if sub_event_type == "Armed clash" else actor2, cue.span())
+
+
+def front_provinces(text: str, country: str | None, day: dt.date | None) -> frozenset[str]:
+    """Provinces of the front the text speaks of ("along the contact line"), if any.
+
+    Village names repeat across a country (Ukraine has dozens of Bohdanivkas); a report of fire
+    across the front line is about the namesake on the front.
+    """
+    if country is None or day is None or _CUE.search(text) is None:
+        return frozenset()
+    return frozenset().union(
+        *(
+            f.admin1
+            for f in fronts()
+            if f.country == country and f.start <= day and (f.end is None or day <= f.end)
+        )
+    )

@@ -21,7 +21,7 @@ from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, 
 from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, lowest_credible
-from coder.frontlines import front_sides
+from coder.frontlines import front_provinces, front_sides
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.literal_gate import GatedPattern
 from coder.merge import merge_events
@@ -818,6 +818,9 @@ def _drafts(
         # places, actors and toll belong to the one event it reports.
         sentences = _paragraph_units(text, sentences)
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
+    front = front_provinces(text, country, article.published)
+    if front:
+        article_places = [_on_front(m, front) for m in article_places]
     scan = _Scan.of(article, country, countries)
     opponent = _opponent(scan.actors)
     oracle.prefetch(
@@ -868,6 +871,16 @@ def _drafts(
         # a location, for a reviewer to place (LOCATION_MISSING), rather than lose it.
         drafts = [placeless[0]]
     return drafts
+
+
+def _on_front(mention: PlaceMention, provinces: frozenset[str]) -> PlaceMention:
+    """The namesake on the front, for a report of fire across it."""
+    if mention.place.admin1 in provinces:
+        return mention
+    on_front = [c for c in mention.candidates if c.admin1 in provinces and c.country == mention.place.country]
+    # a village of that very name before one that once bore it
+    on_front.sort(key=lambda c: name_key(c.name) != name_key(mention.text))
+    return replace(mention, place=on_front[0]) if on_front else mention
 
 
 def _places_in(

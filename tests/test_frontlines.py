@@ -60,3 +60,11 @@ def test_attributed_or_off_the_front_or_out_of_period_stays_as_reported() -> Non
     assert (
         front_sides("front line", "Armed clash", UAG, None, "Ukraine", "Donetsk", dt.date(2022, 5, 1)) is None
     )
+
+
+def test_a_namesake_on_the_front_is_preferred() -> None:
+    # several Novoselivkas; the one in Donetsk is on the contact line
+    (event,) = coded("On 2 March 2020, shots were fired across the contact line near Novoselivka.")
+    assert (event.location, event.admin1) == ("Novoselivka", "Donetsk")
+    (inland,) = coded("On 2 March 2020, a storm damaged houses in Novoselivka.")
+    assert inland.admin1 != "Donetsk"
