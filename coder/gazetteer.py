@@ -598,7 +598,6 @@ class Gazetteer:
 
     def _load_places(self, path: Path, index_path: Path) -> None:
         df = pl.read_parquet(path)
-        self._df = df
         self._n = df.height
         self._custom: dict[int, Place] = {}  # supplement rows, by id
         self._canonical_admin1: dict[tuple[str, str], str] = {}
@@ -615,6 +614,18 @@ class Gazetteer:
         self._pop: list[int] = df["population"].to_list()
         self._lat: list[float] = df["latitude"].to_list()
         self._lon: list[float] = df["longitude"].to_list()
+        # Plain lists, not polars rows: coding never calls polars after the load, so worker
+        # processes forked from a loaded parent (coder.parallel) never touch its thread pool.
+        self._rows: list[tuple[str, str, str | None, str | None, str]] = list(
+            zip(
+                df["name"].to_list(),
+                df["country"].cast(pl.String).to_list(),
+                df["admin1"].to_list(),
+                df["admin2"].to_list(),
+                df["kind"].cast(pl.String).to_list(),
+                strict=True,
+            )
+        )
         # The index file holds (key, id) sorted by key, the key written on the first row of its
         # run only: run starts and the key -> run dict come without sorting or grouping here.
         index = pl.read_parquet(index_path)
@@ -724,8 +735,10 @@ class Gazetteer:
         """The Place with id `i` (built once, then cached)."""
         place = self._custom.get(i) or self._cache.get(i)
         if place is None:
-            name, country, admin1, admin2, lat, lon, kind, pop, _gid = self._df.row(i)
-            place = Place(name, country, admin1, admin2, None, lat, lon, kind, int(pop))
+            name, country, admin1, admin2, kind = self._rows[i]
+            place = Place(
+                name, country, admin1, admin2, None, self._lat[i], self._lon[i], kind, int(self._pop[i])
+            )
             self._cache[i] = place
         return place
 

@@ -8,12 +8,17 @@ articles were about, the provinces of recent events) is the one a single process
 had. Results come back in article order, so the store is written exactly as a one-process
 run writes it, one article at a time.
 
-Small runs stay in-process: each worker loads the gazetteer, the actor dictionary and the
-classifier (a few seconds), which only pays off over hundreds of articles.
+Where the platform can fork (Linux), the parent loads the gazetteer, the actor dictionary and
+the classifier once and the workers inherit them, so they start coding at once. Forking a
+process that has used polars is safe here because coding never calls polars after the load
+(the gazetteer keeps plain lists): a forked child must not touch polars' thread pool. Elsewhere
+workers are spawned and each loads the data itself (a few seconds). Runs under MIN_PARALLEL
+articles stay in one process.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 import os
 from collections import deque
@@ -41,6 +46,22 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def _load_everything() -> None:
+    """Load what coding needs (gazetteer, dictionaries, classifier, compiled patterns) by coding
+    two small articles, so forked workers inherit it instead of loading it each."""
+    coder = OfflineCoder()
+    day = dt.date(2020, 1, 2)
+    coder(
+        Article(
+            id="warm-up-en",
+            text="Police shot two protesters in Nairobi on Monday.",
+            language="en",
+            published=day,
+        )
+    )
+    coder(Article(id="warm-up-ar", text="قصفت قوات النظام بلدة كفرنبل أمس.", language="ar", published=day))
+
+
 def _code_chunk(country: str | None, warm: list[Article], chunk: list[Article]) -> list[Outcome]:
     coder = OfflineCoder(country)
     for article in warm:
@@ -59,8 +80,10 @@ def code_offline(
         return
     window = OfflineCoder.CONTEXT_WINDOW
     starts = deque(range(0, len(articles), CHUNK))
-    # spawn, not fork: polars' thread pool must not be copied into a child mid-flight
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn"))
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    if method == "fork":
+        _load_everything()
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method))
     pending: deque[tuple[int, Future[list[Outcome]]]] = deque()
 
     def submit() -> None:
