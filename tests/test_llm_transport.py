@@ -39,13 +39,13 @@ def test_posted_bodies_are_what_openais_transform_would_send(
 
     def init(self: LLMClient, *args: Any, **kwargs: Any) -> None:
         post(self, *args, **kwargs)
-        original = self.openai.post
+        original = self._post
 
-        async def recording_post(path: str, **options: Any) -> Any:
-            posted.append(copy.deepcopy(options["body"]))  # instructor appends re-asks in place
-            return await original(path, **options)
+        async def recording_post(body: dict[str, Any]) -> Any:
+            posted.append(copy.deepcopy(body))  # instructor appends re-asks in place
+            return await original(body)
 
-        self.openai.post = recording_post  # type: ignore[method-assign]
+        self._post = recording_post  # type: ignore[method-assign]
 
     monkeypatch.setattr(LLMClient, "__init__", init)
     invented = answer(location="Atlantis", evidence_location="Atlantis")
