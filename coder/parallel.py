@@ -30,7 +30,7 @@ from coder.models import Article
 from coder.offline import OfflineCoder
 from coder.pipeline import Outcome, attempt
 
-CHUNK = 200
+CHUNK = 500  # at most; a run is cut into at least `jobs` chunks
 MIN_PARALLEL = 400
 
 
@@ -79,7 +79,9 @@ def code_offline(
             yield article, attempt(coder, article)
         return
     window = OfflineCoder.CONTEXT_WINDOW
-    starts = deque(range(0, len(articles), CHUNK))
+    # big chunks: each re-reads the CONTEXT_WINDOW articles before it, so small ones waste work
+    chunk = min(CHUNK, -(-len(articles) // jobs))
+    starts = deque(range(0, len(articles), chunk))
     method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
     if method == "fork":
         _load_everything()
@@ -90,7 +92,7 @@ def code_offline(
         start = starts.popleft()
         warm = list(articles[max(0, start - window) : start])
         pending.append(
-            (start, pool.submit(_code_chunk, country, warm, list(articles[start : start + CHUNK])))
+            (start, pool.submit(_code_chunk, country, warm, list(articles[start : start + chunk])))
         )
 
     try:
@@ -107,6 +109,6 @@ def code_offline(
                 ) from exc
             if starts:
                 submit()
-            yield from zip(articles[start : start + CHUNK], outcomes, strict=True)
+            yield from zip(articles[start : start + chunk], outcomes, strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
