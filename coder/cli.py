@@ -119,7 +119,7 @@ def _code(
     country: str | None = None,
     jobs: int | None = None,
 ) -> Any:
-    from coder.parallel import default_jobs
+    from coder.parallel import WorkerDied, default_jobs
     from coder.pipeline import code_articles, get_coder
 
     try:
@@ -144,6 +144,9 @@ def _code(
                 " again to code the rest"
             )
             sys.exit(130)
+        except WorkerDied as exc:
+            console.print(f"[red]error[/red] {exc}", highlight=False)
+            sys.exit(1)
     for source, reason in summary.failed:
         console.print(f"[red]failed[/red] {source}: {reason}", highlight=False)
     return summary

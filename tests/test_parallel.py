@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from coder import parallel
+from coder.cli import cli
 from coder.ingest import ingest_paths
 from coder.models import Article
 from coder.pipeline import code_articles
@@ -54,3 +58,43 @@ def test_small_runs_stay_in_one_process(articles: list[Article], monkeypatch: py
 
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", no_pool)
     assert len(list(parallel.code_offline(articles[:3], jobs=2))) == 3
+
+
+_FATAL: set[str] = set()  # ids whose chunk kills its worker (forked workers see this set)
+
+
+def _die_on_fatal(country: str | None, warm: list[Article], chunk: list[Article]) -> list:
+    if any(a.id in _FATAL for a in chunk):
+        os._exit(1)  # a worker killed mid-run (out of memory, kill -9)
+    return _real_code_chunk(country, warm, chunk)
+
+
+_real_code_chunk = parallel._code_chunk
+
+
+def test_a_dead_worker_is_reported_and_finished_articles_are_kept(
+    tmp_path: Path, articles: list[Article], small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("the replaced chunk function reaches the workers only through fork")
+    # forked workers inherit the replaced function and the ids that kill
+    monkeypatch.setattr(parallel, "_code_chunk", _die_on_fatal)
+    db = tmp_path / "c.db"
+    with Store(db) as store:
+        store.add_articles(articles)
+        order = [a.id for a in store.uncoded_articles("offline")]
+    _FATAL.clear()
+    _FATAL.add(order[-1])  # the last chunk's worker dies
+    try:
+        result = CliRunner().invoke(cli, ["code", "--jobs", "2", "--db", str(db)])
+    finally:
+        _FATAL.clear()
+    assert result.exit_code == 1
+    assert "a coding process ended abruptly" in result.output
+    with Store(db) as store:
+        coded = {e.article_id for e in store.events()}
+        (run,) = store.runs()
+        left = [a.id for a in store.uncoded_articles("offline")]
+    assert coded and order[-1] not in coded  # the chunks before the crash are saved
+    assert run["status"] == "failed"
+    assert order[-1] in left and not set(left) & coded  # running again codes the rest
