@@ -592,8 +592,14 @@ def _actors(
     if event_type == "Riots":
         rioters = [m for m in mentions if m.actor.inter == 5]
         first = rioters[0] if rioters else generic_actor("rioters", country or "Unknown")
-        victim = civilians[0] if civilians else None
-        return first, victim
+        # the other side: the police or troops the rioters fought, else the people they hurt;
+        # a mob always has a victim (codebook: mob violence targets someone), unnamed or not
+        state = [m for m in armed if m.actor.inter in (1, 8)]
+        if state:
+            return first, state[0]
+        if civilians:
+            return first, civilians[0]
+        return first, generic_actor("civilians", country or "Unknown") if sub == "Mob violence" else None
     actor1: ActorMention | Actor = armed[0] if armed else unknown
     others = [
         m

@@ -1,4 +1,4 @@
-"""The offline coder's country vote and place choice (sentences are ours)."""
+"""The offline coder's country vote, place choice and sides of an event (sentences are ours)."""
 
 from __future__ import annotations
 
@@ -39,3 +39,24 @@ def test_a_place_is_not_its_own_province() -> None:
     article = Article(id="t", text=text, language="en", published=dt.date(2020, 5, 4))
     first = OfflineCoder()(article)[0].event
     assert (first.location, first.admin1) == ("Sao Goncalo", "Rio de Janeiro")
+
+
+def test_the_other_side_of_a_riot() -> None:
+    from coder.actors import find_actors
+    from coder.offline import _actors
+
+    def sides(sub: str, text: str) -> tuple[str, str | None]:
+        a1, a2 = _actors(sub, find_actors(text, "en", "Kenya"), "Kenya", 0)
+        name = lambda a: None if a is None else getattr(a, "actor", a).name  # noqa: E731
+        return name(a1), name(a2)
+
+    rioters, police = sides("Violent demonstration", "Rioters stoned police officers near the market.")
+    assert rioters == "Rioters (Kenya)" and police is not None and police.startswith("Police Forces of Kenya")
+    assert sides("Mob violence", "A mob beat a suspected thief to death.") == (
+        "Rioters (Kenya)",
+        "Civilians (Kenya)",
+    )
+    assert sides("Violent demonstration", "Rioters blocked the highway with burning tyres.") == (
+        "Rioters (Kenya)",
+        None,
+    )
