@@ -592,6 +592,11 @@ def find_actors(
     return out
 
 
+def state_force(country: str, branch: str = "Police", date: dt.date | None = None) -> Actor:
+    """The country's police ("Police") or military ("Military") in the period of `date`."""
+    return _state_force(country, branch, date)
+
+
 def generic_actor(kind: str, country: str) -> Actor:
     """The generic actor of `kind` in `country`.
 

@@ -9,13 +9,14 @@ span into the article; doubts become flags for the reviewer.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, deque
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, TypeVar
 
-from coder.actors import Actor, ActorMention, find_actors, generic_actor, inter_of_name
+from coder.actors import Actor, ActorMention, find_actors, generic_actor, inter_of_name, state_force
 from coder.classifier import Prediction, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
 from coder.communal import find_identity_militias, merge_mentions
@@ -575,7 +576,11 @@ def _geo_precision(mention: PlaceMention) -> int:
 
 
 def _actors(
-    sub: str, mentions: list[ActorMention], country: str | None, fatalities: int
+    sub: str,
+    mentions: list[ActorMention],
+    country: str | None,
+    fatalities: int,
+    day: dt.date | None = None,
 ) -> tuple[ActorMention | Actor, ActorMention | Actor | None]:
     """actor1 and actor2 for an event of type `sub` from the sentence's actor mentions."""
     armed = [m for m in mentions if m.actor.inter in _ARMED]
@@ -588,6 +593,9 @@ def _actors(
             protesters[0] if protesters else generic_actor("protesters", country or "Unknown")
         )
         other = armed[0] if armed and sub != "Peaceful protest" else None
+        if other is None and sub == "Protest with intervention" and country:
+            # an intervention is someone's: the police, unless the text names another force
+            other = state_force(country, "Police", day)
         return first, other
     if event_type == "Riots":
         rioters = [m for m in mentions if m.actor.inter == 5]
@@ -1009,7 +1017,8 @@ def _draft(
     date = best_date(sentence_dates, article.published)
     sub = cue.sub_event_type
     actors = _by_closeness(actors, cue, article.text, article.language, scan.targets)
-    actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths))
+    day = date.date if date is not None and date.date is not None else article.published
+    actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"

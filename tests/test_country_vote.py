@@ -46,7 +46,7 @@ def test_the_other_side_of_a_riot() -> None:
     from coder.offline import _actors
 
     def sides(sub: str, text: str) -> tuple[str, str | None]:
-        a1, a2 = _actors(sub, find_actors(text, "en", "Kenya"), "Kenya", 0)
+        a1, a2 = _actors(sub, find_actors(text, "en", "Kenya"), "Kenya", 0, dt.date(2018, 3, 1))
         name = lambda a: None if a is None else getattr(a, "actor", a).name  # noqa: E731
         return name(a1), name(a2)
 
@@ -60,3 +60,9 @@ def test_the_other_side_of_a_riot() -> None:
         "Rioters (Kenya)",
         None,
     )
+    # an intervention is someone's: the police of the day when the text names no force
+    assert sides("Protest with intervention", "Traders protesting new levies were dispersed.") == (
+        "Protesters (Kenya)",
+        "Police Forces of Kenya (2013-2022)",
+    )
+    assert sides("Peaceful protest", "Traders marched against new levies.") == ("Protesters (Kenya)", None)
