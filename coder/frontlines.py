@@ -23,9 +23,9 @@ from coder.actors import Actor, dictionary_actor
 
 FRONTLINES_CSV = Path(__file__).resolve().parent.parent / "datasets" / "frontlines.csv"
 
+# Words of any front; each front's own names ("OSCE SMM") are in the CSV.
 _CUE = re.compile(
-    r"\b(?:front[- ]?lines?|contact line|line of contact|ceasefire violations?|cease-fire violations?"
-    r"|OSCE(?: SMM)?|Special Monitoring Mission)\b",
+    r"\b(?:front[- ]?lines?|contact line|line of contact|ceasefire violations?|cease-fire violations?)\b",
     re.IGNORECASE,
 )
 _UNIDENTIFIED = re.compile(r"^Unidentified Armed Group \(")
@@ -39,15 +39,23 @@ class Front:
     end: dt.date | None
     side_a: str
     side_b: str
+    names: re.Pattern[str] | None  # names only this front has ("OSCE SMM" for the Donbas)
 
-    def holds(self, country: str | None, admin1: str | None, day: dt.date | None) -> bool:
-        return (
-            country == self.country
-            and admin1 in self.admin1
-            and day is not None
-            and self.start <= day
-            and (self.end is None or day <= self.end)
-        )
+    def during(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= day and (self.end is None or day <= self.end)
+
+    def cue(self, text: str) -> re.Match[str] | None:
+        """Where the text speaks of this front: one of its own names, else a front word."""
+        return (self.names.search(text) if self.names else None) or _CUE.search(text)
+
+    def holds(self, text: str, country: str | None, admin1: str | None, day: dt.date | None) -> bool:
+        """An event on this front: its country and period, and a province of the front (or no
+        province found) — any province when the text names the front itself."""
+        if country != self.country or not self.during(day):
+            return False
+        if self.names is not None and self.names.search(text):
+            return True
+        return admin1 is None or admin1 in self.admin1
 
 
 @cache
@@ -61,9 +69,24 @@ def fronts() -> tuple[Front, ...]:
                 end=dt.date.fromisoformat(row["end"]) if row["end"] else None,
                 side_a=row["side_a"],
                 side_b=row["side_b"],
+                names=_names(row["names"]),
             )
             for row in csv.DictReader(fh)
         )
+
+
+def _names(names: str) -> re.Pattern[str] | None:
+    words = [re.escape(n.strip()) for n in names.split("|") if n.strip()]
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b") if words else None
+
+
+def front_named(text: str, day: dt.date | None) -> str | None:
+    """The country of a front the text names by one of its own names ("OSCE SMM"), if any: a
+    country vote, since such reports often name only a village."""
+    for front in fronts():
+        if front.names is not None and front.during(day) and front.names.search(text):
+            return front.country
+    return None
 
 
 @dataclass(frozen=True)
@@ -90,8 +113,8 @@ def front_sides(
     """
     if not _UNIDENTIFIED.match(actor1.name):
         return None
-    front = next((f for f in fronts() if f.holds(country, admin1, day)), None)
-    cue = _CUE.search(text)
+    front = next((f for f in fronts() if f.holds(text, country, admin1, day)), None)
+    cue = front.cue(text) if front is not None else None
     if front is None or cue is None:
         return None
     a = dictionary_actor(front.side_a, country, day)
@@ -104,17 +127,11 @@ def front_sides(
 
 
 def front_provinces(text: str, country: str | None, day: dt.date | None) -> frozenset[str]:
-    """Provinces of the front the text speaks of ("along the contact line"), if any.
+    """Provinces of the fronts of `country` the text speaks of ("along the contact line").
 
     Village names repeat across a country (Ukraine has dozens of Bohdanivkas); a report of fire
     across the front line is about the namesake on the front.
     """
-    if country is None or day is None or _CUE.search(text) is None:
-        return frozenset()
     return frozenset().union(
-        *(
-            f.admin1
-            for f in fronts()
-            if f.country == country and f.start <= day and (f.end is None or day <= f.end)
-        )
+        *(f.admin1 for f in fronts() if f.country == country and f.during(day) and f.cue(text))
     )

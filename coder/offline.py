@@ -22,7 +22,7 @@ from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, 
 from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, lowest_credible
-from coder.frontlines import front_provinces, front_sides
+from coder.frontlines import front_named, front_provinces, front_sides
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.literal_gate import GatedPattern
 from coder.merge import merge_events
@@ -448,6 +448,9 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     for actor in find_actors(article.text, article.language, None, article.published):
         if actor.actor.country and actor.actor.inter in (1, 2, 3, 4, 6, 8):
             votes[actor.actor.country] += 1.0
+    front = front_named(article.text, article.published)
+    if front is not None:
+        votes[front] += 3.0  # "the OSCE SMM observed ... near X": X is on the Donbas front
     if not votes:
         return prior, prior is not None
     if prior is not None:

@@ -68,3 +68,16 @@ def test_a_namesake_on_the_front_is_preferred() -> None:
     assert (event.location, event.admin1) == ("Novoselivka", "Donetsk")
     (inland,) = coded("On 2 March 2020, a storm damaged houses in Novoselivka.")
     assert inland.admin1 != "Donetsk"
+
+
+def test_a_front_named_by_its_monitors_gives_country_and_sides() -> None:
+    # the monitors' name places the report on the Donbas front even when the village is unknown
+    (event,) = coded("On 4 March 2020, the OSCE SMM recorded an exchange of fire near Zhovtneve Pole.")
+    assert event.country == "Ukraine"
+    assert (event.actor1, event.actor2) == (UKRAINE, NAF)
+    assert event.evidence["actor1"][0].text == "OSCE SMM"
+    # before the war the name means nothing here
+    before = coded(
+        "On 4 March 2013, the OSCE SMM recorded an exchange of fire near Zhovtneve Pole.", dt.date(2013, 3, 5)
+    )
+    assert all(e.actor1 != UKRAINE for e in before)
