@@ -942,6 +942,8 @@ def _by_closeness(
     def rank(m: ActorMention) -> tuple[int, int]:
         if target(m):
             return (3, m.start)
+        if language != "ar" and _AGENT_BEFORE.search(text[max(0, m.start - 40) : m.start]):
+            return (0, -1)  # the agent of a passive: "attacks by Taliban militants", "killed by police"
         if language == "ar" and 0 <= m.start - cue.end <= 25:
             return (0, m.start)  # verb-subject
         if language != "ar" and m.end <= cue.start and m.start >= clause_start:
@@ -956,6 +958,17 @@ def _by_closeness(
 
     return sorted(actors, key=rank)
 
+
+#: "attacks by", "was killed by", "ambushed by": the actor after it did the deed. Not the
+#: supporters, escorts or sources of "backed by", "led by", "reported by".
+_AGENT_BEFORE = re.compile(
+    r"(?<!backed)(?<!supported)(?<!accompanied)(?<!joined)(?<!led)(?<!reported)(?<!confirmed)"
+    r"(?<!condemned)(?<!announced)(?<!escorted)(?<!assisted)(?<!aided)(?<!funded)(?<!armed)"
+    r"(?<!trained)(?<!controlled)(?<!held)(?<!owned)(?<!run)(?<!organised)(?<!organized)"
+    r"(?:\b\w+ed|\battacks?|\braids?|\bambush(?:es)?|\boffensives?|\bassaults?|\bstrikes?)"
+    r"\s+by\s+(?:the\s+|suspected\s+|alleged\s+|presumed\s+)*$",
+    re.IGNORECASE,
+)
 
 _TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
 _EARLIER_AFTER = re.compile(

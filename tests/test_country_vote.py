@@ -66,3 +66,17 @@ def test_the_other_side_of_a_riot() -> None:
         "Police Forces of Kenya (2013-2022)",
     )
     assert sides("Peaceful protest", "Traders marched against new levies.") == ("Protesters (Kenya)", None)
+
+
+def test_the_agent_of_a_passive_is_the_doer() -> None:
+    from coder.actors import find_actors
+    from coder.offline import Cue, _by_closeness
+
+    text = "Two soldiers were killed following attacks by Taliban militants on checkpoints."
+    cue = Cue("Armed clash", text.index("attacks"), text.index("attacks") + len("attacks"))
+    ranked = _by_closeness(find_actors(text, "en", "Afghanistan"), cue, text, "en")
+    assert ranked[0].actor.name == "Taliban"
+    backed = "Troops attacked a post, backed by Taliban fighters."
+    cue = Cue("Armed clash", backed.index("attacked"), backed.index("attacked") + len("attacked"))
+    ranked = _by_closeness(find_actors(backed, "en", "Afghanistan"), cue, backed, "en")
+    assert ranked[0].actor.name != "Taliban"  # a supporter, not the doer
