@@ -962,10 +962,9 @@ def _by_closeness(
 #: "attacks by", "was killed by", "ambushed by": the actor after it did the deed. Not the
 #: supporters, escorts or sources of "backed by", "led by", "reported by".
 _AGENT_BEFORE = re.compile(
-    r"(?<!backed)(?<!supported)(?<!accompanied)(?<!joined)(?<!led)(?<!reported)(?<!confirmed)"
-    r"(?<!condemned)(?<!announced)(?<!escorted)(?<!assisted)(?<!aided)(?<!funded)(?<!armed)"
-    r"(?<!trained)(?<!controlled)(?<!held)(?<!owned)(?<!run)(?<!organised)(?<!organized)"
-    r"(?:\b\w+ed|\battacks?|\braids?|\bambush(?:es)?|\boffensives?|\bassaults?|\bstrikes?)"
+    r"(?:\b(?!(?:backed|supported|accompanied|joined|led|reported|confirmed|condemned|announced|"
+    r"escorted|assisted|aided|funded|armed|trained|controlled|held|owned|organised|organized)\b)\w+ed"
+    r"|\battacks?|\braids?|\bambush(?:es)?|\boffensives?|\bassaults?|\bstrikes?)"
     r"\s+by\s+(?:the\s+|suspected\s+|alleged\s+|presumed\s+)*$",
     re.IGNORECASE,
 )
