@@ -897,7 +897,10 @@ def _on_front(mention: PlaceMention, provinces: frozenset[str]) -> PlaceMention:
     on_front = [c for c in mention.candidates if c.admin1 in provinces and c.country == mention.place.country]
     # a village of that very name before one that once bore it
     on_front.sort(key=lambda c: name_key(c.name) != name_key(mention.text))
-    return replace(mention, place=on_front[0]) if on_front else mention
+    if on_front:
+        return replace(mention, place=on_front[0])
+    # the gazetteer knows only namesakes away from the front: a reviewer should check it
+    return replace(mention, ambiguous=True)
 
 
 def _places_in(

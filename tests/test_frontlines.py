@@ -81,3 +81,11 @@ def test_a_front_named_by_its_monitors_gives_country_and_sides() -> None:
         "On 4 March 2013, the OSCE SMM recorded an exchange of fire near Zhovtneve Pole.", dt.date(2013, 3, 5)
     )
     assert all(e.actor1 != UKRAINE for e in before)
+
+
+def test_a_namesake_away_from_the_front_is_flagged() -> None:
+    # the gazetteer knows no Orikhove on the contact line, only one in Crimea
+    text = "On 2 March 2020, the OSCE SMM recorded an exchange of fire near Orikhove."
+    (coded_event,) = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 3, 4)))
+    assert coded_event.event.admin1 not in ("Donetsk", "Luhansk")
+    assert "PLACE_AMBIGUOUS" in [f.code for f in coded_event.flags]
