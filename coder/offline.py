@@ -810,8 +810,13 @@ _BACKGROUND = re.compile(
 )
 
 
+#: Words that settle the type whatever the classifier says: a suicide bomber or a chemical
+#: weapon is rare in training data (a handful of rows) and unmistakable in text.
+_DEFINITIVE = {"Suicide bomb", "Chemical weapon"}
+
+
 def _decide_type(lexicon: str, predicted: Prediction | None) -> str:
-    if predicted is None:
+    if predicted is None or lexicon in _DEFINITIVE:
         return lexicon
     if lexicon in _WEAPON_TYPES and predicted.label not in _WEAPON_TYPES and predicted.margin < 0.5:
         return lexicon

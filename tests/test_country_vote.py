@@ -1,4 +1,4 @@
-"""The offline coder's country vote, place choice and sides of an event (sentences are ours)."""
+"""The offline coder's decisions: country vote, place choice, sides and type of an event (sentences are ours)."""
 
 from __future__ import annotations
 
@@ -80,3 +80,15 @@ def test_the_agent_of_a_passive_is_the_doer() -> None:
     cue = Cue("Armed clash", backed.index("attacked"), backed.index("attacked") + len("attacked"))
     ranked = _by_closeness(find_actors(backed, "en", "Afghanistan"), cue, backed, "en")
     assert ranked[0].actor.name != "Taliban"  # a supporter, not the doer
+
+
+def test_a_suicide_bomber_settles_the_type() -> None:
+    from coder.classifier import Prediction
+    from coder.offline import _decide_type
+
+    sure = Prediction("Shelling/artillery/missile attack", 2.0)
+    assert _decide_type("Suicide bomb", sure) == "Suicide bomb"
+    assert _decide_type("Chemical weapon", Prediction("Attack", 3.0)) == "Chemical weapon"
+    # other weapon words win only over a hesitant classifier that names no weapon
+    assert _decide_type("Grenade", sure) == "Shelling/artillery/missile attack"
+    assert _decide_type("Grenade", Prediction("Attack", 0.2)) == "Grenade"
