@@ -1,4 +1,4 @@
-"""The offline coder's decisions: country vote, place choice, sides and type of an event (sentences are ours)."""
+"""The offline coder's decisions: country, place, sides and type of an event (sentences are ours)."""
 
 from __future__ import annotations
 
