@@ -164,7 +164,20 @@ _CUES: list[tuple[str, list[str]]] = [
     ),
     ("Agreement", [r"agreement", r"ceasefire", r"truce", r"prisoner exchange", r"اتفاق", r"هدنة", r"تبادل"]),
     ("Arrests", [r"arrested", r"detained", r"اعتقل", r"اعتقال", r"حملة مداهمات", r"توقيف"]),
-    ("Disrupted weapons use", [r"defused", r"intercepted", r"shot down", r"تفكيك", r"اعتراض", r"أسقط"]),
+    (
+        "Disrupted weapons use",
+        [
+            r"defused",
+            r"intercepted (?:[\w-]+ ){0,4}(?:missiles?|rockets?|drones?|explosives?|ieds?|bombs?|shells?)",
+            r"shot down (?:[\w-]+ ){0,3}(?:drones?|missiles?|rockets?|aircraft|planes?|jets?|helicopters?)",
+            r"(?:recovered|seized|found|discovered|dismantled) (?:[\w-]+ ){0,4}"
+            r"(?:improvised explosive devices?|ieds?|landmines?|explosives?|bombs?)",
+            r"exploded prematurely",
+            r"تفكيك",
+            r"اعتراض",
+            r"أسقط",
+        ],
+    ),
     (
         "Looting/property destruction",
         [r"looted", r"looting", r"torched", r"demolished", r"نهب", r"سرقة", r"هدم", r"إحراق"],
@@ -304,7 +317,20 @@ def _cue_matches(text: str) -> list[Cue]:
             ):
                 anaphoric = _ANAPHORIC.match(match.group()) is not None
                 found.append(Cue(sub, offsets[match.start()], offsets[match.end() - 1] + 1, anaphoric))
+    # "shot down two drones", "recovered four IEDs": the weapon was stopped, not used
+    stopped = [c for c in found if c.sub_event_type == _DISRUPTED]
+    if stopped:
+        found = [c for c in found if c.sub_event_type == _DISRUPTED or not _overlaps(c, stopped)]
     return found
+
+
+_DISRUPTED = "Disrupted weapons use"
+
+
+def _overlaps(cue: Cue, spans: list[Cue]) -> bool:
+    """Does the cue overlap one of the spans ("explosive devices" and "recovered four
+    improvised explosive")?"""
+    return any(cue.start < d.end and d.start < cue.end for d in spans)
 
 
 def _air_override(found: list[Cue]) -> list[Cue]:
@@ -810,9 +836,10 @@ _BACKGROUND = re.compile(
 )
 
 
-#: Words that settle the type whatever the classifier says: a suicide bomber or a chemical
-#: weapon is rare in training data (a handful of rows) and unmistakable in text.
-_DEFINITIVE = {"Suicide bomb", "Chemical weapon"}
+#: Words that settle the type whatever the classifier says: a suicide bomber, a chemical weapon,
+#: a bomb defused or a missile shot down are rare in training data (a handful of rows each) and
+#: unmistakable in text; the classifier reads the weapon words around them as the weapon's use.
+_DEFINITIVE = {"Suicide bomb", "Chemical weapon", "Disrupted weapons use"}
 
 
 def _decide_type(lexicon: str, predicted: Prediction | None) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from coder.gazetteer import get_gazetteer
 from coder.models import Article
 from coder.offline import OfflineCoder, _main_country
@@ -92,3 +94,17 @@ def test_a_suicide_bomber_settles_the_type() -> None:
     # other weapon words win only over a hesitant classifier that names no weapon
     assert _decide_type("Grenade", sure) == "Shelling/artillery/missile attack"
     assert _decide_type("Grenade", Prediction("Attack", 0.2)) == "Grenade"
+
+
+@pytest.mark.parametrize(
+    ("text", "disrupted"),
+    [
+        ("On 2 May 2020, police defused a roadside bomb near the market in Garissa.", True),
+        ("On 2 May 2020, air defences shot down two drones over Marib.", True),
+        ("On 2 May 2020, soldiers recovered four improvised explosive devices near Mandera.", True),
+        ("On 2 May 2020, police intercepted a truck carrying stolen cattle near Isiolo.", False),
+    ],
+)
+def test_weapons_disrupted(text: str, disrupted: bool) -> None:
+    events = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 3)))
+    assert any(c.event.sub_event_type == "Disrupted weapons use" for c in events) is disrupted
