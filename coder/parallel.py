@@ -8,7 +8,7 @@ articles were about, the provinces of recent events) is the one a single process
 had. Results come back in article order, so the store is written exactly as a one-process
 run writes it, one article at a time.
 
-Where the platform can fork (Linux), the parent loads the gazetteer, the actor dictionary and
+On Linux the parent loads the gazetteer, the actor dictionary and
 the classifier once and the workers inherit them, so they start coding at once. Forking a
 process that has used polars is safe here because coding never calls polars after the load
 (the gazetteer keeps plain lists): a forked child must not touch polars' thread pool. Elsewhere
@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing as mp
 import os
+import sys
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -82,7 +83,8 @@ def code_offline(
     # big chunks: each re-reads the CONTEXT_WINDOW articles before it, so small ones waste work
     chunk = min(CHUNK, -(-len(articles) // jobs))
     starts = deque(range(0, len(articles), chunk))
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    # fork only on Linux: macOS' system libraries are not fork-safe (Python spawns there too)
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
     if method == "fork":
         _load_everything()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method))
