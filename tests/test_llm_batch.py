@@ -114,3 +114,14 @@ def test_import_refuses_a_file_that_is_not_a_batch_result(tmp_path: Path) -> Non
     bad.write_text('{"hello": "world"}\n')
     result = CliRunner().invoke(cli, ["batch", "import", str(bad), "--db", str(tmp_path / "c.db")])
     assert result.exit_code != 0 and "not a batch result" in result.output
+
+
+def test_export_for_a_reasoning_model_uses_max_completion_tokens(tmp_path: Path) -> None:
+    db = tmp_path / "coder.db"
+    with Store(db) as store:
+        store.add_articles([article(1)])
+    out = tmp_path / "requests.jsonl"
+    result = CliRunner().invoke(cli, ["batch", "export", str(out), "--model", "o3-mini", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    (body,) = [json.loads(line)["body"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert "max_completion_tokens" in body and "max_tokens" not in body and "temperature" not in body

@@ -93,3 +93,27 @@ def test_a_model_that_passed_is_not_walked_again(monkeypatch: pytest.MonkeyPatch
         async_check.reject_async_validators(Fresh)
         async_check.reject_async_validators(ArticleEvents | None)  # not a class: checked each time
     assert walked.count(Fresh) == 1 and len(walked) == 4
+
+
+@pytest.mark.parametrize(
+    ("model", "reasoning"),
+    [
+        ("o3-mini", True),
+        ("gpt-5", True),
+        ("openai/o4-mini", True),
+        ("gpt-4o-mini", False),
+        ("smollm2", False),
+    ],
+)
+def test_reasoning_models_get_max_completion_tokens(tmp_path: Path, model: str, reasoning: bool) -> None:
+    with FakeServer(lambda req, n: completion(req, answer())) as server, Store(tmp_path / "c.db") as store:
+        store.add_articles([article(1)])
+        summary = run_llm(store, settings(server.base_url, model=model, max_output_tokens=300))
+        (body,) = server.requests
+    assert summary.coded == 1
+    if reasoning:
+        assert body["max_completion_tokens"] == 300 and "max_tokens" not in body and "temperature" not in body
+    else:
+        assert (
+            body["max_tokens"] == 300 and body["temperature"] == 0.0 and "max_completion_tokens" not in body
+        )

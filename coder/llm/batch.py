@@ -61,7 +61,12 @@ def export_batch(store: Store, settings: Settings, path: Path, recode: bool = Fa
                 max_tokens=settings.max_output_tokens,
                 temperature=settings.temperature,
             )
-            lines.append(json.dumps(request.to_openai_format(), ensure_ascii=False))
+            line = request.to_openai_format()
+            # instructor's BatchRequest knows only max_tokens/temperature; reasoning models differ
+            for name in ("max_tokens", "temperature"):
+                line["body"].pop(name, None)
+            line["body"].update(settings.sampling())
+            lines.append(json.dumps(line, ensure_ascii=False))
             wanted += 1
         articles += wanted > 0
     path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")

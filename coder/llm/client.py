@@ -156,7 +156,8 @@ class LLMClient:
     async def _create(self, **kwargs: Any) -> Any:
         usage = CURRENT_USAGE.get() or Usage()
         usage.calls += 1
-        tokens = estimate_messages(kwargs.get("messages", [])) + int(kwargs.get("max_tokens") or 0)
+        output = kwargs.get("max_tokens") or kwargs.get("max_completion_tokens") or 0
+        tokens = estimate_messages(kwargs.get("messages", [])) + int(output)
 
         def count_retry(_: Any) -> None:
             usage.retries += 1
@@ -251,8 +252,7 @@ class LLMClient:
                 max_retries=self.settings.max_retries,
                 strict=False,
                 model=self.settings.model,
-                max_tokens=self.settings.max_output_tokens,
-                temperature=self.settings.temperature,
+                **self.settings.sampling(),
             )
             return Answer(events, grounded=True)
         except IncompleteOutputException as exc:

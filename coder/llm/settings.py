@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 MODE_NAMES = ("tools", "json_schema", "json")
+#: OpenAI's reasoning models (o1, o3, o4-mini, gpt-5, ...) refuse `max_tokens` and any
+#: temperature but the default: they take `max_completion_tokens`.
+_REASONING_MODEL = re.compile(r"^(?:o\d|gpt-5)", re.IGNORECASE)
 
 
 @dataclass
@@ -26,3 +31,9 @@ class Settings:
     prompt_version: str | None = None
     backoff_initial: float = 0.5
     backoff_max: float = 30.0
+
+    def sampling(self) -> dict[str, Any]:
+        """The output-length and temperature arguments this model accepts."""
+        if _REASONING_MODEL.match(self.model.rsplit("/", 1)[-1]):
+            return {"max_completion_tokens": self.max_output_tokens}
+        return {"max_tokens": self.max_output_tokens, "temperature": self.temperature}
