@@ -210,7 +210,7 @@ def _opt_int(m: re.Match[str], group: str) -> int | None:
 
 def _p(pattern: str, build: Callable[[re.Match[str]], dict[str, object] | None],
        capitalised: tuple[str, ...] = ()) -> _Pattern:  # fmt: skip
-    return _Pattern(GatedPattern.of(re.compile(pattern)), build, capitalised)
+    return _Pattern(GatedPattern.compile(pattern), build, capitalised)
 
 
 def _en_abs(m: re.Match[str]) -> dict[str, object]:

@@ -371,7 +371,7 @@ _ONE: _Build = lambda m: (1, False)  # noqa: E731
 
 
 def _p(pattern: str, build: _Build) -> _Pattern:
-    return _Pattern(GatedPattern.of(re.compile(pattern)), build)
+    return _Pattern(GatedPattern.compile(pattern), build)
 
 
 # One person named by a singular noun, with no number: "a 70-year old man is killed", "Pastor

@@ -111,6 +111,10 @@ class GatedPattern:
     def of(cls, regex: re.Pattern[str]) -> GatedPattern:
         return cls(regex, required_literals(regex))
 
+    @classmethod
+    def compile(cls, pattern: str) -> GatedPattern:
+        return cls.of(re.compile(pattern))
+
     def may_match(self, text: str) -> bool:
         return self.literals is None or any(s in text for s in self.literals)
 

@@ -230,18 +230,16 @@ def _compiled_cues() -> list[tuple[str, GatedPattern | None, GatedPattern | None
     for sub, patterns in _CUES:
         latin = [normalize(p) for p in patterns if not _ARABIC_LETTER.match(normalize(p))]
         arabic = [normalize(p) for p in patterns if _ARABIC_LETTER.match(normalize(p))]
+        latin_re = "|".join(f"(?:{p})" for p in latin)
+        arabic_re = f"{_AR_LEFT}(?:" + "|".join(f"(?:{p})" for p in arabic) + ")"
         compiled.append(
             (
                 sub,
-                _gated("|".join(f"(?:{p})" for p in latin)) if latin else None,
-                _gated(f"{_AR_LEFT}(?:" + "|".join(f"(?:{p})" for p in arabic) + ")") if arabic else None,
+                GatedPattern.compile(latin_re) if latin else None,
+                GatedPattern.compile(arabic_re) if arabic else None,
             )
         )
     return compiled
-
-
-def _gated(pattern: str) -> GatedPattern:
-    return GatedPattern.of(re.compile(pattern))
 
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")

@@ -38,7 +38,7 @@ def test_no_gate_when_no_literal_is_required(pattern: str) -> None:
 
 
 def test_a_gated_pattern_runs_only_where_a_literal_occurs() -> None:
-    gated = GatedPattern.of(re.compile(r"(?<!\w)(?:killed|dead)\s+\d"))
+    gated = GatedPattern.compile(r"(?<!\w)(?:killed|dead)\s+\d")
     assert [m.group() for m in gated.finditer("two killed 3 dead 4")] == ["killed 3", "dead 4"]
     assert list(gated.finditer("nothing happened")) == []
     assert gated.search("nothing happened") is None
