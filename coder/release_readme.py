@@ -66,9 +66,9 @@ def render_readme(
     previous: str | None,
     filters: Mapping[str, object],
     merged: int,
+    articles: int,
 ) -> str:
-    """The release's README.md."""
-    articles = frame["article_ids"].str.split("; ").explode().drop_nulls().n_unique() if frame.height else 0
+    """The release's README.md (`articles`: how many distinct articles the rows come from)."""
     used = {k: v for k, v in filters.items() if v}
     lines = [
         f"# coder events, release {version}",

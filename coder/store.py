@@ -175,7 +175,7 @@ def _migration_3_stable_ids(db: sqlite3.Connection) -> None:
         db.execute("UPDATE events SET coding_key = ? WHERE id = ?", (event_key(coded), event_id))
 
 
-#: The event columns kept as one CSV line per event for releases (migration 4), in release
+#: The event columns kept as one CSV line per event for releases (migrations 4, 5), in release
 #: order: "text" is quoted, "number" is the JSON literal itself (no float round trip), "list" is
 #: a JSON array of text joined with "; ". Frozen with the migration: a change needs a new one.
 RELEASE_LINE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -244,11 +244,50 @@ def _migration_4_release_lines(db: sqlite3.Connection) -> None:
     db.execute(f"UPDATE events SET release_line = {_release_line('data')}")
 
 
+def _line(event: str) -> str:
+    """SQL for the whole stored line of `event` (a row of events): id, status, updated_at, columns."""
+    head = f"{event}.id || ',' || {event}.status || ',' || {event}.updated_at"
+    return f"{head} || ',' || {_release_line(f'{event}.data')}"
+
+
+def _migration_5_release_table(db: sqlite3.Connection) -> None:
+    """Move the release lines out of `events` into a narrow table of their own.
+
+    A release scans every line; in `events` each one sits beside the event's JSON (about three
+    times its size), so the scan read the whole file. Alone they take a third of the pages and a
+    release of a million events reads them in half the time. The row is keyed by the event id
+    (rowids of `events` may change on VACUUM) and kept in step by triggers, whoever writes.
+    """
+    for name in ("events_release_line_insert", "events_release_line_update"):
+        db.execute(f"DROP TRIGGER IF EXISTS {name}")
+    db.execute("ALTER TABLE events DROP COLUMN release_line")
+    db.execute(
+        "CREATE TABLE release_lines (id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, line TEXT NOT NULL)"
+    )
+    db.execute(
+        f"INSERT INTO release_lines (id, status, line) SELECT id, status, {_line('events')} FROM events"
+    )
+    db.execute(
+        "CREATE TRIGGER events_release_insert AFTER INSERT ON events BEGIN"
+        f" INSERT INTO release_lines (id, status, line) VALUES (NEW.id, NEW.status, {_line('NEW')}); END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_release_update AFTER UPDATE OF id, status, updated_at, data ON events BEGIN"
+        f" UPDATE release_lines SET id = NEW.id, status = NEW.status, line = {_line('NEW')}"
+        " WHERE id = OLD.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_release_delete AFTER DELETE ON events BEGIN"
+        " DELETE FROM release_lines WHERE id = OLD.id; END"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2_llm,
     _migration_3_stable_ids,
     _migration_4_release_lines,
+    _migration_5_release_table,
 ]
 
 
@@ -642,14 +681,14 @@ class Store:
     def release_ranges(self, size: int = 100_000) -> list[tuple[int, int]]:
         """Rowid ranges (low, high] of at most `size` events covering the events, for releasable_csv."""
         low, high = self.db.execute(
-            "SELECT coalesce(min(rowid), 1) - 1, coalesce(max(rowid), 0) FROM events"
+            "SELECT coalesce(min(rowid), 1) - 1, coalesce(max(rowid), 0) FROM release_lines"
         ).fetchone()
         return [(start, min(start + size, high)) for start in range(low, high, size)]
 
     def releasable_csv(self, statuses: Iterable[str], rows: tuple[int, int]) -> bytes:
         """The events in rowid range `rows` with the given statuses as CSV lines without header.
 
-        A line is the event id, status, updated_at, then RELEASE_LINE_COLUMNS (migration 4).
+        A line is the event id, status, updated_at, then RELEASE_LINE_COLUMNS (migrations 4, 5).
         Error flags and review decisions are not applied here (see error_flagged_ids and
         last_decision_ids): joining them row by row in SQLite costs more than the whole read.
         Each call opens its own connection, so threads can read ranges side by side (SQLite
@@ -657,10 +696,8 @@ class Store:
         """
         wanted = list(statuses)
         # Plain string work in SQLite: a release of a million rows makes no Python object per row.
-        sql = f"""SELECT CAST(group_concat(e.id || ',' || e.status || ',' || e.updated_at || ','
-                                       || e.release_line, char(10)) AS BLOB)
-            FROM events e NOT INDEXED  -- one pass in rowid order beats hopping from the status index
-            WHERE e.rowid > ? AND e.rowid <= ? AND e.status IN ({",".join("?" * len(wanted))})"""
+        sql = f"""SELECT CAST(group_concat(line, char(10)) AS BLOB) FROM release_lines NOT INDEXED
+            WHERE rowid > ? AND rowid <= ? AND status IN ({",".join("?" * len(wanted))})"""
         with closing(sqlite3.connect(self.path, timeout=30)) as db:
             return db.execute(sql, [*rows, *wanted]).fetchone()[0] or b""
 

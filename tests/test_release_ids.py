@@ -14,7 +14,7 @@ from coder.identity import event_key
 from coder.models import CodedEvent
 from coder.release import write_release
 from coder.store import MIGRATIONS, Store
-from tests.conftest import ARTICLE, SEEDS, make_event
+from tests.conftest import ARTICLE, SEEDS, UNDO_RELEASE_TABLE, make_event
 
 SYR = lambda e: "SYR"  # noqa: E731
 
@@ -108,8 +108,7 @@ def test_migration_gives_existing_events_their_coding_key(tmp_path: Path) -> Non
     db.executescript(
         "DROP INDEX events_coding_key; ALTER TABLE events DROP COLUMN coding_key; DROP TABLE retired_events;"
         # ... and from before the later migrations, which run again after this one
-        " DROP TRIGGER events_release_line_insert; DROP TRIGGER events_release_line_update;"
-        " ALTER TABLE events DROP COLUMN release_line;"
+        f" {UNDO_RELEASE_TABLE}"
         f" PRAGMA user_version = {number};"
     )
     db.close()

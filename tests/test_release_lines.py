@@ -14,7 +14,7 @@ from polars.testing import assert_frame_equal
 from coder.models import CodedEvent, Event
 from coder.release import RELEASE_SCHEMA, load_events
 from coder.store import MIGRATIONS, Store
-from tests.conftest import ARTICLE, make_event
+from tests.conftest import ARTICLE, UNDO_RELEASE_TABLE, make_event
 
 #: Values a CSV line must carry through unchanged: quotes, commas, line breaks, Arabic, empty
 #: text, nulls, floats with every digit, several articles.
@@ -104,22 +104,33 @@ def test_lines_follow_every_way_the_data_changes(store: Store) -> None:
     assert loaded.filter(pl.col("event_id_cnty") == second)["location"].to_list() == ["Ariha"]
 
 
+def test_lines_follow_status_changes_and_deletions(store: Store) -> None:
+    first, second, third = _store_awkward(store)
+    lines = lambda: [r[0] for r in store.db.execute("SELECT id FROM release_lines ORDER BY id")]  # noqa: E731
+    assert lines() == sorted([first, second, third])
+    store.db.execute("UPDATE events SET status = 'rejected' WHERE id = ?", (first,))
+    assert sorted(_loaded(store)["event_id_cnty"].to_list()) == sorted([second, third])
+    store.db.execute("DELETE FROM events WHERE id = ?", (third,))
+    assert lines() == sorted([first, second])
+    assert _loaded(store)["event_id_cnty"].to_list() == [second]
+    assert_frame_equal(_loaded(store), _expected(store))
+
+
 def test_migration_gives_existing_events_their_release_lines(tmp_path: Path) -> None:
     with Store(tmp_path / "c.db") as store:
         _store_awkward(store)
         expected = _expected(store)
         with_lines = _loaded(store)
-    # make the file look like a store from before the migration: no lines, no triggers
+    # make the file look like a store from before migrations 4 and 5: no lines, no triggers
     db = sqlite3.connect(tmp_path / "c.db")
     number = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_migration_4_release_lines"))
-    db.executescript(
-        "DROP TRIGGER events_release_line_insert; DROP TRIGGER events_release_line_update;"
-        f" ALTER TABLE events DROP COLUMN release_line; PRAGMA user_version = {number};"
-    )
+    db.executescript(f"{UNDO_RELEASE_TABLE} PRAGMA user_version = {number};")
     db.close()
     with Store(tmp_path / "c.db") as store:
         assert store.schema_version == len(MIGRATIONS)
-        assert store.db.execute("SELECT count(*) FROM events WHERE release_line IS NULL").fetchone()[0] == 0
+        assert store.db.execute("SELECT count(*) FROM release_lines").fetchone()[0] == len(AWKWARD)
+        columns = [r[1] for r in store.db.execute("PRAGMA table_info(events)")]
+        assert "release_line" not in columns  # migration 4's column went with migration 5
         assert_frame_equal(_loaded(store), expected)
         assert_frame_equal(_loaded(store), with_lines)
         # and the triggers are back
