@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from coder.literal_gate import GatedPattern
 from coder.textnorm import normalize, normalize_document
 
-__all__ = ["FatalityMention", "find_fatalities", "lowest_credible", "parse_number"]
+__all__ = ["FatalityMention", "find_fatalities", "is_motive", "lowest_credible", "parse_number"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,9 @@ class FatalityMention:
     text: str
     count: int
     vague: bool  # a stand-in number ("dozens" -> 12) or an unsure reading
+    # a coder's note of the figure to code ("Fatalities coded as 0", "1 fatality split among 12
+    # events", as ACLED notes carry them): it stands over every other mention
+    coded: bool = False
 
 
 # --- numbers --------------------------------------------------------------------------------------
@@ -63,7 +66,8 @@ _EN_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "
 _EN_VAGUE = {
     "several": 10, "many": 10, "a number of": 10, "numerous": 10, "dozens": 12, "dozens of": 12,
     "scores": 12, "scores of": 12, "hundreds": 100, "hundreds of": 100, "thousands": 1000,
-    "thousands of": 1000, "a few": 3, "few": 3,
+    "thousands of": 1000, "a few": 3, "few": 3, "an unknown number of": 10,
+    "an unspecified number of": 10, "unknown number of": 10, "unspecified number of": 10,
 }  # fmt: skip
 
 
@@ -142,7 +146,7 @@ _AR_VAGUE = {normalize(k): v for k, v in _AR_VAGUE_WORDS.items()}
 _EN_QUALIFIER = re.compile(
     r"^(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated|"
     r"approximately|roughly|no fewer than|no less than|not less than|fewer than|less than|"
-    r"a total of|at most|between|the)\s+"
+    r"a total of|at most|between|either|the)\s+"
 )
 _AR_QUALIFIER = re.compile(
     normalize(
@@ -215,7 +219,7 @@ _E = r"(?!\w)"
 _AB = r"(?:(?<!\w)|(?<=(?<!\w)[وفبل]))"  # Arabic clitic و/ف/ب/ل may precede, outside the span
 
 _EN_Q = (r"(?:at least|more than|over|nearly|almost|about|around|some|up to|as many as|an estimated|"
-         r"approximately|roughly|no fewer than|no less than|not less than|a total of)")  # fmt: skip
+         r"approximately|roughly|no fewer than|no less than|not less than|a total of|either)")  # fmt: skip
 _EN_ONE = rf"(?:\d+(?:,\d{{3}})*|{_alt(_EN_VAGUE)}|{_alt(_EN_NUMBERS)})"  # "a number of" before "a"
 _EN_DIGITS_OR_WORD = rf"(?:\d+(?:,\d{{3}})*|{_alt(k for k in _EN_NUMBERS if len(k) > 2)})"
 _EN_NUM = (rf"(?:{_EN_Q}\s+)?(?:between\s+)?{_EN_ONE}"
@@ -223,7 +227,8 @@ _EN_NUM = (rf"(?:{_EN_Q}\s+)?(?:between\s+)?{_EN_ONE}"
 _EN_DEATH_AFTER = (r"(?:killed|dead|died|slain|shot dead|perished|lost their lives|executed|murdered|"
                    r"beheaded|deaths|fatalities|fatality|bodies|corpses|shot to death|lynched|"
                    r"hacked to death|beaten to death|burnt to death|burned to death|"
-                   r"stabbed to death|gunned down)")  # fmt: skip
+                   r"stabbed to death|gunned down|fatally shot|fatally stabbed|fatally assaulted|"
+                   r"fatally wounded|fatally injured)")  # fmt: skip
 # An active verb followed by its object: the number before it counts the killers, not the dead
 # ("Three militants shot dead a driver").
 _EN_OBJECT_AFTER = r"(?!\s+(?:a|an|the|one|his|her|their|two|three|four|five|\d+)\b)"
@@ -233,7 +238,8 @@ _EN_STOP = (r"(?:wounded|injured|hurt|injuries|injury|killed|killing|dead|died|d
             r"percent|km|kilometers|miles|meters|january|february|march|april|may|june|july|"
             r"august|september|october|november|december|monday|tuesday|wednesday|thursday|"
             r"friday|saturday|sunday)")  # fmt: skip
-_EN_AUX = r"(?:(?:were|was|have|has|had|been|are|is|reportedly|also|all|later|being|got)\s+)"
+_EN_AUX = (r"(?:(?:were|was|have|has|had|been|are|is|reportedly|also|all|later|being|got|feared|believed|"
+           r"confirmed)\s+)")  # fmt: skip
 
 _AR_Q = _nalt("أكثر من|ما لا يقل عن|لا يقل عن|ما يزيد عن|ما يزيد على|نحو|حوالي|قرابة|زهاء|ما يقارب|أقل من")
 _AR_ONE = rf"(?:\d+(?:,\d{{3}})*|{_alt(_AR_NUMBERS)}|{_alt(_AR_VAGUE)})"
@@ -319,6 +325,13 @@ def _en_num(m: re.Match[str]) -> tuple[int, bool] | None:
 
 def _ar_num(m: re.Match[str]) -> tuple[int, bool] | None:
     return _number(m["num"], "ar")
+
+
+def _en_num_first(m: re.Match[str]) -> tuple[int, bool] | None:
+    """ "42 civilians were killed"; not "a firearm shot in the head and the bodies" (one, then plural)."""
+    if m["num"] in ("a", "an") and m["death"] in ("deaths", "fatalities", "bodies", "corpses"):
+        return None
+    return _en_num(m)
 
 
 def _en_sum(m: re.Match[str]) -> tuple[int, bool] | None:
@@ -441,6 +454,37 @@ _EN_PERSON = (
             "activist",
             "official",
             "candidate",
+            "owner",
+            "colonel",
+            "general",
+            "captain",
+            "lieutenant",
+            "sergeant",
+            "chairman",
+            "headman",
+            "shopkeeper",
+            "vendor",
+            "employee",
+            "pedestrian",
+            "passenger",
+            "criminal",
+            "thief",
+            "robber",
+            "militant",
+            "fighter",
+            "gunman",
+            "attacker",
+            "aide",
+            "mp",
+            "lawyer",
+            "attorney",
+            "senator",
+            "director",
+            "manager",
+            "environmentalist",
+            "aspirant",
+            "photographer",
+            "reporter",
         ]
     )
     + ")"
@@ -451,6 +495,16 @@ _EN_SINGLE_DEATH = (
     r"found killed|succumbed)"
 )
 _ONE_IMPLIED: _Build = lambda m: (1, True)  # noqa: E731
+
+
+def _one_named(m: re.Match[str]) -> tuple[int, bool] | None:
+    """The number among the words before "to death" ("two suspects"), else one victim."""
+    for word in m["who"].split():
+        if word.isdigit() or (word in _EN_NUMBERS and word not in ("a", "an", "one")) or word in _EN_VAGUE:
+            return _number(word, "en")  # "burnt two suspects to death"
+    return 1, True
+
+
 # "killed her" as the victim, not "killed her husband"
 _HER_END = r"\s*(?:[,.;:)]|$|(?:and|in|at|on|after|before|with|over|because|for|near|outside)\b)"
 
@@ -465,11 +519,11 @@ _EN_PATTERNS: list[_Pattern] = [
     ),
     # number first: "42 civilians were killed", "17 to 19 people died", "dozens killed"
     _p(
-        rf"{_B}(?P<num>{_EN_NUM})(?:\s+(?!{_EN_STOP}{_E})[a-z'-]+){{0,8}}?"
+        rf"{_B}(?P<num>{_EN_NUM})(?:\s+(?!(?:{_EN_STOP}|{_EN_DIGITS_OR_WORD}){_E})[a-z'-]+){{0,8}}?"
         rf"(?:\s*,\s*(?:including|among them|among whom)[^.;:]{{0,80}}?,)?\s+{_EN_AUX}{{0,4}}"
         rf"(?<!among the )(?<!among )(?P<death>{_EN_DEATH_AFTER}){_E}{_EN_OBJECT_AFTER}"
         rf"(?!\s*(?:or|and|,)\s*(?:wounded|injured|hurt))",
-        _en_num,
+        _en_num_first,
     ),
     _p(
         rf"{_B}(?P<num>{_EN_NUM})\s+(?:people\s+|civilians\s+)?(?:were\s+)?(?:killed|dead)\s*(?:or|and|,)\s*"
@@ -478,8 +532,10 @@ _EN_PATTERNS: list[_Pattern] = [
     ),
     # verb first: "killed at least 42 civilians", "killing two"
     _p(
-        rf"{_B}(?:killed|killing|kills|kill|shot dead|shooting dead|gunned down|claimed the lives of|"
-        rf"took the lives of)\s+(?P<num>{_EN_NUM})"
+        rf"{_B}(?:killed|killing|kills|(?<!to )(?<!not )(?<!never )kill|shot dead|shooting dead|shoots? dead|"
+        rf"gunned down|stoned to death|burnt to death|burned to death|beaten to death|hacked to death|"
+        rf"stabbed to death|shot and killed|shoots? and kills?|claimed the lives of|took the lives of)\s+"
+        rf"(?:(?:his|her|their|the)\s+)?(?P<num>{_EN_NUM})"
         rf"(?=[\s,.;:)]|$)",
         _en_num,
     ),
@@ -495,9 +551,9 @@ _EN_PATTERNS: list[_Pattern] = [
     ),
     # a single victim after an active verb: "gunmen shot dead a farmer", "lynched an armed robber"
     _p(
-        rf"{_B}(?:killed|killing|kills|shot dead|shooting dead|lynched|lynching|lynches|lynch|"
-        rf"hacked to death|"
-        rf"beat to death|beaten to death|stabbed to death|murdered|executed|beheaded)\s+"
+        rf"{_B}(?:killed|killing|kills|shot dead|shooting dead|shoots? dead|shot and killed|lynched|"
+        rf"lynching|lynches|lynch|hacked to death|beat to death|beaten to death|stabbed to death|"
+        rf"murdered|executed|beheaded|assassinated|assassinating|assassinates)\s+"
         rf"(?:a|an|one)\s+(?!number\b|few\b|total\b)",
         _ONE,
     ),
@@ -518,19 +574,89 @@ _EN_PATTERNS: list[_Pattern] = [
         _ONE,
     ),
     _p(
-        rf"{_B}{_EN_PERSON}\s+(?:(?:is|was|has been|had been|got)\s+)?"
-        rf"(?:reportedly\s+|later\s+|allegedly\s+)?{_EN_SINGLE_DEATH}{_E}",
+        rf"{_B}(?:{_EN_PERSON}\s+(?:(?:is|was|has been|had been|got)\s+)?|(?:he|she)\s+(?:is|was|has been|"
+        rf"had been|got)\s+)(?:reportedly\s+|later\s+|allegedly\s+)?{_EN_SINGLE_DEATH}{_E}",
+        _ONE_IMPLIED,
+    ),
+    # "a burnt man's body is discovered", "causes the death of one"
+    _p(
+        rf"{_B}{_EN_PERSON}(?:'s|s'|s)?\s+(?:body|corpse)\s+(?:is|was|has been)\s+(?:found|discovered)",
         _ONE_IMPLIED,
     ),
     _p(
-        rf"{_B}(?:killed|killing|kills|lynches|lynched|lynching)\s+(?:him|{_EN_PERSON}|her(?={_HER_END})){_E}",
+        rf"{_B}(?:the\s+)?deaths?\s+of\s+(?P<num>{_EN_NUM})(?=\s*(?:[,.;:)]|$|and\b|people\b|persons?\b))",
+        _en_num,
+    ),
+    # "burnt 28-year-old Antony Kariuki to death": one named victim, no number
+    _p(
+        rf"{_B}(?:tortured|beaten|beat|hacked|stabbed|burnt|burned|stoned|clubbed)\s+"
+        rf"(?P<who>(?:[\w'-]+\s+){{1,4}}?)to death{_E}",
+        _one_named,
+    ),
+    _p(
+        rf"{_B}(?:killed|killing|kills|lynches|lynched|lynching|assassinated|assassinates|"
+        rf"assassinating|shoots? and kills?|shot and killed|(?<!to )(?<!not )(?<!never )kill)\s+"
+        rf"(?:him|her(?={_HER_END})|(?:(?:the|his|her|their)\s+)?"
+        rf"(?:(?!and\b|or\b|{_EN_DIGITS_OR_WORD}{_E})[a-z'-]+\s+){{0,2}}?{_EN_PERSON}(?!['’]s{_E})){_E}",
         _ONE_IMPLIED,
+    ),
+    # "was kidnapped, murdered and buried", "was shot in the forehead and died", "he died"
+    _p(
+        rf"{_B}{_EN_PERSON}\s+(?:is|was|has been|had been)\s+(?:[a-z'-]+(?:,|\s+and)\s+){{1,3}}?"
+        rf"{_EN_SINGLE_DEATH}{_E}",
+        _ONE_IMPLIED,
+    ),
+    _p(
+        rf"{_B}(?:{_EN_PERSON}|he|she)\s+(?:is|was)\s+(?:shot|stabbed|attacked|hit|struck|injured|"
+        rf"wounded|hacked|beaten|assaulted|run over)(?:\s+[a-z'-]+){{0,6}}?\s+and\s+(?:later\s+)?"
+        rf"(?:died|succumbed){_E}",
+        _ONE_IMPLIED,
+    ),
+    _p(
+        rf"{_B}(?:he|she)\s+(?:later\s+|subsequently\s+|eventually\s+)?(?:died|succumbed|was killed)"
+        rf"(?!\s+(?:in|during)\s+(?:19|20)\d\d){_E}",
+        _ONE_IMPLIED,
+    ),
+    # "13 were shot, 1 of whom was killed"
+    _p(
+        rf"{_B}(?P<num>{_EN_NUM})\s+of\s+(?:whom|them)\s+(?:(?:was|were|later|reportedly)\s+){{0,2}}"
+        rf"(?:killed|died|dead|shot dead|succumbed){_E}",
+        _en_num,
+    ),
+    # "1 death reported", "one fatality"
+    _p(
+        rf"{_B}(?P<num>{_EN_NUM})\s+(?:death|fatality)(?!\s+(?:sentences?|penalty|threats?|row|squad|toll)){_E}",
+        _en_num,
     ),
     _p(
         rf"{_B}(?:tortured|beaten|beat|hacked|stabbed|burnt|burned|stoned)\s+(?:a|an|one|the)\s+"
         rf"(?:[a-z'-]+\s+){{0,3}}?{_EN_PERSON}\s+to death{_E}",
         _ONE_IMPLIED,
     ),
+]
+
+_EN_PARTS = (
+    r"(?:split|spread|divided)\s+(?:up\s+)?(?:evenly\s+)?(?:between|among|across|over)\s+(?P<parts>\w+)"
+)
+
+
+def _en_share(m: re.Match[str]) -> tuple[int, bool] | None:
+    """A figure a note says was coded, divided by the events it was split across (rounded down)."""
+    count = _en_num(m)
+    parts = _number(m["parts"], "en") if m["parts"] else (1, False)
+    if count is None or parts is None or parts[0] < 1:
+        return None
+    return count[0] // parts[0], False
+
+
+# Codebook section 6: a total for several events is split across them, without inflating.
+_EN_CODED: list[_Pattern] = [
+    _p(
+        rf"{_B}(?:fatalities|fatality|deaths)\s+(?:were\s+|are\s+|was\s+|is\s+)?coded\s+as\s+"
+        rf"(?P<num>{_EN_NUM})(?:[^.;\]]{{0,30}}?{_EN_PARTS})?{_E}",
+        _en_share,
+    ),
+    _p(rf"{_B}(?P<num>{_EN_NUM})\s+(?:fatalities|fatality|deaths?)\s+{_EN_PARTS}{_E}", _en_share),
 ]
 
 _AR_COMB = rf"(?P<comb>\s*و\s*(?:{_AR_INJURY}){_E})"
@@ -606,11 +732,14 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
     norm, offsets = normalize_document(text)
     patterns = _AR_PATTERNS + _EN_PATTERNS if language == "ar" else _EN_PATTERNS
     found: list[tuple[int, int, tuple[int, bool]]] = []
-    for pattern in patterns:
+    coded: set[tuple[int, int]] = set()
+    for pattern in [*_EN_CODED, *patterns]:
         for m in pattern.regex.finditer(norm):
             count = pattern.build(m)
             if count is None:
                 continue
+            if pattern in _EN_CODED:
+                coded.add((m.start(), m.end()))
             start = m.start()
             has_num = "num" in pattern.regex.regex.groupindex and m["num"]
             if has_num and _is_year(norm, m.start("num"), m.end("num")):
@@ -624,7 +753,8 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
     out: list[FatalityMention] = []
     for start, end, (count, vague) in _drop_overlaps(found):
         s, e = offsets[start], offsets[end - 1] + 1
-        out.append(FatalityMention(start=s, end=e, text=text[s:e], count=count, vague=vague))
+        note = any(a <= start and end <= b for a, b in coded)
+        out.append(FatalityMention(start=s, end=e, text=text[s:e], count=count, vague=vague, coded=note))
     return out
 
 
@@ -634,10 +764,14 @@ _ALSO = re.compile(r"\balso\b")
 def lowest_credible(mentions: list[FatalityMention]) -> int:
     """The codebook's conservative death count for one event from its mentions; 0 if none.
 
-    A figure stated as a number beats a stand-in ("dozens"); among numbers the lowest wins
-    ("at least 17" and "the toll at 19" -> 17). An explicit "no casualties" counts only when no
-    death is reported.
+    A coder's note of the figure ("Fatalities coded as 0") stands over everything; a figure
+    stated as a number beats a stand-in ("dozens"); among numbers the lowest wins ("at least 17"
+    and "the toll at 19" -> 17). An explicit "no casualties" counts only when no death is
+    reported.
     """
+    notes = [m.count for m in mentions if m.coded]
+    if notes:
+        return min(notes)
     exact = [m for m in mentions if not m.vague and m.count > 0]
     # "4 soldiers were killed ... 2 militants were also killed": another group, added
     also = [m.count for m in exact if _ALSO.search(m.text)]
@@ -646,3 +780,22 @@ def lowest_credible(mentions: list[FatalityMention]) -> int:
         return (min(base) if base else 0) + sum(also)
     vague = [m.count for m in mentions if m.vague and m.count > 0]
     return min(vague) if vague else 0
+
+
+# "rioted after a student was killed", "protesting over the killing of", "احتجاجا على مقتل":
+# the cue, then up to five words with no clause break, then the mention.
+_MOTIVE_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:after|following|over|against|avenge|avenging)|(?<!\w)(?:بعد|إثر|اثر|عقب|احتجاجا على|"
+    r"احتجاجاً على|على خلفية))\s+(?:[^\s,;:]+\s+){0,5}$",
+    re.IGNORECASE,
+)
+
+
+def is_motive(text: str, mention: FatalityMention) -> bool:
+    """Whether the sentence gives this death as the reason for what happened, not as its toll.
+
+    For riots and protests (coder/offline.py): "residents rioted after a boda boda rider was
+    killed" reports a riot without deaths.
+    """
+    before = re.split(r"[.!?؟\n]", text[max(0, mention.start - 60) : mention.start])[-1]
+    return bool(_MOTIVE_BEFORE.search(before))

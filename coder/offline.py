@@ -21,7 +21,7 @@ from coder.classifier import Prediction, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
 from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
-from coder.fatalities import find_fatalities, lowest_credible
+from coder.fatalities import find_fatalities, is_motive, lowest_credible
 from coder.frontlines import front_named, front_provinces, front_sides
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.literal_gate import GatedPattern
@@ -220,6 +220,9 @@ _M = TypeVar("_M", bound=Any)
 _AIR_SUBTYPES = {"Air/drone strike"}
 _ARMED = {1, 2, 3, 4, 8}
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
+
+#: Sub-event types that have no fatalities (codebook section 5.8).
+_NO_DEATHS = frozenset({"Peaceful protest", "Protest with intervention"})
 
 
 @cache
@@ -1275,9 +1278,12 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
                 message=f"no date in the text; coded to the publication date {d}",
             )
         )
-    deaths = draft.toll_share if draft.toll_share is not None else lowest_credible(draft.fatalities)
-    if draft.fatalities:
-        evidence["fatalities"] = [_span(text, m.start, m.end) for m in draft.fatalities]
+    mentions = draft.fatalities
+    if SUB_TO_EVENT[draft.sub] in ("Riots", "Protests"):
+        mentions = [m for m in mentions if not is_motive(text, m)]  # "rioted after X was killed"
+    deaths = draft.toll_share if draft.toll_share is not None else lowest_credible(mentions)
+    if mentions:
+        evidence["fatalities"] = [_span(text, m.start, m.end) for m in mentions]
     sides = front_sides(
         text, draft.sub, a1, a2, fields.get("country"), fields.get("admin1"), fields.get("event_date")
     )
@@ -1292,6 +1298,20 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     inter1 = _inter_in(a1, where)
     inter2 = _inter_in(a2, where) if a2 else None
     sub = draft.sub
+    if sub in _NO_DEATHS and deaths:
+        # Deaths in a report of a peaceful protest are what it is about ("protested after a
+        # pedestrian was killed"), not the protest's own: codebook section 5.8 gives it none.
+        flags.append(
+            Flag(
+                code="DEATHS_NOT_COUNTED",
+                severity="warning",
+                field="fatalities",
+                message=f"the text reports {deaths} death(s) but a '{sub}' has none (codebook 5.8):"
+                " not counted; if protesters died, recode as Excessive force against protesters",
+            )
+        )
+        deaths = 0
+        evidence.pop("fatalities", None)
     civilian = CIVILIAN_TARGETING if inter2 == 7 and SUB_TO_EVENT[sub] != "Battles" else None
     if article.outlet:
         fields["source"] = article.outlet

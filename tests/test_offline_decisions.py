@@ -108,3 +108,25 @@ def test_a_suicide_bomber_settles_the_type() -> None:
 def test_weapons_disrupted(text: str, disrupted: bool) -> None:
     events = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 3)))
     assert any(c.event.sub_event_type == "Disrupted weapons use" for c in events) is disrupted
+
+
+def test_a_peaceful_protest_has_no_deaths() -> None:
+    # the death is what the protest is about (codebook 5.8: peaceful protests have none)
+    text = (
+        "On 3 March 2019, residents of Nyeri marched peacefully to the police station to demand"
+        " justice for a boda boda rider who was killed by a motorist."
+    )
+    article = Article(id="t", text=text, language="en", published=dt.date(2019, 3, 4))
+    coded = OfflineCoder()(article)[0]
+    assert coded.event.sub_event_type == "Peaceful protest"
+    assert coded.event.fatalities == 0
+    assert "fatalities" not in coded.event.evidence
+    assert [f.code for f in coded.flags if f.field == "fatalities"] == ["DEATHS_NOT_COUNTED"]
+
+
+def test_a_riot_over_a_death_is_not_its_toll() -> None:
+    text = "On 3 March 2019, students in Nyeri rioted and stoned cars after a classmate was killed."
+    article = Article(id="t", text=text, language="en", published=dt.date(2019, 3, 4))
+    event = OfflineCoder()(article)[0].event
+    assert event.event_type == "Riots"
+    assert event.fatalities == 0
