@@ -38,6 +38,7 @@ from coder.textnorm import name_key, normalize, normalize_with_map
 ACTORS_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "actors.csv"
 COUNTRIES_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "countries.csv"
 RENAMINGS_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "actor_renamings.csv"
+UNIDENTIFIED_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "unidentified_names.csv"
 
 
 @dataclass(frozen=True)
@@ -595,6 +596,37 @@ def find_actors(
 def state_force(country: str, branch: str = "Police", date: dt.date | None = None) -> Actor:
     """The country's police ("Police") or military ("Military") in the period of `date`."""
     return _state_force(country, branch, date)
+
+
+_CRIME_CUE = re.compile(
+    r"\b(?:drugs?|cartels?|criminals?|criminal groups?|traffick\w*|narco\w*|gangs?|gangsters?|"
+    r"extort\w*|cjng|executed|execution|tortur\w*|dismember\w*|kidnapp\w*|abduct\w*|"
+    r"found dead|body|bodies)\b",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _local_unidentified() -> dict[str, tuple[str, bool]]:
+    """country -> (ACLED's local name for unnamed armed men attacking civilians, needs a crime cue)."""
+    with UNIDENTIFIED_CSV.open(encoding="utf-8", newline="") as f:
+        return {r["country"]: (r["name"], r["needs_crime_cue"] == "yes") for r in csv.DictReader(f)}
+
+
+def local_unidentified(actor: Actor, victims: Actor | None, text: str) -> Actor:
+    """ACLED's local name for unnamed armed men who attack civilians, where one is conventional.
+
+    `datasets/unidentified_names.csv`: in Mexico an attack on civilians in a report of organised
+    crime is an unidentified gang's; in Brazil an unclaimed attack on civilians is coded to
+    "Unidentified Gang and/or Police Militia". Anything else is returned unchanged.
+    """
+    generic = f"{_GENERIC_NAME['unidentified']} ({actor.country})"
+    if actor.name != generic or victims is None or victims.inter != 7 or actor.country is None:
+        return actor
+    rule = _local_unidentified().get(actor.country)
+    if rule is None or (rule[1] and not _CRIME_CUE.search(text)):
+        return actor
+    return Actor(rule[0], actor.inter, actor.country)
 
 
 def generic_actor(kind: str, country: str) -> Actor:

@@ -15,13 +15,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from coder.actors import Actor, dictionary_actor
+from coder.textnorm import name_key
 
 FRONTLINES_CSV = Path(__file__).resolve().parent.parent / "datasets" / "frontlines.csv"
+CONTROL_CSV = Path(__file__).resolve().parent.parent / "datasets" / "frontline_control.csv"
 
 # Words of any front; each front's own names ("OSCE SMM") are in the CSV.
 _CUE = re.compile(
@@ -90,6 +93,81 @@ def front_named(text: str, day: dt.date | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class _Held:
+    side: str  # "side_a" or "side_b" of the front through its province
+    start: dt.date
+    end: dt.date
+
+
+@cache
+def _control_rows() -> tuple[tuple[str, str, tuple[str, ...], _Held], ...]:
+    """(country, admin1, names, holder) of each row of datasets/frontline_control.csv."""
+    out = []
+    with CONTROL_CSV.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            start, end = dt.date.fromisoformat(row["start"]), dt.date.fromisoformat(row["end"])
+            held = _Held(row["held_by"], start, end)
+            if held.side not in ("side_a", "side_b"):
+                raise ValueError(f"{CONTROL_CSV.name}: held_by must be side_a or side_b, not {held.side!r}")
+            out.append((row["country"], row["admin1"], tuple(row["place"].split("|")), held))
+    return tuple(out)
+
+
+@cache
+def _control() -> dict[tuple[str, str, str], tuple[_Held, ...]]:
+    """(country, admin1, name key) -> who held the place, by period."""
+    out: dict[tuple[str, str, str], list[_Held]] = {}
+    for country, admin1, names, held in _control_rows():
+        for name in names:
+            out.setdefault((country, admin1, _key(name)), []).append(held)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name_key(name) if ch.isalnum())
+
+
+def held_by(country: str | None, admin1: str | None, names: Sequence[str], day: dt.date | None) -> str | None:
+    """Which side of its front held a place on `day` ("side_a"/"side_b"), when the project knows.
+
+    `names`: the place as the text writes it first ("Zolote-5"), then the gazetteer's name.
+    """
+    if country is None or admin1 is None or day is None:
+        return None
+    for name in names:
+        for held in _control().get((country, admin1, _key(name)), ()):
+            if held.start <= day <= held.end:
+                return held.side
+    return None
+
+
+@cache
+def _control_names(country: str) -> tuple[tuple[re.Pattern[str], tuple[_Held, ...]], ...]:
+    """Word patterns of the places of `country`'s fronts whose holder the project knows."""
+    found: dict[str, list[_Held]] = {}
+    for row_country, _, names, held in _control_rows():
+        if row_country == country:
+            for name in names:
+                found.setdefault(name, []).append(held)
+    return tuple((re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])"), tuple(h)) for n, h in found.items())
+
+
+def held_in_text(text: str, country: str | None, day: dt.date | None) -> str | None:
+    """The holder of the front places a text names, when they all lie on one side (a report of
+    fire "near Novoluhanske" whose village the gazetteer lacks)."""
+    if country is None or day is None:
+        return None
+    sides = {
+        held.side
+        for pattern, helds in _control_names(country)
+        if pattern.search(text)
+        for held in helds
+        if held.start <= day <= held.end
+    }
+    return sides.pop() if len(sides) == 1 else None
+
+
+@dataclass(frozen=True)
 class Sides:
     actor1: Actor
     actor2: Actor | None
@@ -104,11 +182,14 @@ def front_sides(
     country: str | None,
     admin1: str | None,
     day: dt.date | None,
+    location: Sequence[str] = (),
 ) -> Sides | None:
     """The two sides of the front for an unattributed fight or bombardment on it; None otherwise.
 
-    An unidentified actor1 becomes the first side (the state force, as ACLED lists it first when
-    the report does not say who fired); in an armed clash the opponent is the other side. A
+    Fire reported near a place one side holds (datasets/frontline_control.csv) came from the
+    other side: that side is actor1 and, in an armed clash, the holder actor2. Elsewhere an
+    unidentified actor1 becomes the first side (the state force, as ACLED lists it first when
+    the report does not say who fired) and, in an armed clash, the opponent the other side. A
     bombardment keeps the opponent the text gives, if any.
     """
     if not _UNIDENTIFIED.match(actor1.name):
@@ -123,6 +204,9 @@ def front_sides(
         raise ValueError(
             f"{FRONTLINES_CSV.name}: {front.side_a!r} or {front.side_b!r} is not in the dictionary"
         )
+    holder = held_by(country, admin1, location, day) if location else held_in_text(text, country, day)
+    if holder == "side_a":
+        a, b = b, a  # fire at a place the first side holds came from the second
     return Sides(a, b if sub_event_type == "Armed clash" else actor2, cue.span())
 
 

@@ -16,7 +16,15 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, TypeVar
 
-from coder.actors import Actor, ActorMention, find_actors, generic_actor, inter_of_name, state_force
+from coder.actors import (
+    Actor,
+    ActorMention,
+    find_actors,
+    generic_actor,
+    inter_of_name,
+    local_unidentified,
+    state_force,
+)
 from coder.classifier import Prediction, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
 from coder.communal import find_identity_militias, merge_mentions
@@ -1284,8 +1292,16 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     deaths = draft.toll_share if draft.toll_share is not None else lowest_credible(mentions)
     if mentions:
         evidence["fatalities"] = [_span(text, m.start, m.end) for m in mentions]
+    settlement = (place.text, place.place.name) if place is not None and place.place.kind == "place" else ()
     sides = front_sides(
-        text, draft.sub, a1, a2, fields.get("country"), fields.get("admin1"), fields.get("event_date")
+        text,
+        draft.sub,
+        a1,
+        a2,
+        fields.get("country"),
+        fields.get("admin1"),
+        fields.get("event_date"),
+        settlement,
     )
     if sides is not None:
         # fire across a front line the report does not attribute: the two sides facing there
@@ -1293,6 +1309,7 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
         if sides.actor2 is not None and sides.actor2 is not a2:
             evidence["actor2"] = [_span(text, *sides.cue)]
         a1, a2 = sides.actor1, sides.actor2
+    a1 = local_unidentified(a1, a2, text)  # "Unidentified Gang (Mexico)" where ACLED says so
     # state forces are 1 at home and 8 abroad: judged by where this event happened
     where = fields.get("country") or country
     inter1 = _inter_in(a1, where)

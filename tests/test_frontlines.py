@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from coder.actors import Actor
-from coder.frontlines import front_sides, fronts
+from coder.frontlines import front_sides, fronts, held_by, held_in_text
 from coder.models import Article, Event
 from coder.offline import OfflineCoder
 
@@ -27,7 +27,8 @@ def test_every_front_names_dictionary_actors() -> None:
 
 
 def test_a_clash_across_the_contact_line_is_between_the_two_sides() -> None:
-    text = "On 2 March 2020, a monitoring mission heard bursts of fire across the contact line near Avdiivka."
+    # fire near a village no list says who held: the state force first, as ACLED lists it
+    text = "On 2 March 2020, monitors heard bursts of fire across the contact line near Kalmiuske."
     sides = front_sides(text, "Armed clash", UAG, None, "Ukraine", "Donetsk", dt.date(2020, 3, 2))
     assert sides is not None
     assert (sides.actor1.name, sides.actor1.inter, sides.actor2.name, sides.actor2.inter) == (
@@ -39,9 +40,30 @@ def test_a_clash_across_the_contact_line_is_between_the_two_sides() -> None:
     assert text[slice(*sides.cue)] == "contact line"
 
 
+def test_fire_near_a_place_one_side_holds_came_from_the_other() -> None:
+    day = dt.date(2020, 3, 2)
+    # Avdiivka was government-held, Horlivka held by the armed groups (datasets/frontline_control.csv)
+    text = "fire across the contact line"
+    near_avdiivka = front_sides(text, "Armed clash", UAG, None, "Ukraine", "Donetsk", day, ("Avdiivka",))
+    assert near_avdiivka is not None
+    assert (near_avdiivka.actor1.name, near_avdiivka.actor2.name) == (NAF, UKRAINE)
+    near_horlivka = front_sides(text, "Armed clash", UAG, None, "Ukraine", "Donetsk", day, ("Horlivka",))
+    assert near_horlivka is not None
+    assert (near_horlivka.actor1.name, near_horlivka.actor2.name) == (UKRAINE, NAF)
+    # the text's spelling or the gazetteer's: either is enough
+    assert held_by("Ukraine", "Luhansk", ("Zolote-5", "Zolote"), day) == "side_b"
+    assert held_by("Ukraine", "Luhansk", ("Zolote",), day) == "side_a"
+    before = dt.date(2014, 6, 1)  # before the line settled
+    assert held_by("Ukraine", "Donetsk", ("Svitlodarsk",), before) is None
+    # a village the gazetteer lacks is found in the text
+    assert held_in_text("explosions near Novozvanivka and Krymske", "Ukraine", day) == "side_a"
+    assert held_in_text("explosions between Krymske and Sokilnyky", "Ukraine", day) is None  # both sides
+
+
 def test_shelling_keeps_its_target_and_the_event_cites_the_front() -> None:
     (event,) = coded("On 3 March 2020, ceasefire violations were recorded near Zolote in Luhansk region.")
-    assert (event.actor1, event.inter1, event.admin1) == (UKRAINE, 1, "Luhansk")
+    # Zolote was government-held: the fire came from the armed groups
+    assert (event.actor1, event.inter1, event.admin1) == (NAF, 2, "Luhansk")
     assert event.evidence["actor1"][0].text == "ceasefire violations"
 
 

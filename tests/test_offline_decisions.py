@@ -130,3 +130,37 @@ def test_a_riot_over_a_death_is_not_its_toll() -> None:
     event = OfflineCoder()(article)[0].event
     assert event.event_type == "Riots"
     assert event.fatalities == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "actor1"),
+    [
+        # Mexico: an attack on civilians in a report of organised crime is an unidentified gang's
+        (
+            "On 2 June 2020, in Culiacan, Sinaloa, armed men shot dead a shopkeeper who owed money to a"
+            " drug cartel.",
+            "Unidentified Gang (Mexico)",
+        ),
+        (
+            "On 2 June 2020, in Culiacan, Sinaloa, armed men shot dead a shopkeeper.",
+            "Unidentified Armed Group (Mexico)",
+        ),
+        # Brazil: an unclaimed attack on civilians may be a gang's or a police militia's
+        (
+            "On 2 June 2020, in Manaus, Amazonas, armed men shot dead a shopkeeper.",
+            "Unidentified Gang and/or Police Militia",
+        ),
+        # not civilians: the generic name stays
+        (
+            "On 2 June 2020, in Manaus, Amazonas, armed men clashed with police officers.",
+            "Unidentified Armed Group (Brazil)",
+        ),
+    ],
+)
+def test_local_names_of_unidentified_armed_men(text: str, actor1: str) -> None:
+    from coder.actors import inter_of_name
+
+    article = Article(id="t", text=text, language="en", published=dt.date(2020, 6, 3))
+    event = OfflineCoder()(article)[0].event
+    assert event.actor1 == actor1
+    assert event.inter1 == 3 == inter_of_name(actor1, event.country)
