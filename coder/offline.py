@@ -988,6 +988,10 @@ def _by_closeness(
             return (3, m.start)
         if language != "ar" and _AGENT_BEFORE.search(text[max(0, m.start - 40) : m.start]):
             return (0, -1)  # the agent of a passive: "attacks by Taliban militants", "killed by police"
+        if language != "ar" and _OBJECT_BEFORE.search(text[max(0, m.start - 50) : m.start]):
+            return (3, m.start)  # the object of an attack: "armed men ambushed police"
+        if language != "ar" and _RESPONDS_AFTER.match(text, m.end):
+            return (2, m.start)  # "police responded", "troops repulsed the attack": not who began it
         if language == "ar" and 0 <= m.start - cue.end <= 25:
             return (0, m.start)  # verb-subject
         if language != "ar" and m.end <= cue.start and m.start >= clause_start:
@@ -1010,6 +1014,22 @@ _AGENT_BEFORE = re.compile(
     r"escorted|assisted|aided|funded|armed|trained|controlled|held|owned|organised|organized)\b)\w+ed"
     r"|\battacks?|\braids?|\bambush(?:es)?|\boffensives?|\bassaults?|\bstrikes?)"
     r"\s+by\s+(?:the\s+|suspected\s+|alleged\s+|presumed\s+)*$",
+    re.IGNORECASE,
+)
+
+#: "attacked a police station", "ambushed two police officers", "opened fire on the troops": the
+#: actor after it was attacked.
+_OBJECT_BEFORE = re.compile(
+    r"\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es|ing)?|raid(?:ed|s|ing)?|storm(?:ed|s|ing)?|"
+    r"(?:fired|firing|fire|opened fire|opening fire)\s+(?:on|at|upon)|shot at|targeted|targeting|"
+    r"attacks? on|ambush(?:es)? on|raids? on)\s+(?:(?:a|an|the|two|three|four|several|some)\s+)?"
+    r"(?:[\w'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: "police responded", "troops later repulsed the attack": the actor before it did not begin the fight.
+_RESPONDS_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:responded|intervened|repulsed|repelled|retaliated|fought back|returned fire|"
+    r"reacted|pursued|foiled|thwarted)\b",
     re.IGNORECASE,
 )
 

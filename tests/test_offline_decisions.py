@@ -164,3 +164,28 @@ def test_local_names_of_unidentified_armed_men(text: str, actor1: str) -> None:
     event = OfflineCoder()(article)[0].event
     assert event.actor1 == actor1
     assert event.inter1 == 3 == inter_of_name(actor1, event.country)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub", "actor1", "actor2"),
+    [
+        # the target named right before the weapon is not the doer
+        (
+            "On 3 May 2020, GNA forces targeted LNA positions with heavy artillery fire near Sirte.",
+            "Shelling/artillery/missile attack",
+            "Military Forces of Libya (2016-2021) Government of National Accord",
+            "Military Forces of Libya (2014-) Libyan National Army",
+        ),
+        # the side that answered did not begin the fight
+        (
+            "On 2 June 2019, in Garissa, police responded when armed men raided a bank.",
+            "Armed clash",
+            "Unidentified Armed Group (Kenya)",
+            "Police Forces of Kenya (2013-2022)",
+        ),
+    ],
+)
+def test_who_began_a_fight_is_actor1(text: str, sub: str, actor1: str, actor2: str) -> None:
+    article = Article(id="t", text=text, language="en", published=dt.date(2020, 5, 4))
+    event = OfflineCoder()(article)[0].event
+    assert (event.sub_event_type, event.actor1, event.actor2) == (sub, actor1, actor2)
