@@ -98,17 +98,20 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "communal militia|communal militias|ethnic militia|ethnic militias|cattle raiders|"
         "cattle rustlers|rustlers|raiders|rival communities|pastoralist communities|"
         "rival pastoralist communities|rival ethnic groups|ethnic clashes|communal clashes|"
-        "communal violence|warriors|morans|cattle-raiding militants|sub tribes|sub-tribes",
+        "communal violence|warriors|morans|cattle-raiding militants|sub tribes|sub-tribes|"
+        "ethnic clash|ethnic fighting|inter-ethnic|interethnic|inter-communal|"
+        "intercommunal|communal clash|communal fighting",
         "",
     ),
     "tribal": (
         "tribal militia|tribal militias|tribal gunmen|tribesmen|armed tribesmen|tribal fighters|"
-        "rival tribes|tribal clashes",
+        "rival tribes|tribal clashes|tribal clash|tribal fighting|inter-tribal|intertribal",
         "مسلحين قبليين|ميليشيا قبليه|ميليشيات قبليه|مسلحي العشائر|مسلحين من العشائر|"
         "مسلحين من ابناء العشائر|ابناء العشائر",
     ),
     "clan": (
-        "clan militia|clan militias|clan gunmen|clan militiamen|clan fighters|rival clans",
+        "clan militia|clan militias|clan gunmen|clan militiamen|clan fighters|rival clans|rival clan|"
+        "clans|clan fighting|clan clash|clan clashes|inter-clan|interclan",
         "",
     ),
     "military": (

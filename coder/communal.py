@@ -88,6 +88,19 @@ def find_identity_militias(text: str) -> list[ActorMention]:
 
 
 def merge_mentions(found: list[ActorMention], extra: list[ActorMention]) -> list[ActorMention]:
-    """`found` plus the `extra` mentions that overlap none of them, in text order."""
+    """`found` plus the `extra` mentions that overlap none of them, in text order.
+
+    A generic identity militia right after a named group ("Maasai clans", "Pokot raiders") is
+    that group: the generic mention goes.
+    """
     kept = [e for e in extra if not any(e.start < f.end and f.start < e.end for f in found)]
-    return sorted([*found, *kept], key=lambda m: m.start)
+    named = [
+        f
+        for f in found
+        if not (
+            f.actor.inter == INTER_IDENTITY_MILITIA
+            and f.actor.name.startswith("Unidentified")
+            and any(0 <= f.start - e.end <= 1 for e in kept)
+        )
+    ]
+    return sorted([*named, *kept], key=lambda m: m.start)

@@ -189,3 +189,28 @@ def test_who_began_a_fight_is_actor1(text: str, sub: str, actor1: str, actor2: s
     article = Article(id="t", text=text, language="en", published=dt.date(2020, 5, 4))
     event = OfflineCoder()(article)[0].event
     assert (event.sub_event_type, event.actor1, event.actor2) == (sub, actor1, actor2)
+
+
+@pytest.mark.parametrize(
+    ("text", "actor1"),
+    [
+        (
+            "On 4 April 2019, clan fighting near Wajir left three people dead.",
+            "Unidentified Clan Militia (Kenya)",
+        ),
+        (
+            "On 4 April 2019, an ethnic clash over a borehole near Wajir left two dead.",
+            "Unidentified Communal Militia (Kenya)",
+        ),
+        (
+            "On 4 April 2019, inter-tribal fighting near Wajir left two dead.",
+            "Unidentified Tribal Militia (Kenya)",
+        ),
+        # a named group before the generic word is that group
+        ("On 4 April 2019, two Pokot clans clashed near Wajir.", "Pokot Ethnic Militia (Kenya)"),
+    ],
+)
+def test_unnamed_identity_militias_by_what_the_text_calls_the_fight(text: str, actor1: str) -> None:
+    article = Article(id="t", text=text, language="en", published=dt.date(2019, 4, 5))
+    event = OfflineCoder()(article)[0].event
+    assert (event.actor1, event.inter1) == (actor1, 4)
