@@ -453,13 +453,25 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     gazetteer = get_gazetteer()
     votes: Counter[str] = Counter()
     # "Kenya's", and the apostrophe-less "Kenyas" of hurried notes
+    actors = find_actors(article.text, article.language, None, article.published)
+    spans = [(a.start, a.end) for a in actors]
+    names: set[tuple[int, int]] | None = None  # spans of country names (not adjectives), when needed
+    for start, end, country in countries:
+        # "Turkish forces", "Saudi-led coalition", "Turkey-backed factions": whose forces, not
+        # where they were; "military forces of India" names the country itself
+        of_actor = bool(_LED_AFTER.match(article.text, end))
+        if not of_actor and any(a <= start and end <= b for a, b in spans):
+            if names is None:
+                names = {(s, e) for s, e, _ in gazetteer.countries_in(article.text)}
+            of_actor = (start, end) not in names
+        votes[country.name] += 0.5 if of_actor else 3.0 / 2
+    # "Kenya's", and the apostrophe-less "Kenyas" of hurried notes: countries only found that way
     stripped = _POSSESSIVE.sub("", article.text)
-    readings = [countries]
     if stripped != article.text:
-        readings.append(gazetteer.countries_in(stripped, adjectives=True))
-    for found in readings:
-        for _, _, country in found:
-            votes[country.name] += 3.0 / 2
+        seen = {country.name for _, _, country in countries}
+        for _, _, country in gazetteer.countries_in(stripped, adjectives=True):
+            if country.name not in seen:
+                votes[country.name] += 3.0 / 2
     mentions = gazetteer.find(article.text)
     named = _named_keys(mentions)
     for mention in mentions:
@@ -480,7 +492,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             votes[c] += weight * size / total
         for c in {p.country for p in mention.candidates if _admin_named(p, named, mention)}:
             votes[c] += 2.0
-    for actor in find_actors(article.text, article.language, None, article.published):
+    for actor in actors:
         if actor.actor.country and actor.actor.inter in (1, 2, 3, 4, 6, 8):
             votes[actor.actor.country] += 1.0
     front = front_named(article.text, article.published)
@@ -498,6 +510,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
 
 
 _POSSESSIVE = re.compile(r"(?<=[a-z])'?s\b")
+_LED_AFTER = re.compile(r"[- ](?:led|backed|supported|allied|affiliated|sponsored)\b", re.IGNORECASE)
 _SMALL_PLACE = 10_000
 
 

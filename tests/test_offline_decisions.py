@@ -214,3 +214,12 @@ def test_unnamed_identity_militias_by_what_the_text_calls_the_fight(text: str, a
     article = Article(id="t", text=text, language="en", published=dt.date(2019, 4, 5))
     event = OfflineCoder()(article)[0].event
     assert (event.actor1, event.inter1) == (actor1, 4)
+
+
+def test_a_foreign_force_does_not_move_the_event_abroad() -> None:
+    # whose forces, not where: the place decides
+    assert vote("Turkish forces and allied factions shelled a village in rural Al-Hasakeh.") == "Syria"
+    assert vote("Saudi-led coalition warplanes struck a market in Saada.") == "Yemen"
+    assert vote("Russian military police patrolled the outskirts of Tartus.") == "Syria"
+    # a country named as such still counts in full
+    assert vote("Military forces of India and Pakistan exchanged fire in Kupwara.") == "India"
