@@ -454,12 +454,13 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     votes: Counter[str] = Counter()
     # "Kenya's", and the apostrophe-less "Kenyas" of hurried notes
     actors = find_actors(article.text, article.language, None, article.published)
-    spans = [(a.start, a.end) for a in actors]
+    # armed actors only: "Kenyan civilians", "Lebanese protesters" are where they live
+    spans = [(a.start, a.end) for a in actors if a.actor.inter in _ARMED]
     names: set[tuple[int, int]] | None = None  # spans of country names (not adjectives), when needed
     for start, end, country in countries:
         # "Turkish forces", "Saudi-led coalition", "Turkey-backed factions": whose forces, not
         # where they were; "military forces of India" names the country itself
-        of_actor = bool(_LED_AFTER.match(article.text, end))
+        of_actor = bool(_LED_AFTER.match(article.text, end)) or any(0 < a - end <= 1 for a, _ in spans)
         if not of_actor and any(a <= start and end <= b for a, b in spans):
             if names is None:
                 names = {(s, e) for s, e, _ in gazetteer.countries_in(article.text)}
@@ -475,8 +476,10 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     mentions = gazetteer.find(article.text)
     named = _named_keys(mentions)
     for mention in mentions:
-        if mention.place.kind == "country":
-            continue
+        if mention.place.kind == "country" or _SAINT_BEFORE.search(
+            article.text[max(0, mention.start - 8) : mention.start]
+        ):
+            continue  # "Mt Carmel Academy", "St Mary's": part of another name
         weight = 2.0 if not mention.ambiguous else 1.0
         if mention.place.kind in ("place", "admin2") and mention.place.population < _SMALL_PLACE:
             # a hamlet or a small county that shares its name with an English word, a party or
@@ -510,6 +513,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
 
 
 _POSSESSIVE = re.compile(r"(?<=[a-z])'?s\b")
+_SAINT_BEFORE = re.compile(r"\b(?:Mt|Mount|St|Saint|Ste)\.?\s+$")
 _LED_AFTER = re.compile(r"[- ](?:led|backed|supported|allied|affiliated|sponsored)\b", re.IGNORECASE)
 _SMALL_PLACE = 10_000
 

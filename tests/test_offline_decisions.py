@@ -223,3 +223,10 @@ def test_a_foreign_force_does_not_move_the_event_abroad() -> None:
     assert vote("Russian military police patrolled the outskirts of Tartus.") == "Syria"
     # a country named as such still counts in full
     assert vote("Military forces of India and Pakistan exchanged fire in Kupwara.") == "India"
+
+
+def test_whose_raiders_and_which_saint() -> None:
+    # "Ethiopian raiders" says who the raiders were; the run's country decides where
+    assert vote("Ethiopian raiders shot a herder near the border.", prior="Kenya") == "Kenya"
+    # "Mt Carmel" is part of a school's name, not the US town
+    assert vote("Police fired tear gas into Mt Carmel Academy.", prior="Kenya") == "Kenya"
