@@ -465,7 +465,12 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             if names is None:
                 names = {(s, e) for s, e, _ in gazetteer.countries_in(article.text)}
             of_actor = (start, end) not in names
-        votes[country.name] += 0.5 if of_actor else 3.0 / 2
+        # "fled into Somalia", "near the Somali border": where people went or came from, or the
+        # border the place is near, not where it happened
+        elsewhere = _BORDER_AFTER.match(article.text, end) or _ELSEWHERE_BEFORE.search(
+            article.text[max(0, start - 30) : start]
+        )
+        votes[country.name] += 0.5 if of_actor or elsewhere else 3.0 / 2
     # "Kenya's", and the apostrophe-less "Kenyas" of hurried notes: countries only found that way
     stripped = _POSSESSIVE.sub("", article.text)
     if stripped != article.text:
@@ -513,6 +518,12 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
 
 
 _POSSESSIVE = re.compile(r"(?<=[a-z])'?s\b")
+_BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:border|frontier)\b", re.IGNORECASE)
+_ELSEWHERE_BEFORE = re.compile(
+    r"\b(?:from|into|to|towards?|border with|borders with|bordering|fled to|crossed into|back to)\s+"
+    r"(?:the\s+)?(?:neighbou?ring\s+)?$",
+    re.IGNORECASE,
+)
 _SAINT_BEFORE = re.compile(r"\b(?:Mt|Mount|St|Saint|Ste)\.?\s+$")
 _LED_AFTER = re.compile(r"[- ](?:led|backed|supported|allied|affiliated|sponsored)\b", re.IGNORECASE)
 _SMALL_PLACE = 10_000

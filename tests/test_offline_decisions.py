@@ -230,3 +230,8 @@ def test_whose_raiders_and_which_saint() -> None:
     assert vote("Ethiopian raiders shot a herder near the border.", prior="Kenya") == "Kenya"
     # "Mt Carmel" is part of a school's name, not the US town
     assert vote("Police fired tear gas into Mt Carmel Academy.", prior="Kenya") == "Kenya"
+
+
+def test_a_border_or_a_destination_is_not_the_place() -> None:
+    text = "Gunmen killed two police officers in Mandera near the Somali border and fled into Somalia."
+    assert vote(text) == "Kenya"
