@@ -501,7 +501,8 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         for c in {p.country for p in mention.candidates if _admin_named(p, named, mention)}:
             votes[c] += 2.0
     for actor in actors:
-        if actor.actor.country and actor.actor.inter in (1, 2, 3, 4, 6, 8):
+        # generic actors found without a country are "(Unknown)": no evidence of any country
+        if actor.actor.country not in (None, "Unknown") and actor.actor.inter in (1, 2, 3, 4, 6, 8):
             votes[actor.actor.country] += 1.0
     front = front_named(article.text, article.published)
     if front is not None:

@@ -235,3 +235,12 @@ def test_whose_raiders_and_which_saint() -> None:
 def test_a_border_or_a_destination_is_not_the_place() -> None:
     text = "Gunmen killed two police officers in Mandera near the Somali border and fled into Somalia."
     assert vote(text) == "Kenya"
+
+
+def test_generic_actors_are_no_country_evidence() -> None:
+    # two mentions of protesters found without a country used to vote for "Unknown"
+    text = "Protesters gathered in Beirut outside the Ministry of Energy. Protesters chanted slogans."
+    assert vote(text) == "Lebanon"
+    article = Article(id="t", text=text, language="en", published=dt.date(2020, 5, 6))
+    event = OfflineCoder()(article)[0].event
+    assert (event.country, event.location, event.actor1) == ("Lebanon", "Beirut", "Protesters (Lebanon)")
