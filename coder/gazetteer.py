@@ -40,6 +40,9 @@ AMBIGUITY_KM = 25.0  # candidates farther apart than this are different places
 MAX_CANDIDATES = 50  # names like "San Jose" have hundreds of homonyms
 SUPPLEMENT_MATCH_KM = 30.0  # a supplement row within this of a same-name place overrides it
 SENTENCE_START_MIN_POPULATION = 100_000  # a capitalised first word of a sentence needs this
+# The Arabic article as transliterations write it, right before a name and as a name begins.
+_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:[AaEe][ln]|A[dshtrzn]|Ash|Adh|Ath)[\s-]$")
+_ARTICLE_NAME = re.compile(r"^(?:[AaEe][ln]|A[dshtrzn]|Ash|Adh|Ath)[\s-]")
 KIND_ORDER = {"place": 0, "admin1": 1, "admin2": 2, "country": 3}
 
 
@@ -370,6 +373,7 @@ top best good great big little long short high low black red green blue gold gol
 street home house palace garden gardens park field fields farm farms
 mount fort lake port grand little upper lower middle air land sea
 rural urban
+grenade grenades energy academy
 """,
 )
 
@@ -850,6 +854,11 @@ class Gazetteer:
             ids, hint_used = self._rank(self._ids_for(key), country, province_cue)
             if not ids:
                 continue
+            if _ARTICLE_BEFORE.search(text, max(0, start - 5), start):
+                # "Ad Dali", "As Suwayda": the Arabic article the key drops says which namesake
+                # (Yemen's Ad Dali, not Dali in China)
+                with_article = [i for i in ids if _ARTICLE_NAME.match(self._rows[i][0])]
+                ids = with_article or ids
             # "Air strikes ...", "Clashes ...": a capital that only marks a sentence start;
             # kept when the name is a notable place
             if (

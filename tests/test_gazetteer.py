@@ -224,3 +224,16 @@ def test_admin1_spellings_of_older_exports(gz: Gazetteer) -> None:
     assert gz.canonical_admin1("Somalia", "Shabeellaha Hoose") == "Lower Shabelle"
     assert gz.canonical_admin1("Ukraine", "Kiev City") == gz.canonical_admin1("Ukraine", "Kyiv City")
     assert gz.canonical_admin1("Georgia", "Lower Kartli") == "Kvemo Kartli"
+
+
+def test_the_arabic_article_picks_the_namesake(gz: Gazetteer) -> None:
+    # the key drops "Ad", but the text kept it: Yemen's Ad Dali, not Dali in China
+    (yemen,) = gz.find("Houthi forces shelled villages in Ad Dali on Monday.")
+    assert yemen.place.country == "Yemen"
+    (china,) = gz.find("A festival was held in Dali on Monday.")
+    assert china.place.country == "China"
+
+
+def test_weapons_are_not_places(gz: Gazetteer) -> None:
+    # "Grenade" is also an old name of Granada
+    assert gz.find("Grenade blasts hit a bar on Sunday.") == []
