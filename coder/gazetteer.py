@@ -373,7 +373,7 @@ top best good great big little long short high low black red green blue gold gol
 street home house palace garden gardens park field fields farm farms
 mount fort lake port grand little upper lower middle air land sea
 rural urban
-grenade grenades energy academy
+grenade grenades energy academy alliance ward david
 """,
 )
 

@@ -237,3 +237,5 @@ def test_the_arabic_article_picks_the_namesake(gz: Gazetteer) -> None:
 def test_weapons_are_not_places(gz: Gazetteer) -> None:
     # "Grenade" is also an old name of Granada
     assert gz.find("Grenade blasts hit a bar on Sunday.") == []
+    # nor are parties and first names that US or Panamanian towns share
+    assert gz.find("Supporters of the National Super Alliance met David at the Ward office.") == []
