@@ -167,6 +167,23 @@ def held_in_text(text: str, country: str | None, day: dt.date | None) -> str | N
     return sides.pop() if len(sides) == 1 else None
 
 
+def front_villages(
+    text: str, country: str | None, provinces: frozenset[str], day: dt.date | None
+) -> list[tuple[int, int, str]]:
+    """(start, end, admin1) of the places of the control list the text names in `provinces`
+    (villages on the front the gazetteer may lack, or know only as namesakes elsewhere)."""
+    if country is None or day is None:
+        return []
+    out = []
+    for row_country, admin1, names, held in _control_rows():
+        if row_country != country or admin1 not in provinces or not held.start <= day <= held.end:
+            continue
+        for name in names:
+            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+                out.append((m.start(), m.end(), admin1))
+    return sorted(set(out))
+
+
 @dataclass(frozen=True)
 class Sides:
     actor1: Actor

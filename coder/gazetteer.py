@@ -70,6 +70,8 @@ class Place:
     longitude: float
     kind: str  # "place" | "admin1" | "admin2" | "country"
     population: int
+    # a place the gazetteer lacks, coded at its province's capital (geo_precision 3)
+    approximate: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, 
 from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
-from coder.frontlines import front_named, front_provinces, front_sides
+from coder.frontlines import front_named, front_provinces, front_sides, front_villages
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.literal_gate import GatedPattern
 from coder.merge import merge_events
@@ -635,7 +635,7 @@ def _admin1_name(place: Place) -> str | None:
 
 
 def _geo_precision(mention: PlaceMention) -> int:
-    if mention.place.kind == "admin1":
+    if mention.place.kind == "admin1" or mention.place.approximate:
         return 3
     if mention.near or mention.place.kind == "admin2":
         return 2
@@ -907,7 +907,9 @@ def _drafts(
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
     front = front_provinces(text, country, article.published)
     if front:
-        article_places = [_on_front(m, front) for m in article_places]
+        villages = front_villages(text, country, front, article.published)
+        article_places = [_on_front(m, front, villages) for m in article_places]
+        article_places = _add_front_villages(text, article_places, villages, country)
     scan = _Scan.of(article, country, countries)
     opponent = _opponent(scan.actors)
     oracle.prefetch(
@@ -960,7 +962,9 @@ def _drafts(
     return drafts
 
 
-def _on_front(mention: PlaceMention, provinces: frozenset[str]) -> PlaceMention:
+def _on_front(
+    mention: PlaceMention, provinces: frozenset[str], villages: list[tuple[int, int, str]] = ()
+) -> PlaceMention:
     """The namesake on the front, for a report of fire across it."""
     if mention.place.admin1 in provinces:
         return mention
@@ -969,8 +973,33 @@ def _on_front(mention: PlaceMention, provinces: frozenset[str]) -> PlaceMention:
     on_front.sort(key=lambda c: name_key(c.name) != name_key(mention.text))
     if on_front:
         return replace(mention, place=on_front[0])
+    # a village of the front the gazetteer lacks: its province, at the province's capital
+    village = next((v for v in villages if v[0] <= mention.start and mention.end <= v[1]), None)
+    if village is not None:
+        return _front_village(mention.place.country, village[2], village[0], village[1], mention.text)
     # the gazetteer knows only namesakes away from the front: a reviewer should check it
     return replace(mention, ambiguous=True)
+
+
+def _front_village(country: str, admin1: str, start: int, end: int, name: str) -> PlaceMention:
+    centre = get_gazetteer().admin1_place(country, admin1)
+    lat, lon = (centre.latitude, centre.longitude) if centre is not None else (0.0, 0.0)
+    place = Place(name, country, admin1, None, None, lat, lon, "place", 0, approximate=True)
+    return PlaceMention(start, end, name, place, (place,), ambiguous=False, near=False)
+
+
+def _add_front_villages(
+    text: str, mentions: list[PlaceMention], villages: list[tuple[int, int, str]], country: str | None
+) -> list[PlaceMention]:
+    """The mentions plus the front villages no mention covers (the gazetteer lacks them)."""
+    if country is None:
+        return mentions
+    extra = [
+        _front_village(country, admin1, start, end, text[start:end])
+        for start, end, admin1 in villages
+        if not any(m.start < end and start < m.end for m in mentions)
+    ]
+    return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
 
 
 def _places_in(
@@ -1294,6 +1323,16 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
             geo_precision=_geo_precision(place),
         )
         evidence["location"] = [_span(text, place.start, place.end)]
+        if p.approximate:
+            flags.append(
+                Flag(
+                    code="PLACE_APPROXIMATE",
+                    severity="warning",
+                    field="location",
+                    message=f"'{place.text}' is not in the gazetteer: coded at the capital of {p.admin1}"
+                    " (geo_precision 3); set its coordinates if you know them",
+                )
+            )
         if place.ambiguous:
             flags.append(
                 Flag(

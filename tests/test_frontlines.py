@@ -106,8 +106,20 @@ def test_a_front_named_by_its_monitors_gives_country_and_sides() -> None:
 
 
 def test_a_namesake_away_from_the_front_is_flagged() -> None:
-    # the gazetteer knows no Orikhove on the contact line, only one in Crimea
-    text = "On 2 March 2020, the OSCE SMM recorded an exchange of fire near Orikhove."
+    # the gazetteer knows no Lozove on the contact line, only one in Crimea, and neither does
+    # datasets/frontline_control.csv
+    text = "On 2 March 2020, the OSCE SMM recorded an exchange of fire near Lozove."
     (coded_event,) = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 3, 4)))
     assert coded_event.event.admin1 not in ("Donetsk", "Luhansk")
     assert "PLACE_AMBIGUOUS" in [f.code for f in coded_event.flags]
+
+
+def test_a_front_village_the_gazetteer_lacks_is_coded_at_its_provinces_capital() -> None:
+    # Orikhove (Luhansk) is on the control list; the gazetteer only has Crimea's
+    text = "On 2 March 2020, the OSCE SMM recorded an exchange of fire near Orikhove."
+    (coded_event,) = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 3, 4)))
+    event = coded_event.event
+    assert (event.location, event.admin1, event.geo_precision) == ("Orikhove", "Luhansk", 3)
+    assert "PLACE_APPROXIMATE" in [f.code for f in coded_event.flags]
+    # Orikhove was government-held: the fire came from the armed groups
+    assert event.actor1 == NAF
