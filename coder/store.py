@@ -271,10 +271,20 @@ def _migration_5_release_table(db: sqlite3.Connection) -> None:
         "CREATE TRIGGER events_release_insert AFTER INSERT ON events BEGIN"
         f" INSERT INTO release_lines (id, status, line) VALUES (NEW.id, NEW.status, {_line('NEW')}); END"
     )
+    # A change of status or updated_at alone (validation, review) swaps the line's first three
+    # fields and keeps its columns, without reading the JSON again; the whole line is rebuilt
+    # when `data` changes. Either order of the two triggers leaves the same line.
+    after_id = "substr(line, instr(line, ',') + 1)"
+    after_status = f"substr({after_id}, instr({after_id}, ',') + 1)"
+    columns = f"substr({after_status}, instr({after_status}, ','))"
     db.execute(
-        "CREATE TRIGGER events_release_update AFTER UPDATE OF id, status, updated_at, data ON events BEGIN"
-        f" UPDATE release_lines SET id = NEW.id, status = NEW.status, line = {_line('NEW')}"
-        " WHERE id = OLD.id; END"
+        "CREATE TRIGGER events_release_update AFTER UPDATE OF id, status, updated_at ON events BEGIN"
+        " UPDATE release_lines SET id = NEW.id, status = NEW.status,"
+        f" line = NEW.id || ',' || NEW.status || ',' || NEW.updated_at || {columns} WHERE id = OLD.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER events_release_data AFTER UPDATE OF data ON events BEGIN"
+        f" UPDATE release_lines SET line = {_line('NEW')} WHERE id = NEW.id; END"
     )
     db.execute(
         "CREATE TRIGGER events_release_delete AFTER DELETE ON events BEGIN"

@@ -18,7 +18,7 @@ SEEDS = ROOT / "seeds"
 #: store look older than it is; migration 4's column and triggers are gone after it already.
 UNDO_RELEASE_TABLE = (
     "DROP TRIGGER events_release_insert; DROP TRIGGER events_release_update;"
-    " DROP TRIGGER events_release_delete; DROP TABLE release_lines;"
+    " DROP TRIGGER events_release_data; DROP TRIGGER events_release_delete; DROP TABLE release_lines;"
 )
 
 ARTICLE = Article(

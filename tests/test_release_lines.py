@@ -116,6 +116,26 @@ def test_lines_follow_status_changes_and_deletions(store: Store) -> None:
     assert_frame_equal(_loaded(store), _expected(store))
 
 
+def test_status_and_data_changed_in_one_statement(store: Store) -> None:
+    # both triggers fire, in an order SQLite does not promise: the line must come out the same
+    first, second, _ = _store_awkward(store)
+    store.db.execute(
+        "UPDATE events SET status = 'accepted', updated_at = '2030-01-01T00:00:00+00:00',"
+        " data = json_set(data, '$.fatalities', 9) WHERE id = ?",
+        (first,),
+    )
+    assert_frame_equal(_loaded(store), _expected(store))
+    # a new stamp alone swaps the line's head and keeps its columns (quotes and line breaks too)
+    before = store.db.execute("SELECT line FROM release_lines WHERE id = ?", (second,)).fetchone()[0]
+    store.db.execute("UPDATE events SET updated_at = '2031-01-01T00:00:00+00:00' WHERE id = ?", (second,))
+    line = store.db.execute("SELECT line FROM release_lines WHERE id = ?", (second,)).fetchone()[0]
+    assert line.startswith(f"{second},valid,2031-01-01T00:00:00+00:00,")
+    assert line.split(",", 3)[3] == before.split(",", 3)[3]
+    loaded = _loaded(store)
+    assert_frame_equal(loaded, _expected(store))
+    assert loaded.filter(pl.col("event_id_cnty") == first)["fatalities"].to_list() == [9]
+
+
 def test_migration_gives_existing_events_their_release_lines(tmp_path: Path) -> None:
     with Store(tmp_path / "c.db") as store:
         _store_awkward(store)
