@@ -1133,6 +1133,37 @@ def _opponent(actors: list[ActorMention]) -> Actor | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
+    """The attack's object is a state force on duty ("ambushed a police patrol", "killed two
+    soldiers"), other than the doer, and no civilian is named. Police who only report it
+    ("police said") and off-duty or former members (civilians, for ACLED) do not count."""
+    if any(m.actor.inter == 7 for m in actors):
+        return False
+    doer = actor1.actor.name if isinstance(actor1, ActorMention) else actor1.name
+    return any(
+        m.actor.inter in (1, 8)
+        and m.actor.name != doer
+        and (
+            _OBJECT_BEFORE.search(text[max(0, m.start - 50) : m.start])
+            or _KILLED_BEFORE.search(text[max(0, m.start - 50) : m.start])
+        )
+        and not _BY_BEFORE.search(text[max(0, m.start - 40) : m.start])  # "shot by police officers"
+        and not _OFF_DUTY.search(text[max(0, m.start - 40) : m.end + 40])
+        for m in actors
+    )
+
+
+#: "killed a police officer", "shot dead two soldiers": the actor after it was the victim.
+_KILLED_BEFORE = re.compile(
+    r"\b(?:killed|killing|kills|kill|shot dead|shoots? dead|shot|shooting|shoots|murdered|abducted|"
+    r"kidnapped|wounded|injured|stabbed|hacked)\s+(?:(?:a|an|the|two|three|four|five|several|some|\d+)\s+)?"
+    r"(?:[\w'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_BY_BEFORE = re.compile(r"\bby\s+(?:(?:the|suspected|alleged)\s+)*(?:[\w'-]+\s+)?$", re.IGNORECASE)
+_OFF_DUTY = re.compile(r"\b(?:off[- ]duty|former|retired|defected|ex-)", re.IGNORECASE)
+
+
 def _draft(
     article: Article,
     sentence: Sentence,
@@ -1156,6 +1187,11 @@ def _draft(
     actors = _by_closeness(actors, cue, article.text, article.language, scan.targets)
     day = date.date if date is not None and date.date is not None else article.published
     actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
+    if sub == "Attack" and _state_target(actors, actor1, article.text):
+        # the victims are police or soldiers and no civilian is named: a fight between armed
+        # actors, not violence against civilians (codebook: an attack targets civilians)
+        sub = "Armed clash"
+        actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"

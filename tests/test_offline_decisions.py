@@ -244,3 +244,31 @@ def test_generic_actors_are_no_country_evidence() -> None:
     article = Article(id="t", text=text, language="en", published=dt.date(2020, 5, 6))
     event = OfflineCoder()(article)[0].event
     assert (event.country, event.location, event.actor1) == ("Lebanon", "Beirut", "Protesters (Lebanon)")
+
+
+@pytest.mark.parametrize(
+    ("text", "sub", "actor2"),
+    [
+        # police on duty attacked: a fight between armed actors, not violence against civilians
+        (
+            "On 2 May 2019, unidentified assailants attacked and killed a police officer in Kisumu.",
+            "Armed clash",
+            "Police Forces of Kenya (2013-2022)",
+        ),
+        (
+            "On 2 May 2019, armed men carried out a drive-by shooting against a police officer in Kisumu.",
+            "Armed clash",
+            "Police Forces of Kenya (2013-2022)",
+        ),
+        # off duty, a police officer is a civilian for ACLED
+        (
+            "On 2 May 2019, gunmen shot dead an off-duty police officer in Kisumu.",
+            "Attack",
+            "Civilians (Kenya)",
+        ),
+    ],
+)
+def test_an_attack_on_police_on_duty_is_a_clash(text: str, sub: str, actor2: str) -> None:
+    article = Article(id="t", text=text, language="en", published=dt.date(2019, 5, 3))
+    event = OfflineCoder()(article)[0].event
+    assert (event.sub_event_type, event.actor2) == (sub, actor2)
