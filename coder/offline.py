@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, deque
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, TypeVar
@@ -115,7 +116,9 @@ _CUES: list[tuple[str, list[str]]] = [
         "Government regains territory",  # becomes "Non-state actor overtakes" for non-state actors
         [
             r"re(?:took|captured|gained)",
-            r"took (?:full )?control",
+            r"took (?:full )?cont(?:r)?ol",
+            r"seized (?:it|the area|the town|the village|the city|the base|the camp)\b",
+            r"(?:made|making|make) territorial gains",
             r"(?:seized|captured) (?:the )?(?:town|city|village)",
             r"استعاد",
             r"استعادة",
@@ -880,9 +883,13 @@ _BACKGROUND = re.compile(
 _DEFINITIVE = {"Suicide bomb", "Chemical weapon", "Disrupted weapons use"}
 
 
-def _decide_type(lexicon: str, predicted: Prediction | None) -> str:
+def _decide_type(lexicon: str, predicted: Prediction | None, cued: Collection[str] = ()) -> str:
+    """The sub-event type of a cue: the classifier's, unless the words settle it (`cued`: every
+    type the unit has a cue for)."""
     if predicted is None or lexicon in _DEFINITIVE:
         return lexicon
+    if predicted.label in _TERRITORY_CHANGE and not (_TERRITORY_CHANGE & {lexicon, *cued}):
+        return lexicon  # a change of territory needs words for it ("took control"), not a guess
     if lexicon in _WEAPON_TYPES and predicted.label not in _WEAPON_TYPES and predicted.margin < 0.5:
         return lexicon
     return predicted.label
@@ -941,7 +948,8 @@ def _drafts(
         if not places:
             groups[cues[0]] = []
         for cue, cue_places in sorted(groups.items(), key=lambda kv: kv[0].start):
-            sub = _decide_type(cue.sub_event_type, oracle(sentence.paragraph))
+            cued = {c.sub_event_type for c in cues}
+            sub = _decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued)
             cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
             for d in _draft(article, sentence, cue, cue_places, date_mentions, country, scan, opponent):
                 (drafts if d.place is not None else placeless).append(d)
@@ -1092,6 +1100,7 @@ _RESPONDS_AFTER = re.compile(
 )
 
 _TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
+_TERRITORY_CHANGE = _TERRITORY | {"Non-violent transfer of territory"}
 _EARLIER_AFTER = re.compile(
     r"^\W*(?:"
     + "|".join(normalize(w) for w in ["مؤخرا", "سابقا", "recently", "previously", "earlier"])

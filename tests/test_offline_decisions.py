@@ -272,3 +272,22 @@ def test_an_attack_on_police_on_duty_is_a_clash(text: str, sub: str, actor2: str
     article = Article(id="t", text=text, language="en", published=dt.date(2019, 5, 3))
     event = OfflineCoder()(article)[0].event
     assert (event.sub_event_type, event.actor2) == (sub, actor2)
+
+
+def test_a_change_of_territory_needs_words_for_it() -> None:
+    from coder.classifier import Prediction
+    from coder.offline import _decide_type, find_cues
+
+    guess = Prediction("Government regains territory", 0.2)
+    # the classifier's guess alone does not move territory: the cue's type stands
+    assert _decide_type("Armed clash", guess, {"Armed clash"}) == "Armed clash"
+    # with words for it anywhere in the unit, the classifier may say so
+    assert _decide_type("Armed clash", guess, {"Armed clash", "Government regains territory"}) == (
+        "Government regains territory"
+    )
+    for text in (
+        "Government forces took control of the town after clashes.",
+        "The rebels made territorial gains towards the river.",
+        "Militants attacked the village and seized it after brief fighting.",
+    ):
+        assert "Government regains territory" in {c.sub_event_type for c in find_cues(text)}
