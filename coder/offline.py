@@ -883,6 +883,22 @@ _BACKGROUND = re.compile(
 _DEFINITIVE = {"Suicide bomb", "Chemical weapon", "Disrupted weapons use"}
 
 
+#: Demonstrators' own violence (codebook: a violent demonstration).
+_PROTESTER_VIOLENCE = GatedPattern.compile(
+    r"\b(?:threw stones|throwing stones|stoned|pelted|stone.throwing|broke into|looted|looting|"
+    r"vandali[sz]ed|torched|set (?:ablaze|on fire|fire to)|burn(?:ed|t|ing) (?:tyres|tires)|rowdy|"
+    r"clashed with (?:the )?police|fought (?:with )?(?:the )?police|destroyed|smashed|barricades?)\b",
+)
+
+
+def _protest_kind(sub: str, unit: str) -> str:
+    """A protest the police broke up is still a violent demonstration when the demonstrators
+    stoned, looted or burned (codebook: demonstrators engaging in violence)."""
+    if sub == "Protest with intervention" and _PROTESTER_VIOLENCE.search(unit.casefold()):
+        return "Violent demonstration"
+    return sub
+
+
 def _decide_type(lexicon: str, predicted: Prediction | None, cued: Collection[str] = ()) -> str:
     """The sub-event type of a cue: the classifier's, unless the words settle it (`cued`: every
     type the unit has a cue for)."""
@@ -949,7 +965,9 @@ def _drafts(
             groups[cues[0]] = []
         for cue, cue_places in sorted(groups.items(), key=lambda kv: kv[0].start):
             cued = {c.sub_event_type for c in cues}
-            sub = _decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued)
+            sub = _protest_kind(
+                _decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued), sentence.text
+            )
             cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
             for d in _draft(article, sentence, cue, cue_places, date_mentions, country, scan, opponent):
                 (drafts if d.place is not None else placeless).append(d)

@@ -291,3 +291,14 @@ def test_a_change_of_territory_needs_words_for_it() -> None:
         "Militants attacked the village and seized it after brief fighting.",
     ):
         assert "Government regains territory" in {c.sub_event_type for c in find_cues(text)}
+
+
+def test_protesters_who_stone_make_a_violent_demonstration() -> None:
+    from coder.offline import _protest_kind
+
+    unit = "Police used tear gas to disperse traders who threw stones and broke into the county offices."
+    assert _protest_kind("Protest with intervention", unit) == "Violent demonstration"
+    assert _protest_kind("Protest with intervention", "Police dispersed the sit-in with tear gas.") == (
+        "Protest with intervention"
+    )
+    assert _protest_kind("Peaceful protest", unit) == "Peaceful protest"  # only an intervention is reread
