@@ -891,10 +891,14 @@ _PROTESTER_VIOLENCE = GatedPattern.compile(
 )
 
 
+_FORCE_ON_PROTEST = frozenset({"Protest with intervention", "Excessive force against protesters"})
+
+
 def _protest_kind(sub: str, unit: str) -> str:
-    """A protest the police broke up is still a violent demonstration when the demonstrators
-    stoned, looted or burned (codebook: demonstrators engaging in violence)."""
-    if sub == "Protest with intervention" and _PROTESTER_VIOLENCE.search(unit.casefold()):
+    """A protest the police broke up or fired on is a violent demonstration when the
+    demonstrators stoned, looted, burned or destroyed (codebook: excessive force is force
+    against peaceful protesters; demonstrators engaging in violence make a violent one)."""
+    if sub in _FORCE_ON_PROTEST and _PROTESTER_VIOLENCE.search(unit.casefold()):
         return "Violent demonstration"
     return sub
 

@@ -301,4 +301,5 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
     assert _protest_kind("Protest with intervention", "Police dispersed the sit-in with tear gas.") == (
         "Protest with intervention"
     )
-    assert _protest_kind("Peaceful protest", unit) == "Peaceful protest"  # only an intervention is reread
+    assert _protest_kind("Excessive force against protesters", unit) == "Violent demonstration"
+    assert _protest_kind("Peaceful protest", unit) == "Peaceful protest"  # only force on a protest is reread
