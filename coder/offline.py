@@ -1164,6 +1164,40 @@ def _opponent(actors: list[ActorMention]) -> Actor | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
+#: People who are not fighters, as victims: "a woman", "two farmers", "1 shepherd", "students".
+_CIVILIAN_VICTIMS = GatedPattern.compile(
+    r"\b(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+|the)\s+(?:[\w'-]+\s+)?"
+    r"(?:woman|women|man|men|boys?|girls?|child|children|baby|infant)|(?:(?:a|an|one|two|three|four|five|"
+    r"several|\d+|the)\s+)?(?:[\w'-]+\s+)?(?:students?|farmers?|herders?|shepherds?|workers?|traders?|"
+    r"teachers?|villagers?|residents?|passengers?|patrons?|civilians?|pedestrians?|journalists?|pastors?|"
+    r"priests?|imams?|businessm[ae]n|motorists?|travell?ers?|fisherm[ae]n|miners?|vendors?|shopkeepers?|"
+    r"elders?|teenagers?|pupils?|worshippers?|families|family))\b",
+)
+#: A fight, or a second armed side: then it is not one-sided violence.
+_FIGHT = GatedPattern.compile(
+    r"\b(?:clash\w*|exchang\w*|fought|fighting|gun ?fights?|gun ?battles?|shoot-?outs?|battle\w*|"
+    r"firefights?|engag\w*|repuls\w*|repell?\w*|returned fire|crossfire|ambush\w*|positions?|fights?|"
+    r"conflicts?|confrontations?|skirmish\w*|disputes?|up arms|communities|pastoralists|separatists?|"
+    r"opened fire|shot at|fired at|interven\w*|militias?|militiam[ae]n|fighters?|rebels?|"
+    r"gangs?|gangsters?|suspect\w*|criminals?|robbers?|thieves|thugs?|insurgents?|"
+    r"security guards?|guards?)\b",
+)
+_ARMED_NOUN_BEFORE = re.compile(r"\b(?:armed|masked|gun|unknown|unidentified)\s+$")
+
+
+def _one_sided(actors: list[ActorMention], unit: str) -> bool:
+    """Civilian victims are named (a dictionary civilian or a noun for one) and no fight."""
+    folded = unit.casefold()
+    if _FIGHT.search(folded):
+        return False
+    if any(m.actor.inter == 7 for m in actors):
+        return True
+    return any(
+        not _ARMED_NOUN_BEFORE.search(folded[max(0, m.start() - 10) : m.start() + len(m.group(0).split()[0])])
+        for m in _CIVILIAN_VICTIMS.finditer(folded)
+    )
+
+
 def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
     """The attack's object is a state force on duty ("ambushed a police patrol", "killed two
     soldiers"), other than the doer, and no civilian is named. Police who only report it
@@ -1218,6 +1252,11 @@ def _draft(
     actors = _by_closeness(actors, cue, article.text, article.language, scan.targets)
     day = date.date if date is not None and date.date is not None else article.published
     actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
+    if sub == "Armed clash" and not isinstance(actor2, ActorMention) and _one_sided(actors, sentence.text):
+        # one armed actor and its victims, no second side, no fight: violence against civilians
+        # (codebook: a battle is between two armed, organised groups)
+        sub = "Attack"
+        actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
     if sub == "Attack" and _state_target(actors, actor1, article.text):
         # the victims are police or soldiers and no civilian is named: a fight between armed
         # actors, not violence against civilians (codebook: an attack targets civilians)

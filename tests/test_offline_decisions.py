@@ -303,3 +303,23 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
     )
     assert _protest_kind("Excessive force against protesters", unit) == "Violent demonstration"
     assert _protest_kind("Peaceful protest", unit) == "Peaceful protest"  # only force on a protest is reread
+
+
+@pytest.mark.parametrize(
+    ("unit", "one_sided"),
+    [
+        ("Two police officers shot and killed a woman in a park.", True),
+        ("Soldiers beat eight herders they had detained near the forest.", True),
+        ("Police shot a trader as he closed his shop.", True),
+        # a fight, or a second armed side
+        ("Police clashed with the youths, and a woman was hurt.", False),
+        ("Police killed three men suspected of robbery.", False),
+        ("Troops fired at the positions of the militia near the school children.", False),
+        ("Armed men shot two farmers.", True),  # "armed men" is the doer; the farmers the victims
+        ("A fight between farmers and herders left two injured.", False),
+    ],
+)
+def test_one_armed_side_and_its_victims_is_no_battle(unit: str, one_sided: bool) -> None:
+    from coder.offline import _one_sided
+
+    assert _one_sided([], unit) is one_sided
