@@ -374,7 +374,29 @@ def _text_tokens(text: str) -> list[_Tok]:
     Normalising word by word (memoised) instead of the whole text keeps a 5 KB article at about
     a millisecond: articles repeat their words, and folding is character-local.
     """
-    return [(tok, m.start(), offsets) for m in _WORD.finditer(text) for tok, offsets in _fold_word(m[0])]
+    toks = [(tok, m.start(), offsets) for m in _WORD.finditer(text) for tok, offsets in _fold_word(m[0])]
+    if "\u062a" in text and any(t[0] == "\u062a" for t in toks):
+        toks = _join_split_plurals(text, toks)
+    return toks
+
+
+def _join_split_plurals(text: str, toks: list[_Tok]) -> list[_Tok]:
+    """ "القوا ت" is "القوات" split by a typing slip (coder.textnorm): a lone "ت" after a word
+    ending in "ا" and one space joins it."""
+    out: list[_Tok] = []
+    for tok in toks:
+        prev = out[-1] if out else None
+        if (
+            tok[0] == "\u062a"
+            and prev is not None
+            and prev[0].endswith("\u0627")
+            and (text[_tok_end(prev) : _tok_start(tok)] == " ")
+        ):
+            shift = tok[1] - prev[1]
+            out[-1] = (prev[0] + tok[0], prev[1], prev[2] + tuple(shift + o for o in tok[2]))
+        else:
+            out.append(tok)
+    return out
 
 
 def _alias_tokens(alias: str) -> tuple[tuple[str, ...], tuple[str | None, ...]] | None:

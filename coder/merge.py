@@ -33,3 +33,21 @@ def merge_events(coded: list[CodedEvent]) -> list[CodedEvent]:
         flags = kept.flags + [f for f in item.flags if f not in kept.flags]
         merged[key] = CodedEvent(event=kept.event.model_copy(update=update), flags=flags)
     return list(merged.values())
+
+
+_TAKEOVERS = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
+
+
+def drop_withdrawals_taken_over(coded: list[CodedEvent]) -> list[CodedEvent]:
+    """Without the withdrawals from a place someone took over on the same day: the losing side's
+    retreat is the other half of the takeover (actor2 there), not an event of its own."""
+    taken = {(c.event.location, c.event.event_date) for c in coded if c.event.sub_event_type in _TAKEOVERS}
+    return [
+        c
+        for c in coded
+        if not (
+            c.event.sub_event_type == "Non-violent transfer of territory"
+            and c.event.location is not None
+            and (c.event.location, c.event.event_date) in taken
+        )
+    ]

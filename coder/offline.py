@@ -34,7 +34,7 @@ from coder.fatalities import find_fatalities, is_motive, lowest_credible
 from coder.frontlines import front_named, front_provinces, front_sides, front_villages
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.literal_gate import GatedPattern
-from coder.merge import merge_events
+from coder.merge import drop_withdrawals_taken_over, merge_events
 from coder.models import Article, CodedEvent, Event, Flag, Span
 from coder.textnorm import name_key, normalize, normalize_document, normalize_with_map
 
@@ -903,6 +903,14 @@ def _protest_kind(sub: str, unit: str) -> str:
     return sub
 
 
+def _withdrawal_as_takeover(cues: list[Cue]) -> list[Cue]:
+    """A withdrawal in a sentence that also reports the takeover is that takeover's other side
+    ("بعد انسحابهم من مدينة القائم وسيطرت القوات العراقية عليها"): one event, not two."""
+    if not any(c.sub_event_type in _TERRITORY for c in cues):
+        return cues
+    return [c for c in cues if c.sub_event_type != "Non-violent transfer of territory"]
+
+
 def _decide_type(lexicon: str, predicted: Prediction | None, cued: Collection[str] = ()) -> str:
     """The sub-event type of a cue: the classifier's, unless the words settle it (`cued`: every
     type the unit has a cue for)."""
@@ -957,6 +965,7 @@ def _drafts(
                 continue
             cues = [Cue(last_sub, *generic)]
         last_sub = cues[0].sub_event_type
+        cues = _withdrawal_as_takeover(cues)
         if scan.is_background(sentence) and not any(
             sentence.start <= m.start < sentence.end for m in date_mentions
         ):
@@ -1128,6 +1137,9 @@ _EARLIER_AFTER = re.compile(
     + "|".join(normalize(w) for w in ["مؤخرا", "سابقا", "recently", "previously", "earlier"])
     + r")\b"
 )
+_DESTINATION_BEFORE = re.compile(
+    r"(?<!\w)(?:" + "|".join(normalize(w) for w in ["إلى", "الى", "to", "into"]) + r")(?:\s+\S+)?\s*$"
+)
 _ORIGIN_BEFORE = re.compile(
     r"(?<!\w)(?:" + "|".join(normalize(w) for w in ["من", "from"]) + r")(?:\s+\S+)?\s*$"
 )
@@ -1272,6 +1284,13 @@ def _draft(
         # "قادمة من مدينة القائم", "coming from": where a force set out is not where it is now
         places = [
             p for p in places if not _ORIGIN_BEFORE.search(normalize(text[max(0, p.start - 12) : p.start]))
+        ]
+    if sub in _TERRITORY_CHANGE:
+        # "وصلوا إلى مدينة البوكمال بعد انسحابهم من القائم": where they went is not the territory
+        places = [
+            p
+            for p in places
+            if not _DESTINATION_BEFORE.search(normalize(text[max(0, p.start - 14) : p.start]))
         ]
     # "في تدمر مؤخراً": an earlier occasion mentioned in passing
     places = [p for p in places if not _EARLIER_AFTER.match(normalize(text[p.end : p.end + 12]))] or places
@@ -1595,7 +1614,7 @@ def code_article(
         # "yesterday, Wednesday" and "yesterday, Tuesday" in one article: one of them is wrong
         flag = Flag(code="DATE_WEEKDAY_CONFLICT", severity="error", field="event_date", message=conflict)
         coded = [CodedEvent(event=c.event, flags=[*c.flags, flag]) for c in coded]
-    return merge_events(coded)
+    return merge_events(drop_withdrawals_taken_over(coded))
 
 
 class OfflineCoder:

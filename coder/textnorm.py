@@ -121,18 +121,36 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
         offsets.extend(range(pos, len(text)))
     else:
         offsets = list(range(len(text)))
-    if "  " not in folded:
+    if "  " in folded:
+        pieces: list[str] = []
+        kept: list[int] = []
+        pos = 0
+        for m in _SPACE_RUN.finditer(folded):
+            pieces.append(folded[pos : m.start() + 1])
+            kept.extend(offsets[pos : m.start() + 1])
+            pos = m.end()
+        pieces.append(folded[pos:])
+        kept.extend(offsets[pos:])
+        folded, offsets = "".join(pieces), kept
+    if "\u0627 \u062a" in folded:
+        folded, offsets = _join_split_plurals(folded, offsets)
+    return folded, offsets
+
+
+# "القوا ت" for "القوات": a typing slip that splits the plural ending "ات" leaves a lone "ت",
+# which is never a word; the space goes so the word is found again.
+_SPLIT_PLURAL = re.compile(r"(?<=[\u0621-\u064a]\u0627) (?=\u062a(?![\u0621-\u064a]))")
+
+
+def _join_split_plurals(folded: str, offsets: list[int]) -> tuple[str, list[int]]:
+    spaces = [m.start() for m in _SPLIT_PLURAL.finditer(folded)]
+    if not spaces:
         return folded, offsets
-    pieces: list[str] = []
-    kept: list[int] = []
-    pos = 0
-    for m in _SPACE_RUN.finditer(folded):
-        pieces.append(folded[pos : m.start() + 1])
-        kept.extend(offsets[pos : m.start() + 1])
-        pos = m.end()
-    pieces.append(folded[pos:])
-    kept.extend(offsets[pos:])
-    return "".join(pieces), kept
+    drop = set(spaces)
+    return (
+        "".join(c for i, c in enumerate(folded) if i not in drop),
+        [o for i, o in enumerate(offsets) if i not in drop],
+    )
 
 
 @lru_cache(maxsize=8)

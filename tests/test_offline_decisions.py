@@ -323,3 +323,33 @@ def test_one_armed_side_and_its_victims_is_no_battle(unit: str, one_sided: bool)
     from coder.offline import _one_sided
 
     assert _one_sided([], unit) is one_sided
+
+
+def test_a_split_plural_is_joined_again() -> None:
+    from coder.actors import find_actors
+    from coder.textnorm import normalize_with_map
+
+    text = "وسيطرت القوا ت العراقية على المدينة"
+    norm, offsets = normalize_with_map(text)
+    assert "القوات العراقيه" in norm and len(norm) == len(offsets)
+    assert text[offsets[norm.index("القوات")] :].startswith("القوا ت")
+    (forces,) = find_actors(text, "ar", "Iraq")
+    assert forces.actor.name.startswith("Military Forces of Iraq")
+    assert forces.text == "القوا ت العراقية"
+    # a lone letter that does not end a plural stays a word of its own
+    assert normalize_with_map("حماة ت")[0] == "حماه ت"
+
+
+def test_a_withdrawal_someone_took_over_is_not_an_event_of_its_own() -> None:
+    from coder.merge import drop_withdrawals_taken_over
+    from coder.models import CodedEvent
+    from tests.conftest import make_event
+
+    day = dt.date(2017, 11, 3)
+    strategic = {"event_type": "Strategic developments", "location": "Al-Qaim", "event_date": day}
+    takeover = make_event(sub_event_type="Government regains territory", **strategic)
+    retreat = make_event(sub_event_type="Non-violent transfer of territory", **strategic)
+    elsewhere = retreat.model_copy(update={"location": "Rawa"})
+    kept = drop_withdrawals_taken_over([CodedEvent(event=e) for e in (takeover, retreat, elsewhere)])
+    assert [c.event.location for c in kept] == ["Al-Qaim", "Rawa"]
+    assert kept[0].event.sub_event_type == "Government regains territory"

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-import pytest
-
 from coder.ingest import ingest_paths
 from coder.models import Article, Event
 from coder.offline import OfflineCoder
@@ -182,11 +180,12 @@ def test_microsyria_arrival_and_shelling() -> None:
     assert shelled == {"Abu Kamal", "Al-Baghuz Fawqani", "Al-Suwai'iya"}  # "منذ أربعة أيام"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Iraqi takeover of Al-Qaim is read as IS's withdrawal: the article's typo "
-    "'القوا ت العراقية' hides the subject of 'وسيطرت'",
-)
 def test_microsyria_iraqi_forces_retake_al_qaim() -> None:
+    # despite the article's typo "القوا ت العراقية": the Iraqi forces took Al-Qaim from IS, whose
+    # withdrawal is that takeover's other side, not a transfer of its own; Al-Bukamal is where
+    # IS went, not territory that changed hands
     event = one("microsyria_is_arrive_bukamal.ar", REGAINS, "Al-Qaim")
     assert event.actor1.startswith("Military Forces of Iraq") and event.actor2 == IS
+    events = coded("microsyria_is_arrive_bukamal.ar")
+    assert not [e for e in events if e.sub_event_type == "Non-violent transfer of territory"]
+    assert not [e for e in events if e.sub_event_type == REGAINS and e.location != "Al-Qaim"]
