@@ -459,15 +459,13 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     actors = find_actors(article.text, article.language, None, article.published)
     # armed actors only: "Kenyan civilians", "Lebanese protesters" are where they live
     spans = [(a.start, a.end) for a in actors if a.actor.inter in _ARMED]
-    names: set[tuple[int, int]] | None = None  # spans of country names (not adjectives), when needed
+    starts = {a for a, _ in spans}
     for start, end, country in countries:
         # "Turkish forces", "Saudi-led coalition", "Turkey-backed factions": whose forces, not
         # where they were; "military forces of India" names the country itself
-        of_actor = bool(_LED_AFTER.match(article.text, end)) or any(0 < a - end <= 1 for a, _ in spans)
+        of_actor = bool(_LED_AFTER.match(article.text, end)) or end + 1 in starts
         if not of_actor and any(a <= start and end <= b for a, b in spans):
-            if names is None:
-                names = {(s, e) for s, e, _ in gazetteer.countries_in(article.text)}
-            of_actor = (start, end) not in names
+            of_actor = gazetteer.country(article.text[start:end]) is None  # an adjective
         # "fled into Somalia", "near the Somali border": where people went or came from, or the
         # border the place is near, not where it happened
         elsewhere = _BORDER_AFTER.match(article.text, end) or _ELSEWHERE_BEFORE.search(
