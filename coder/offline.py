@@ -1135,8 +1135,17 @@ _EARLIER_AFTER = re.compile(
     + "|".join(normalize(w) for w in ["مؤخرا", "سابقا", "recently", "previously", "earlier"])
     + r")\b"
 )
+#: Where people went ("وصل مئات ... إلى مدينة البوكمال", "fled to"): a verb of going, then "to".
+_GOING = (
+    "وصل|وصول|وصلت|فر|فروا|فرار|توجه|توجهت|انتقل|انتقلت|نزح|انسحب|انسحبت|انسحبوا|arrived|fled|moved|"
+    "relocated|withdrew|retreated|headed|escaped"
+)
 _DESTINATION_BEFORE = re.compile(
-    r"(?<!\w)(?:" + "|".join(normalize(w) for w in ["إلى", "الى", "to", "into"]) + r")(?:\s+\S+)?\s*$"
+    r"(?<!\w)(?:"
+    + "|".join(normalize(w) for w in _GOING.split("|"))
+    + r")\w*(?:\s+\S+){0,8}?\s+(?:"
+    + "|".join(normalize(w) for w in ["إلى", "الى", "to", "into", "towards", "toward"])
+    + r")(?:\s+\S+)?\s*$"
 )
 _ORIGIN_BEFORE = re.compile(
     r"(?<!\w)(?:" + "|".join(normalize(w) for w in ["من", "from"]) + r")(?:\s+\S+)?\s*$"
@@ -1288,7 +1297,7 @@ def _draft(
         places = [
             p
             for p in places
-            if not _DESTINATION_BEFORE.search(normalize(text[max(0, p.start - 14) : p.start]))
+            if not _DESTINATION_BEFORE.search(normalize(text[max(0, p.start - 80) : p.start]))
         ]
     # "في تدمر مؤخراً": an earlier occasion mentioned in passing
     places = [p for p in places if not _EARLIER_AFTER.match(normalize(text[p.end : p.end + 12]))] or places

@@ -353,3 +353,13 @@ def test_a_withdrawal_someone_took_over_is_not_an_event_of_its_own() -> None:
     kept = drop_withdrawals_taken_over([CodedEvent(event=e) for e in (takeover, retreat, elsewhere)])
     assert [c.event.location for c in kept] == ["Al-Qaim", "Rawa"]
     assert kept[0].event.sub_event_type == "Government regains territory"
+
+
+def test_where_fighters_went_is_not_territory_but_where_troops_advanced_is() -> None:
+    from coder.offline import _DESTINATION_BEFORE
+    from coder.textnorm import normalize
+
+    assert _DESTINATION_BEFORE.search(normalize("وصل مئات من عناصر التنظيم وعوائلهم إلى مدينة "))
+    assert _DESTINATION_BEFORE.search(normalize("IS fighters fled to "))
+    # an advance to a town is how it was taken
+    assert not _DESTINATION_BEFORE.search(normalize("Regime forces advanced to "))
