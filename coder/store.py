@@ -260,7 +260,10 @@ def _migration_5_release_table(db: sqlite3.Connection) -> None:
     """
     for name in ("events_release_line_insert", "events_release_line_update"):
         db.execute(f"DROP TRIGGER IF EXISTS {name}")
-    db.execute("ALTER TABLE events DROP COLUMN release_line")
+    try:
+        db.execute("ALTER TABLE events DROP COLUMN release_line")
+    except sqlite3.OperationalError:  # SQLite before 3.35 cannot drop a column: empty it instead
+        db.execute("UPDATE events SET release_line = NULL")
     db.execute(
         "CREATE TABLE release_lines (id TEXT NOT NULL UNIQUE, status TEXT NOT NULL, line TEXT NOT NULL)"
     )

@@ -169,3 +169,30 @@ def test_ranges_without_releasable_events_are_skipped(store: Store, monkeypatch:
     assert [store.releasable_csv(["valid"], r) != b"" for r in ranges] == [False, False, True]
     monkeypatch.setattr(store, "release_ranges", lambda: Store.release_ranges(store, size=1))
     assert _loaded(store)["event_id_cnty"].to_list() == [ids[2]]
+
+
+def test_migration_5_on_a_sqlite_that_cannot_drop_columns(tmp_path: Path) -> None:
+    # SQLite before 3.35 has no DROP COLUMN: the old column is emptied instead, and releases read
+    # the new table all the same
+    with Store(tmp_path / "c.db") as store:
+        _store_awkward(store)
+        expected = _expected(store)
+    db = sqlite3.connect(tmp_path / "c.db", isolation_level=None)
+    number = MIGRATIONS.index(next(m for m in MIGRATIONS if m.__name__ == "_migration_4_release_lines"))
+    db.executescript(f"{UNDO_RELEASE_TABLE} PRAGMA user_version = {number};")
+    MIGRATIONS[number](db)  # migration 4 again: the column and its triggers
+
+    class OldSqlite:
+        def execute(self, sql: str, *args: Any) -> Any:
+            if "DROP COLUMN" in sql:
+                raise sqlite3.OperationalError('near "DROP": syntax error')
+            return db.execute(sql, *args)
+
+    db.execute("BEGIN")
+    MIGRATIONS[number + 1](OldSqlite())  # type: ignore[arg-type]
+    db.execute(f"PRAGMA user_version = {number + 2}")
+    db.execute("COMMIT")
+    assert db.execute("SELECT count(*) FROM events WHERE release_line IS NOT NULL").fetchone()[0] == 0
+    db.close()
+    with Store(tmp_path / "c.db") as store:
+        assert_frame_equal(_loaded(store), expected)
