@@ -179,7 +179,8 @@ _CUES: list[tuple[str, list[str]]] = [
         "Disrupted weapons use",
         [
             r"defused",
-            r"intercepted (?:[\w-]+ ){0,4}(?:missiles?|rockets?|drones?|explosives?|ieds?|bombs?|shells?)",
+            r"intercept(?:ed|s|ing)? (?:[\w-]+ ){0,4}"
+            r"(?:missiles?|rockets?|drones?|explosives?|ieds?|bombs?|shells?)",
             r"shot down (?:[\w-]+ ){0,3}(?:drones?|missiles?|rockets?|aircraft|planes?|jets?|helicopters?)",
             r"(?:recovered|seized|found|discovered|dismantled) (?:[\w-]+ ){0,4}"
             r"(?:improvised explosive devices?|ieds?|landmines?|explosives?|bombs?)",
@@ -1276,6 +1277,9 @@ def _draft(
         # (codebook: a battle is between two armed, organised groups)
         sub = "Attack"
         actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
+    if sub == "Abduction/forced disappearance" and lowest_credible(deaths) > 0:
+        # "abducted ... and stabbed to death": a killing, which ACLED codes as an attack
+        sub = "Attack"
     if sub == "Attack" and _state_target(actors, actor1, article.text):
         # the victims are police or soldiers and no civilian is named: a fight between armed
         # actors, not violence against civilians (codebook: an attack targets civilians)

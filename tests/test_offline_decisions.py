@@ -363,3 +363,20 @@ def test_where_fighters_went_is_not_territory_but_where_troops_advanced_is() -> 
     assert _DESTINATION_BEFORE.search(normalize("IS fighters fled to "))
     # an advance to a town is how it was taken
     assert not _DESTINATION_BEFORE.search(normalize("Regime forces advanced to "))
+
+
+def test_weapons_stopped_and_abductions_that_kill() -> None:
+    from coder.offline import find_cues
+
+    assert "Disrupted weapons use" in {
+        c.sub_event_type for c in find_cues("Police intercept a truck carrying explosives.")
+    }
+    # an abduction that ends in a killing is an attack
+    article = Article(
+        id="t",
+        text="On 2 May 2020, in Kaduna, gunmen abducted a trader and stabbed him to death.",
+        language="en",
+        published=dt.date(2020, 5, 3),
+    )
+    event = OfflineCoder()(article)[0].event
+    assert (event.sub_event_type, event.fatalities) == ("Attack", 1)
