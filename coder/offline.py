@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, deque
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, TypeVar
@@ -1001,7 +1001,7 @@ def _drafts(
 
 
 def _on_front(
-    mention: PlaceMention, provinces: frozenset[str], villages: list[tuple[int, int, str]] = ()
+    mention: PlaceMention, provinces: frozenset[str], villages: Sequence[tuple[int, int, str]] = ()
 ) -> PlaceMention:
     """The namesake on the front, for a report of fire across it."""
     if mention.place.admin1 in provinces:
@@ -1013,16 +1013,23 @@ def _on_front(
         return replace(mention, place=on_front[0])
     # a village of the front the gazetteer lacks: its province, at the province's capital
     village = next((v for v in villages if v[0] <= mention.start and mention.end <= v[1]), None)
-    if village is not None:
-        return _front_village(mention.place.country, village[2], village[0], village[1], mention.text)
+    found = (
+        _front_village(mention.place.country, village[2], village[0], village[1], mention.text)
+        if village is not None
+        else None
+    )
+    if found is not None:
+        return found
     # the gazetteer knows only namesakes away from the front: a reviewer should check it
     return replace(mention, ambiguous=True)
 
 
-def _front_village(country: str, admin1: str, start: int, end: int, name: str) -> PlaceMention:
+def _front_village(country: str, admin1: str, start: int, end: int, name: str) -> PlaceMention | None:
+    """A front village the gazetteer lacks, placed at its province's capital (None without one)."""
     centre = get_gazetteer().admin1_place(country, admin1)
-    lat, lon = (centre.latitude, centre.longitude) if centre is not None else (0.0, 0.0)
-    place = Place(name, country, admin1, None, None, lat, lon, "place", 0, approximate=True)
+    if centre is None:
+        return None
+    place = Place(name, country, admin1, None, None, centre.latitude, centre.longitude, "place", 0, True)
     return PlaceMention(start, end, name, place, (place,), ambiguous=False, near=False)
 
 
@@ -1033,9 +1040,10 @@ def _add_front_villages(
     if country is None:
         return mentions
     extra = [
-        _front_village(country, admin1, start, end, text[start:end])
+        found
         for start, end, admin1 in villages
         if not any(m.start < end and start < m.end for m in mentions)
+        and (found := _front_village(country, admin1, start, end, text[start:end])) is not None
     ]
     return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
 
