@@ -571,6 +571,7 @@ class Gazetteer:
         self._country_adj_by_key: dict[str, int] = {}
         self._country_by_code: dict[str, int] = {}
         self._country_memo: dict[str | int, int | None] = {}
+        self._country_word_memo: dict[str, int | None] = {}
         with path.open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 bbox = None
@@ -884,6 +885,16 @@ class Gazetteer:
                 )
             )
         return out
+
+    def country_word(self, word: str) -> Country | None:
+        """The country one word names or qualifies ("Kenya", "Kenyan", "Somali"), if any."""
+        memo = self._country_word_memo.get(word, -2)
+        if memo == -2:
+            key = place_key(word)
+            memo = self._country_by_key.get(key, self._country_adj_by_key.get(key))
+            if len(self._country_word_memo) < 50_000:
+                self._country_word_memo[word] = memo
+        return self._countries[memo] if memo is not None else None
 
     def country(self, name_or_code: str | int) -> Country | None:
         """Country by name, alias (Arabic too), ISO3, ISO alpha-2 or ISO numeric code."""

@@ -473,13 +473,13 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             article.text[max(0, start - 30) : start]
         )
         votes[country.name] += 0.5 if of_actor or elsewhere else 3.0 / 2
-    # "Kenya's", and the apostrophe-less "Kenyas" of hurried notes: countries only found that way
-    stripped = _POSSESSIVE.sub("", article.text)
-    if stripped != article.text:
-        seen = {country.name for _, _, country in countries}
-        for _, _, country in gazetteer.countries_in(stripped, adjectives=True):
-            if country.name not in seen:
-                votes[country.name] += 3.0 / 2
+    # "Kenya's", the apostrophe-less "Kenyas" of hurried notes, "Somalis": countries only found
+    # that way (a word lookup each, not a second scan of the article)
+    seen = {country.name for _, _, country in countries}
+    for m in _POSSESSIVE.finditer(article.text):
+        found = gazetteer.country_word(m.group(1))
+        if found is not None and found.name not in seen:
+            votes[found.name] += 3.0 / 2
     mentions = gazetteer.find(article.text)
     named = _named_keys(mentions)
     for mention in mentions:
@@ -520,7 +520,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     return votes.most_common(1)[0][0], False
 
 
-_POSSESSIVE = re.compile(r"(?<=[a-z])'?s\b")
+_POSSESSIVE = re.compile(r"\b([A-Z][\w-]*[a-z])'?s\b")
 _BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:border|frontier)\b", re.IGNORECASE)
 _ELSEWHERE_BEFORE = re.compile(
     r"\b(?:from|into|to|towards?|border with|borders with|bordering|fled to|crossed into|back to)\s+"

@@ -239,3 +239,9 @@ def test_weapons_are_not_places(gz: Gazetteer) -> None:
     assert gz.find("Grenade blasts hit a bar on Sunday.") == []
     # nor are parties and first names that US or Panamanian towns share
     assert gz.find("Supporters of the National Super Alliance met David at the Ward office.") == []
+
+
+def test_country_word(gz: Gazetteer) -> None:
+    assert gz.country_word("Kenya").name == "Kenya"
+    assert gz.country_word("Kenyan").name == "Kenya"  # an adjective too
+    assert gz.country_word("Nairobi") is None  # a city is not a country

@@ -380,3 +380,9 @@ def test_weapons_stopped_and_abductions_that_kill() -> None:
     )
     event = OfflineCoder()(article)[0].event
     assert (event.sub_event_type, event.fatalities) == ("Attack", 1)
+
+
+def test_a_possessive_or_plural_country_word_votes_once() -> None:
+    # "Kenyas" (a hurried "Kenya's") and "Somalis" are found by a word lookup
+    assert vote("Rioters clashed with police over Kenyas election results.") == "Kenya"
+    assert vote("Somalis protested outside the embassy.") == "Somalia"
