@@ -142,14 +142,14 @@ def held_by(country: str | None, admin1: str | None, names: Sequence[str], day: 
 
 
 @cache
-def _control_names(country: str) -> tuple[tuple[re.Pattern[str], tuple[_Held, ...]], ...]:
-    """Word patterns of the places of `country`'s fronts whose holder the project knows."""
-    found: dict[str, list[_Held]] = {}
-    for row_country, _, names, held in _control_rows():
-        if row_country == country:
-            for name in names:
-                found.setdefault(name, []).append(held)
-    return tuple((re.compile(rf"(?<![\w-]){re.escape(n)}(?![\w-])"), tuple(h)) for n, h in found.items())
+def _control_patterns(country: str) -> tuple[tuple[re.Pattern[str], str, _Held], ...]:
+    """(word pattern, admin1, holder) of every name of `country`'s front places, compiled once."""
+    return tuple(
+        (re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])"), admin1, held)
+        for row_country, admin1, names, held in _control_rows()
+        if row_country == country
+        for name in names
+    )
 
 
 def held_in_text(text: str, country: str | None, day: dt.date | None) -> str | None:
@@ -159,10 +159,8 @@ def held_in_text(text: str, country: str | None, day: dt.date | None) -> str | N
         return None
     sides = {
         held.side
-        for pattern, helds in _control_names(country)
-        if pattern.search(text)
-        for held in helds
-        if held.start <= day <= held.end
+        for pattern, _, held in _control_patterns(country)
+        if held.start <= day <= held.end and pattern.search(text)
     }
     return sides.pop() if len(sides) == 1 else None
 
@@ -174,14 +172,14 @@ def front_villages(
     (villages on the front the gazetteer may lack, or know only as namesakes elsewhere)."""
     if country is None or day is None:
         return []
-    out = []
-    for row_country, admin1, names, held in _control_rows():
-        if row_country != country or admin1 not in provinces or not held.start <= day <= held.end:
-            continue
-        for name in names:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-                out.append((m.start(), m.end(), admin1))
-    return sorted(set(out))
+    return sorted(
+        {
+            (m.start(), m.end(), admin1)
+            for pattern, admin1, held in _control_patterns(country)
+            if admin1 in provinces and held.start <= day <= held.end
+            for m in pattern.finditer(text)
+        }
+    )
 
 
 @dataclass(frozen=True)
