@@ -1210,7 +1210,6 @@ _FIGHT = GatedPattern.compile(
     r"gangs?|gangsters?|suspect\w*|criminals?|robbers?|thieves|thugs?|insurgents?|"
     r"security guards?|guards?)\b",
 )
-_ARMED_NOUN_BEFORE = re.compile(r"\b(?:armed|masked|gun|unknown|unidentified)\s+$")
 
 
 def _one_sided(actors: list[ActorMention], unit: str) -> bool:
@@ -1220,10 +1219,7 @@ def _one_sided(actors: list[ActorMention], unit: str) -> bool:
         return False
     if any(m.actor.inter == 7 for m in actors):
         return True
-    return any(
-        not _ARMED_NOUN_BEFORE.search(folded[max(0, m.start() - 10) : m.start() + len(m.group(0).split()[0])])
-        for m in _CIVILIAN_VICTIMS.finditer(folded)
-    )
+    return bool(_CIVILIAN_VICTIMS.search(folded))
 
 
 def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
