@@ -105,6 +105,11 @@ INTER_NAMES: Final[dict[int, str]] = {
 }
 INTER_CODES: Final[dict[str, int]] = {v.lower(): k for k, v in INTER_NAMES.items()}
 
+#: Sub-event types where one side takes territory from another (the loser is actor2).
+TAKEOVERS: Final[frozenset[str]] = frozenset(
+    {"Government regains territory", "Non-state actor overtakes territory"}
+)
+
 CIVILIAN_TARGETING = "Civilian targeting"
 SOURCE_SCALES: Final[tuple[str, ...]] = (
     "Local",

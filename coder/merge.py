@@ -6,6 +6,7 @@ of a long one); merging joins their evidence, keeps the lowest death count and e
 
 from __future__ import annotations
 
+from coder.codebook import TAKEOVERS
 from coder.models import CodedEvent, Span
 
 
@@ -35,13 +36,10 @@ def merge_events(coded: list[CodedEvent]) -> list[CodedEvent]:
     return list(merged.values())
 
 
-_TAKEOVERS = frozenset({"Government regains territory", "Non-state actor overtakes territory"})
-
-
 def drop_withdrawals_taken_over(coded: list[CodedEvent]) -> list[CodedEvent]:
     """Without the withdrawals from a place someone took over on the same day: the losing side's
     retreat is the other half of the takeover (actor2 there), not an event of its own."""
-    taken = {(c.event.location, c.event.event_date) for c in coded if c.event.sub_event_type in _TAKEOVERS}
+    taken = {(c.event.location, c.event.event_date) for c in coded if c.event.sub_event_type in TAKEOVERS}
     return [
         c
         for c in coded

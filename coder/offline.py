@@ -27,7 +27,7 @@ from coder.actors import (
     state_force,
 )
 from coder.classifier import Prediction, shipped_model
-from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
+from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, TAKEOVERS, disorder_type_for, interaction_code
 from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
@@ -1137,8 +1137,8 @@ _RESPONDS_AFTER = re.compile(
     re.IGNORECASE,
 )
 
-_TERRITORY = {"Government regains territory", "Non-state actor overtakes territory"}
-_TERRITORY_CHANGE = _TERRITORY | {"Non-violent transfer of territory"}
+_TERRITORY = TAKEOVERS
+_TERRITORY_CHANGE = TAKEOVERS | {"Non-violent transfer of territory"}
 _EARLIER_AFTER = re.compile(
     r"^\W*(?:"
     + "|".join(normalize(w) for w in ["مؤخرا", "سابقا", "recently", "previously", "earlier"])
