@@ -905,7 +905,7 @@ def _protest_kind(sub: str, unit: str) -> str:
 def _withdrawal_as_takeover(cues: list[Cue]) -> list[Cue]:
     """A withdrawal in a sentence that also reports the takeover is that takeover's other side
     ("بعد انسحابهم من مدينة القائم وسيطرت القوات العراقية عليها"): one event, not two."""
-    if not any(c.sub_event_type in _TERRITORY for c in cues):
+    if not any(c.sub_event_type in TAKEOVERS for c in cues):
         return cues
     return [c for c in cues if c.sub_event_type != "Non-violent transfer of territory"]
 
@@ -1137,7 +1137,6 @@ _RESPONDS_AFTER = re.compile(
     re.IGNORECASE,
 )
 
-_TERRITORY = TAKEOVERS
 _TERRITORY_CHANGE = TAKEOVERS | {"Non-violent transfer of territory"}
 _EARLIER_AFTER = re.compile(
     r"^\W*(?:"
@@ -1292,7 +1291,7 @@ def _draft(
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"
-    if sub in _TERRITORY:
+    if sub in TAKEOVERS:
         actor2 = _loser(sub, actors, a1, opponent, article.text) or actor2
     text = article.text
     if sub == "Change to group/activity":
@@ -1435,7 +1434,7 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
         a2 is not None
         and a2.inter != 7
         and SUB_TO_EVENT[draft.sub] == "Strategic developments"
-        and draft.sub not in _TERRITORY
+        and draft.sub not in TAKEOVERS
     ):
         # a visit to Fatemiyoun centres, manoeuvres the SDF joined: the second armed actor of a
         # strategic development is an associate, not an opponent (codebook section 10)
