@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import cache, lru_cache
 
 _ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
@@ -121,19 +122,12 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
         offsets.extend(range(pos, len(text)))
     else:
         offsets = list(range(len(text)))
-    if "  " in folded:
-        pieces: list[str] = []
-        kept: list[int] = []
-        pos = 0
-        for m in _SPACE_RUN.finditer(folded):
-            pieces.append(folded[pos : m.start() + 1])
-            kept.extend(offsets[pos : m.start() + 1])
-            pos = m.end()
-        pieces.append(folded[pos:])
-        kept.extend(offsets[pos:])
-        folded, offsets = "".join(pieces), kept
+    if "  " in folded:  # a run of whitespace keeps its first character
+        folded, offsets = _cut(
+            folded, offsets, ((m.start() + 1, m.end()) for m in _SPACE_RUN.finditer(folded))
+        )
     if "\u0627 \u062a" in folded:
-        folded, offsets = _join_split_plurals(folded, offsets)
+        folded, offsets = _cut(folded, offsets, (m.span() for m in _SPLIT_PLURAL.finditer(folded)))
     return folded, offsets
 
 
@@ -142,15 +136,20 @@ def normalize_with_map(text: str) -> tuple[str, list[int]]:
 _SPLIT_PLURAL = re.compile(r"(?<=[\u0621-\u064a]\u0627) (?=\u062a(?![\u0621-\u064a]))")
 
 
-def _join_split_plurals(folded: str, offsets: list[int]) -> tuple[str, list[int]]:
-    spaces = [m.start() for m in _SPLIT_PLURAL.finditer(folded)]
-    if not spaces:
+def _cut(folded: str, offsets: list[int], spans: Iterable[tuple[int, int]]) -> tuple[str, list[int]]:
+    """`folded` and `offsets` without the characters of `spans` (in order, not overlapping)."""
+    pieces: list[str] = []
+    kept: list[int] = []
+    pos = 0
+    for start, end in spans:
+        pieces.append(folded[pos:start])
+        kept.extend(offsets[pos:start])
+        pos = end
+    if not pieces:  # nothing to cut
         return folded, offsets
-    drop = set(spaces)
-    return (
-        "".join(c for i, c in enumerate(folded) if i not in drop),
-        [o for i, o in enumerate(offsets) if i not in drop],
-    )
+    pieces.append(folded[pos:])
+    kept.extend(offsets[pos:])
+    return "".join(pieces), kept
 
 
 @lru_cache(maxsize=8)
