@@ -41,8 +41,9 @@ MAX_CANDIDATES = 50  # names like "San Jose" have hundreds of homonyms
 SUPPLEMENT_MATCH_KM = 30.0  # a supplement row within this of a same-name place overrides it
 SENTENCE_START_MIN_POPULATION = 100_000  # a capitalised first word of a sentence needs this
 # The Arabic article as transliterations write it, right before a name and as a name begins.
-_ARTICLE_BEFORE = re.compile(r"(?<![\w-])(?:[AaEe][ln]|A[dshtrzn]|Ash|Adh|Ath)[\s-]$")
-_ARTICLE_NAME = re.compile(r"^(?:[AaEe][ln]|A[dshtrzn]|Ash|Adh|Ath)[\s-]")
+_ARTICLE = r"(?:[AaEe][ln]|A[dshtrzn]|Ash|Adh|Ath)[\s-]"
+_ARTICLE_BEFORE = re.compile(rf"(?<![\w-]){_ARTICLE}$")
+_ARTICLE_NAME = re.compile(rf"^{_ARTICLE}")
 KIND_ORDER = {"place": 0, "admin1": 1, "admin2": 2, "country": 3}
 
 
