@@ -705,9 +705,13 @@ _SUBSET_BEFORE = re.compile(
 )
 
 
-def _drop_overlaps(found: list[tuple[int, int, tuple[int, bool]]]) -> list[tuple[int, int, tuple[int, bool]]]:
+#: A match: start, end (normalised text), (count, vague), and whether it is a coder's note.
+_Found = tuple[int, int, tuple[int, bool], bool]
+
+
+def _drop_overlaps(found: list[_Found]) -> list[_Found]:
     """Keep the longest of overlapping matches; the text's order afterwards."""
-    kept: list[tuple[int, int, tuple[int, bool]]] = []
+    kept: list[_Found] = []
     for cand in sorted(found, key=lambda c: (-(c[1] - c[0]), c[0])):
         if all(cand[1] <= k[0] or cand[0] >= k[1] for k in kept):
             kept.append(cand)
@@ -731,15 +735,12 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
     """
     norm, offsets = normalize_document(text)
     patterns = _AR_PATTERNS + _EN_PATTERNS if language == "ar" else _EN_PATTERNS
-    found: list[tuple[int, int, tuple[int, bool]]] = []
-    coded: set[tuple[int, int]] = set()
-    for pattern in [*_EN_CODED, *patterns]:
+    found: list[_Found] = []
+    for note, pattern in [*((True, p) for p in _EN_CODED), *((False, p) for p in patterns)]:
         for m in pattern.regex.finditer(norm):
             count = pattern.build(m)
             if count is None:
                 continue
-            if pattern in _EN_CODED:
-                coded.add((m.start(), m.end()))
             start = m.start()
             has_num = "num" in pattern.regex.regex.groupindex and m["num"]
             if has_num and _is_year(norm, m.start("num"), m.end("num")):
@@ -749,11 +750,10 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
             end = m.end()
             while end > start and norm[end - 1] in " ,":
                 end -= 1
-            found.append((start, end, count))
+            found.append((start, end, count, note))
     out: list[FatalityMention] = []
-    for start, end, (count, vague) in _drop_overlaps(found):
+    for start, end, (count, vague), note in _drop_overlaps(found):
         s, e = offsets[start], offsets[end - 1] + 1
-        note = any(a <= start and end <= b for a, b in coded)
         out.append(FatalityMention(start=s, end=e, text=text[s:e], count=count, vague=vague, coded=note))
     return out
 
