@@ -1274,20 +1274,21 @@ def _draft(
     sub = cue.sub_event_type
     actors = _by_closeness(actors, cue, article.text, article.language, scan.targets)
     day = date.date if date is not None and date.date is not None else article.published
-    actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
+    toll = lowest_credible(deaths)
+    actor1, actor2 = _actors(sub, actors, country, toll, day)
     if sub == "Armed clash" and not isinstance(actor2, ActorMention) and _one_sided(actors, sentence.text):
         # one armed actor and its victims, no second side, no fight: violence against civilians
         # (codebook: a battle is between two armed, organised groups)
         sub = "Attack"
-        actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
-    if sub == "Abduction/forced disappearance" and lowest_credible(deaths) > 0:
+        actor1, actor2 = _actors(sub, actors, country, toll, day)
+    if sub == "Abduction/forced disappearance" and toll > 0:
         # "abducted ... and stabbed to death": a killing, which ACLED codes as an attack
         sub = "Attack"
     if sub == "Attack" and _state_target(actors, actor1, article.text):
         # the victims are police or soldiers and no civilian is named: a fight between armed
         # actors, not violence against civilians (codebook: an attack targets civilians)
         sub = "Armed clash"
-        actor1, actor2 = _actors(sub, actors, country, lowest_credible(deaths), day)
+        actor1, actor2 = _actors(sub, actors, country, toll, day)
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"
