@@ -87,7 +87,8 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "masked gunmen|armed men|unidentified armed men|unknown armed men|assailants|"
         "unknown assailants|unidentified assailants|unidentified attackers|unknown attackers|"
         "bandits|armed bandits|armed group|unidentified armed group|unknown armed group|"
-        "kidnappers|abductors",
+        "kidnappers|abductors|armed individuals|armed persons|armed assailants|armed attackers|"
+        "hitmen|hit men",
         "مسلحون مجهولون|مسلحين مجهولين|مسلحون|مسلحين|مسلح|مجهولين|مجهولون|مجهول|ملثمين|ملثمون|"
         "مسلحون ملثمون|مسلحين ملثمين|اشخاص مجهولين|اشخاص مجهولون|مجهولي الهويه|"
         "مسلحين مجهولي الهويه|عصابه مسلحه|عصابات مسلحه|جهات مجهوله|خاطفين|قطاع الطرق",
@@ -121,7 +122,9 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
     ),
     "police": (
         "police|policemen|policeman|police officers|police officer|riot police|anti-riot police|"
-        "security forces|security personnel|law enforcement|gendarmes|gendarmerie",
+        "security forces|security personnel|law enforcement|gendarmes|gendarmerie|policewoman|"
+        "policewomen|police patrol|police patrols|civilian police|police detective|police constable|"
+        "security officers|security officer|state police|federal police|municipal police",
         "شرطه|قوات الامن|عناصر الشرطه|رجال الشرطه|قوات الشرطه|القوات الامنيه|الاجهزه الامنيه|"
         "رجال الامن|عناصر الامن|دوريه امنيه|قوات مكافحه الشغب",
     ),

@@ -893,12 +893,47 @@ _PROTESTER_VIOLENCE = GatedPattern.compile(
 _FORCE_ON_PROTEST = frozenset({"Protest with intervention", "Excessive force against protesters"})
 
 
+#: ... and the destructive acts the codebook names for a violent demonstration: burning tyres,
+#: barricades, vandalism, a rampage, a protest that "turned violent". Not someone else's earlier
+#: act ("accused of vandalising a bank") nor "barricaded themselves" in, a sit-in.
+_DESTRUCTIVE_PROTEST = GatedPattern.compile(
+    r"\b(?:threw stones|throwing stones|stoned|pelted|stone.throwing|broke into|looting|"
+    r"looted (?!funds|money|public)|(?<!of )vandali[sz]\w+|torched|set (?:ablaze|on fire|fire to)|"
+    r"burn(?:ed|t|ing) (?:\w+ )?(?:tyres|tires)|rowdy|rampage|turn(?:ed|s)? violent|"
+    r"violent (?:protests?|demonstrations?)|clashed with (?:the )?(?:police|security)|"
+    r"fought (?:with )?(?:the )?police|smashed|barricad(?:e|es|ed)\b(?! themselves)|"
+    r"destruction of property|destroyed property|beat up|beaten up)\b",
+)
+
+
+#: Police or others stepping in on a protest (codebook: a protest with intervention): "police
+#: dispersed", "31 teachers arrested", "the protesters were removed". Not a detention that is
+#: the protest's motive ("activists who were detained in recent demonstrations").
+_INTERVENTION = GatedPattern.compile(
+    r"\b(?:(?:police|policemen|officers|security forces|security personnel|gendarmes?|gendarmerie|"
+    r"authorities|soldiers|troops|guards)\s+(?:\w+\s+){0,2}(?:arrested|detained|dispersed|broke up|"
+    r"removed|intervened|interfered|stopped|evicted|ejected|used force|tried to (?:stop|control|"
+    r"disperse|prevent))|(?:protesters|demonstrators|participants|they|the group|activists|students|"
+    r"workers|people|members|residents|traders|teachers)\s+(?!who\b)(?:\w+\s+){0,2}(?:were|got)\s+"
+    r"(?:\w+\s+)?(?:arrested|detained|dispersed|removed|evicted|ejected)|arrests were made|"
+    r"\d+\s+(?:\w+\s+){0,2}(?:were\s+)?(?:arrested|detained)\b(?! in connection)|"
+    r"(?:was|were) dispersed|dispersed the)",
+)
+
+
 def _protest_kind(sub: str, unit: str) -> str:
     """A protest the police broke up or fired on is a violent demonstration when the
     demonstrators stoned, looted, burned or destroyed (codebook: excessive force is force
-    against peaceful protesters; demonstrators engaging in violence make a violent one)."""
-    if sub in _FORCE_ON_PROTEST and _PROTESTER_VIOLENCE.search(unit.casefold()):
+    against peaceful protesters; demonstrators engaging in violence make a violent one). So is
+    a protest read as peaceful whose demonstrators did what the codebook calls destructive, and
+    one the police or others stepped in on is a protest with intervention."""
+    folded = unit.casefold()
+    if sub in _FORCE_ON_PROTEST and _PROTESTER_VIOLENCE.search(folded):
         return "Violent demonstration"
+    if sub == "Peaceful protest" and _DESTRUCTIVE_PROTEST.search(folded):
+        return "Violent demonstration"
+    if sub == "Peaceful protest" and _INTERVENTION.search(folded):
+        return "Protest with intervention"
     return sub
 
 
@@ -1094,6 +1129,8 @@ def _by_closeness(
             return (0, -1)  # the agent of a passive: "attacks by Taliban militants", "killed by police"
         if language != "ar" and _OBJECT_BEFORE.search(text[max(0, m.start - 50) : m.start]):
             return (3, m.start)  # the object of an attack: "armed men ambushed police"
+        if language != "ar" and _HARMED_AFTER.match(text, m.end, m.end + 60):
+            return (3, m.start)  # the victims of a passive: "two policemen were shot by gunmen"
         if language != "ar" and _RESPONDS_AFTER.match(text, m.end):
             return (2, m.start)  # "police responded", "troops repulsed the attack": not who began it
         if language == "ar" and 0 <= m.start - cue.end <= 25:
@@ -1232,8 +1269,9 @@ def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text
         m.actor.inter in (1, 8)
         and m.actor.name != doer
         and (
-            _OBJECT_BEFORE.search(text[max(0, m.start - 50) : m.start])
-            or _KILLED_BEFORE.search(text[max(0, m.start - 50) : m.start])
+            _OBJECT_BEFORE.search(text[max(0, m.start - 60) : m.start])
+            or _KILLED_BEFORE.search(text[max(0, m.start - 60) : m.start])
+            or _HARMED_AFTER.match(text, m.end, m.end + 60)
         )
         and not _BY_BEFORE.search(text[max(0, m.start - 40) : m.start])  # "shot by police officers"
         and not _OFF_DUTY.search(text[max(0, m.start - 40) : m.end + 40])
@@ -1244,8 +1282,18 @@ def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text
 #: "killed a police officer", "shot dead two soldiers": the actor after it was the victim.
 _KILLED_BEFORE = re.compile(
     r"\b(?:killed|killing|kills|kill|shot dead|shoots? dead|shot|shooting|shoots|murdered|abducted|"
-    r"kidnapped|wounded|injured|stabbed|hacked)\s+(?:(?:a|an|the|two|three|four|five|several|some|\d+)\s+)?"
+    r"kidnapped|wounded|wounding|injured|injuring|stabbed|hacked)\s+"
+    r"(?:(?:a|an|the|one|two|three|four|five|several|some|\d+)\s+)?"
     r"(?:[\w'-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
+#: "two NDS members were shot and killed", "Police detective shot dead while investigating": the
+#: actor before it was the victim (a passive, or a headline's bare participle with no object).
+_HARMED_AFTER = re.compile(
+    r"(?:\s+[\w'-]+){0,4}?\s+(?:(?:was|were|has been|have been|had been|being|got)\s+(?:\w+\s+)?"
+    r"(?:shot|killed|attacked|ambushed|wounded|injured|gunned down|murdered|stabbed|hacked|abducted|"
+    r"kidnapped|taken hostage|found dead|targeted)\b|(?:shot dead|shot and killed|killed|gunned down|"
+    r"murdered|wounded|injured)(?=\s*(?:[.,;]|$|(?:while|in|at|on|by|after|during|near|outside|as)\b)))",
     re.IGNORECASE,
 )
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:the|suspected|alleged)\s+)*(?:[\w'-]+\s+)?$", re.IGNORECASE)

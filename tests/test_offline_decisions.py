@@ -260,6 +260,22 @@ def test_generic_actors_are_no_country_evidence() -> None:
             "Armed clash",
             "Police Forces of Kenya (2013-2022)",
         ),
+        # the victims as a passive's subject, or a headline's bare participle
+        (
+            "On 2 May 2019, two police officers were shot and killed by unknown gunmen in Kisumu.",
+            "Armed clash",
+            "Police Forces of Kenya (2013-2022)",
+        ),
+        (
+            "Gunmen strike again: police detective shot dead while investigating a murder in Kisumu.",
+            "Armed clash",
+            "Police Forces of Kenya (2013-2022)",
+        ),
+        (
+            "On 2 May 2019, bandits opened fire on a police patrol near Kisumu, injuring three policemen.",
+            "Armed clash",
+            "Police Forces of Kenya (2013-2022)",
+        ),
         # off duty, a police officer is a civilian for ACLED
         (
             "On 2 May 2019, gunmen shot dead an off-duty police officer in Kisumu.",
@@ -302,7 +318,36 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
         "Protest with intervention"
     )
     assert _protest_kind("Excessive force against protesters", unit) == "Violent demonstration"
-    assert _protest_kind("Peaceful protest", unit) == "Peaceful protest"  # only force on a protest is reread
+    assert _protest_kind("Peaceful protest", unit) == "Violent demonstration"
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        # the demonstrators' destructive acts the codebook names
+        ("About 300 workers burned tyres and demonstrated to be sent home.", "violent"),
+        ("Merchants barricaded the western entrance to the town and demonstrated.", "violent"),
+        ("Students go on rampage to protest mock examinations", "violent"),
+        ("Protest against a construction firm turns violent", "violent"),
+        # police or others stepping in
+        ("Teachers protested over pay. 31 teachers arrested at the site of the protest.", "intervention"),
+        ("Textile workers held a protest and were dispersed by police.", "intervention"),
+        ("Residents marched to the town hall. Police officers tried to control the crowd.", "intervention"),
+        # neither: looted funds, someone else's vandalism, a detention as the motive, a sit-in
+        ("Protesters gathered outside the Central Bank demanding the recovery of looted funds.", "peaceful"),
+        ("Protesters gathered in support of two activists accused of vandalising a bank.", "peaceful"),
+        (
+            "Protesters demanded the release of activists who were detained in recent demonstrations.",
+            "peaceful",
+        ),
+        ("Teachers went on strike and barricaded themselves into a ministry office.", "peaceful"),
+    ],
+)
+def test_peaceful_protest_reread_from_what_happened(unit: str, kind: str) -> None:
+    from coder.offline import _protest_kind
+
+    names = {"violent": "Violent demonstration", "intervention": "Protest with intervention"}
+    assert _protest_kind("Peaceful protest", unit) == names.get(kind, "Peaceful protest")
 
 
 @pytest.mark.parametrize(
