@@ -937,6 +937,29 @@ def _protest_kind(sub: str, unit: str) -> str:
     return sub
 
 
+#: Signs of a two-sided fight beside the heavy weapons: the codebook codes shelling, grenades,
+#: bombs or air strikes used in a fight with small arms or return fire as an armed clash.
+_FIGHT_BESIDE_WEAPONS = GatedPattern.compile(
+    r"\b(?:small arms|fired back|responded to the fire|returned fire|clash(?:es|ed)?|"
+    r"exchanged? (?:of )?fire|firefights?|gun ?battles?|shoot-?outs?)\b"
+)
+#: ... and for grenades, bombs and air strikes, which are single blows, any gunfire beside them.
+_GUNFIRE_BESIDE_BLOW = GatedPattern.compile(
+    r"\b(?:gunfire|gunshots|machine ?guns?|ak-?47s?|rifles?|shot|fighting off)\b"
+)
+_SINGLE_BLOWS = frozenset({"Grenade", "Remote explosive/landmine/IED", "Air/drone strike"})
+
+
+def _weapons_in_a_fight(sub: str, unit: str) -> str:
+    """A weapon type whose unit also tells of a fight between two armed sides is an armed clash."""
+    if sub != "Shelling/artillery/missile attack" and sub not in _SINGLE_BLOWS:
+        return sub
+    folded = unit.casefold()
+    if _FIGHT_BESIDE_WEAPONS.search(folded) or (sub in _SINGLE_BLOWS and _GUNFIRE_BESIDE_BLOW.search(folded)):
+        return "Armed clash"
+    return sub
+
+
 def _withdrawal_as_takeover(cues: list[Cue]) -> list[Cue]:
     """A withdrawal in a sentence that also reports the takeover is that takeover's other side
     ("بعد انسحابهم من مدينة القائم وسيطرت القوات العراقية عليها"): one event, not two."""
@@ -1012,9 +1035,8 @@ def _drafts(
             groups[cues[0]] = []
         for cue, cue_places in sorted(groups.items(), key=lambda kv: kv[0].start):
             cued = {c.sub_event_type for c in cues}
-            sub = _protest_kind(
-                _decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued), sentence.text
-            )
+            sub = _decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued)
+            sub = _weapons_in_a_fight(_protest_kind(sub, sentence.text), sentence.text)
             cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
             for d in _draft(article, sentence, cue, cue_places, date_mentions, country, scan, opponent):
                 (drafts if d.place is not None else placeless).append(d)
@@ -1258,6 +1280,35 @@ def _one_sided(actors: list[ActorMention], unit: str) -> bool:
     return bool(_CIVILIAN_VICTIMS.search(folded))
 
 
+#: A deed done to civilians, named as its object: "shot dead a Baloch man", "opened fire on a
+#: civilian car", "killed a doctor", "slashed residents".
+_HARMS_CIVILIANS = GatedPattern.compile(
+    r"\b(?:shot dead|shoots? dead|shot and killed|shoots? and kills?|killed|kills|killing|murdered|"
+    r"opened fire (?:on|at)|fired (?:on|at)|shot|attacked|kidnapped|abducted|beat|assaulted|hacked|"
+    r"stabbed|slashed|injured|wounded|injuring|wounding)\s+(?:(?:a|an|the|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten|several|some|\d+)\s+)?(?:[\w'-]+\s+){0,2}(?:man|men|woman|women|boys?|"
+    r"girls?|child|children|teenagers?|youths?|civilians?|residents?|villagers?|farmers?|herders?|"
+    r"shepherds?|teachers?|students?|doctors?|nurses?|traders?|drivers?|passengers?|pedestrians?|"
+    r"worshippers?|journalists?|family|families|person|people|elders?|chief|pastor|priest|imam|"
+    r"businessm[ae]n|bystanders?|car|vehicle|bus|village|villages|homes?|houses?)\b",
+)
+#: ... unless the unit tells of a fight, a second armed side among the victims, or suspects.
+_NOT_ONE_SIDED = GatedPattern.compile(
+    r"\b(?:clash\w*|exchang\w* (?:of )?(?:gun)?fire|fought|fighting|gun ?battles?|shoot-?outs?|"
+    r"firefights?|engag\w*|encounters?|repuls\w*|repell?\w*|returned fire|crossfire|battle\w*|"
+    r"skirmish\w*|confrontations?|suspect\w*|criminals?|robbers?|thieves|gangsters?|carjackers?|"
+    r"retaliat\w*|police (?:officers?|team|patrol|post|station|reservists?)|policem[ae]n|soldiers?|"
+    r"troops|fighters?|militants?|military vehicle|patrol|reservists?|gendarmes?|escorts?|bodyguards?)\b",
+)
+
+
+def _civilians_attacked(unit: str) -> bool:
+    """Civilians are the object of the deed and nothing tells of a fight (codebook: violence
+    against civilians is one-sided; a battle needs two armed sides)."""
+    folded = unit.casefold()
+    return bool(_HARMS_CIVILIANS.search(folded)) and not _NOT_ONE_SIDED.search(folded)
+
+
 def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
     """The attack's object is a state force on duty ("ambushed a police patrol", "killed two
     soldiers"), other than the doer, and no civilian is named. Police who only report it
@@ -1327,6 +1378,9 @@ def _draft(
     if sub == "Armed clash" and not isinstance(actor2, ActorMention) and _one_sided(actors, sentence.text):
         # one armed actor and its victims, no second side, no fight: violence against civilians
         # (codebook: a battle is between two armed, organised groups)
+        sub = "Attack"
+        actor1, actor2 = _actors(sub, actors, country, toll, day)
+    elif sub == "Armed clash" and _civilians_attacked(sentence.text):
         sub = "Attack"
         actor1, actor2 = _actors(sub, actors, country, toll, day)
     if sub == "Abduction/forced disappearance" and toll > 0:

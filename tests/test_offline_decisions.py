@@ -431,3 +431,49 @@ def test_a_possessive_or_plural_country_word_votes_once() -> None:
     # "Kenyas" (a hurried "Kenya's") and "Somalis" are found by a word lookup
     assert vote("Rioters clashed with police over Kenyas election results.") == "Kenya"
     assert vote("Somalis protested outside the embassy.") == "Somalia"
+
+
+@pytest.mark.parametrize(
+    ("sub", "unit", "kind"),
+    [
+        (
+            "Shelling/artillery/missile attack",
+            "Rebels fired 120mm mortars and small arms at army positions.",
+            "clash",
+        ),
+        ("Shelling/artillery/missile attack", "Militia shelled the town; the army fired back.", "clash"),
+        (
+            "Shelling/artillery/missile attack",
+            "Rebels fired 82mm mortars and heavy machine guns at the village.",
+            "same",
+        ),
+        ("Grenade", "Militants threw a hand grenade at police, who responded with gunfire.", "clash"),
+        ("Grenade", "An unidentified man threw a grenade into a crowded bar.", "same"),
+        ("Air/drone strike", "Warplanes struck the camp during clashes with the rebels.", "clash"),
+    ],
+)
+def test_heavy_weapons_in_a_fight_make_a_clash(sub: str, unit: str, kind: str) -> None:
+    from coder.offline import _weapons_in_a_fight
+
+    assert _weapons_in_a_fight(sub, unit) == ("Armed clash" if kind == "clash" else sub)
+
+
+@pytest.mark.parametrize(
+    ("unit", "attacked"),
+    [
+        ("Military forces shot dead a Baloch man when they opened fire on a vehicle.", True),
+        ("Unknown gunmen killed a doctor at the market.", True),
+        ("Militia slashed residents with pangas after the arrest of their leaders.", True),
+        # a fight, armed victims or suspects: not one-sided
+        (
+            "Villagers confronted the raiders and there was an exchange of fire; four men were shot dead.",
+            False,
+        ),
+        ("Gunmen opened fire on a police patrol, injuring three policemen.", False),
+        ("Police shot dead two men suspected of robbery.", False),
+    ],
+)
+def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
+    from coder.offline import _civilians_attacked
+
+    assert _civilians_attacked(unit) is attacked
