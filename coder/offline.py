@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter, deque
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import Any, TypeVar
@@ -26,7 +26,7 @@ from coder.actors import (
     local_unidentified,
     state_force,
 )
-from coder.classifier import Prediction, shipped_model
+from coder.classifier import Prediction, SubEventModel, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, TAKEOVERS, disorder_type_for, interaction_code
 from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
@@ -801,6 +801,15 @@ def _paragraph_units(text: str, sentences: list[Sentence]) -> list[Sentence]:
     return units
 
 
+#: Which classifier types an article: the shipped one, or (cross-validation) one that never
+#: saw that article.
+ModelChooser = Callable[[Article], SubEventModel | None]
+
+
+def _shipped(article: Article) -> SubEventModel | None:
+    return shipped_model()
+
+
 class _TypeOracle:
     """Sub-event type of a paragraph from the trained classifier (English), cached per paragraph.
 
@@ -809,8 +818,10 @@ class _TypeOracle:
     model (not built, or a language it was not trained on) the lexicon decides alone.
     """
 
-    def __init__(self, article: Article, paragraphs: dict[int, str]) -> None:
-        self.model = shipped_model() if article.language == "en" else None
+    def __init__(
+        self, article: Article, paragraphs: dict[int, str], choose: ModelChooser | None = None
+    ) -> None:
+        self.model = (choose or _shipped)(article) if article.language == "en" else None
         self.paragraphs = paragraphs
         self.cache: dict[int, Prediction] = {}
 
@@ -986,12 +997,13 @@ def _drafts(
     date_mentions: list,
     countries: list,
     recent_admin1: Counter[str] | None = None,
+    choose: ModelChooser | None = None,
 ) -> list[_Draft]:
     """Event drafts, one per cue sentence and place, plus context from place-less sentences."""
     gazetteer = get_gazetteer()
     text = article.text
     sentences = split_sentences(text)
-    oracle = _TypeOracle(article, _paragraphs(text, sentences))
+    oracle = _TypeOracle(article, _paragraphs(text, sentences), choose)
     if oracle.model is not None:
         # The classifier types a whole paragraph, so the paragraph is the unit: its date,
         # places, actors and toll belong to the one event it reports.
@@ -1703,13 +1715,17 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
 
 
 def code_article(
-    article: Article, context_country: str | None = None, recent_admin1: Counter[str] | None = None
+    article: Article,
+    context_country: str | None = None,
+    recent_admin1: Counter[str] | None = None,
+    choose: ModelChooser | None = None,
 ) -> list[CodedEvent]:
     """Code one article into events (one per sub-event type, place, day and actor pair).
 
     `context_country` is used only when nothing in the article points to a country; events
     coded that way carry a COUNTRY_FROM_CONTEXT warning. `recent_admin1` (admin1 names of the
     run's recent events) settles a place name several provinces of the country share.
+    `choose` picks the classifier for the article (default: the shipped one).
     """
     # country names and adjectives: for the country vote and for each sentence's places
     countries = get_gazetteer().countries_in(article.text, adjectives=True)
@@ -1717,7 +1733,7 @@ def code_article(
     date_mentions = find_dates(article.text, article.language)
     coded = [
         _event(article, d, country)
-        for d in _drafts(article, country, date_mentions, countries, recent_admin1)
+        for d in _drafts(article, country, date_mentions, countries, recent_admin1, choose)
     ]
     if from_context:
         flag = Flag(
@@ -1746,7 +1762,8 @@ class OfflineCoder:
     CONTEXT_WINDOW = 50
     CONTEXT_SHARE = 0.4
 
-    def __init__(self, country: str | None = None) -> None:
+    def __init__(self, country: str | None = None, choose: ModelChooser | None = None) -> None:
+        self.choose = choose
         if country is not None:
             info = get_gazetteer().country(country)
             if info is None:
@@ -1765,7 +1782,7 @@ class OfflineCoder:
         return name if n >= self.CONTEXT_SHARE * len(self.recent) else None
 
     def __call__(self, article: Article) -> list[CodedEvent]:
-        coded = code_article(article, self.context_country(), Counter(self.recent_admin1))
+        coded = code_article(article, self.context_country(), Counter(self.recent_admin1), self.choose)
         own = [
             c.event
             for c in coded

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from coder.classifier import SubEventModel, bucket, prepare, shipped_model, train, train_file
+from coder.classifier import SubEventModel, bucket, fold_models, prepare, shipped_model, train, train_file
 from coder.models import Article
 from coder.offline import OfflineCoder, code_article
 
@@ -92,6 +92,28 @@ def test_train_file_holds_a_bucket_out(tmp_path: Path) -> None:
     assert report["holdout_rows"] == len(held)
     assert report["trained_rows"] == len(texts) - len(held)
     assert SubEventModel.load(tmp_path / "m.npz").meta["holdout_bucket"] == 3
+
+
+def test_fold_models_hold_each_bucket_out(tmp_path: Path) -> None:
+    texts = PROTEST + STRIKE + CLASH
+    labels = ["Peaceful protest"] * 6 + ["Air/drone strike"] * 6 + ["Armed clash"] * 6
+    gold = tmp_path / "gold.csv"
+    pl.DataFrame({"notes": texts, "sub_event_type": labels}).write_csv(gold)
+    folds = fold_models(gold)
+    assert sorted(folds) == list(range(10))
+    for k, model in folds.items():
+        assert model.meta["holdout_bucket"] == k
+        assert model.meta["rows"] == sum(bucket(t) != k for t in texts)
+
+
+def test_the_coder_types_with_the_model_it_is_given() -> None:
+    # a model that learned the protests as arrests: the coder follows it, not the shipped one
+    swapped = train(PROTEST + CLASH, ["Arrests"] * 6 + ["Armed clash"] * 6)
+    text = "Teachers marched peacefully to the county offices in Nairobi demanding unpaid salaries."
+    [coded] = OfflineCoder(choose=lambda article: swapped)(_article(text))
+    assert coded.event.sub_event_type == "Arrests"
+    [shipped] = OfflineCoder()(_article(text))
+    assert shipped.event.sub_event_type == "Peaceful protest"
 
 
 def _article(text: str, n: int = 0) -> Article:

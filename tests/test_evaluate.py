@@ -154,3 +154,43 @@ def test_cli_eval_json_and_unreadable_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01\x02 not a table")
     assert runner.invoke(cli, ["eval", str(bad), "--format", "json"]).exit_code == 2
+
+
+def test_cli_eval_cross_validated(tmp_path: Path) -> None:
+    # two kinds of event, six rows each, written for this test
+    protests = [
+        f"On 3 May 2020, {who} held a peaceful protest in Nairobi over {why}."
+        for who, why in [
+            ("teachers", "unpaid salaries"),
+            ("traders", "a new levy"),
+            ("nurses", "delayed allowances"),
+            ("students", "fee increases"),
+            ("farmers", "maize prices"),
+            ("residents", "water shortages"),
+        ]
+    ]
+    clashes = [
+        f"On 3 May 2020, police exchanged fire with {who} in Nairobi; the gun battle lasted {n} hours."
+        for who, n in [
+            ("robbers", 2),
+            ("a gang", 3),
+            ("gunmen", 1),
+            ("bandits", 4),
+            ("militiamen", 5),
+            ("thugs", 6),
+        ]
+    ]
+    base = {**gold_rows()[0], "event_date": "3-May-20"}
+    rows = [{**base, "notes": t, "sub_event_type": "Peaceful protest"} for t in protests] + [
+        {**base, "notes": t, "event_type": "Battles", "sub_event_type": "Armed clash"} for t in clashes
+    ]
+    gold = tmp_path / "gold.csv"
+    pl.DataFrame(rows).write_csv(gold)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["eval", str(gold), "--cross-validate", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout[result.stdout.index("{") :])
+    assert set(metrics) >= KEYS and metrics["n"] == 12
+    assert metrics["event_type_accuracy"] is not None
+    bad = runner.invoke(cli, ["eval", str(gold), "--cross-validate", "--holdout-only"])
+    assert bad.exit_code == 2 and "--cross-validate" in bad.output
