@@ -1355,12 +1355,43 @@ _KILLED_BEFORE = re.compile(
 _HARMED_AFTER = re.compile(
     r"(?:\s+[\w'-]+){0,4}?\s+(?:(?:was|were|has been|have been|had been|being|got)\s+(?:\w+\s+)?"
     r"(?:shot|killed|attacked|ambushed|wounded|injured|gunned down|murdered|stabbed|hacked|abducted|"
-    r"kidnapped|taken hostage|found dead|targeted)\b|(?:shot dead|shot and killed|killed|gunned down|"
-    r"murdered|wounded|injured)(?=\s*(?:[.,;]|$|(?:while|in|at|on|by|after|during|near|outside|as)\b)))",
+    r"kidnapped|taken hostage|found dead|targeted|hit|struck|blown up)\b|"
+    r"(?:shot dead|shot and killed|killed|gunned down|murdered|wounded|injured)"
+    r"(?=\s*(?:[.,;]|$|(?:while|in|at|on|by|after|during|near|outside|as)\b)))",
     re.IGNORECASE,
 )
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:the|suspected|alleged)\s+)*(?:[\w'-]+\s+)?$", re.IGNORECASE)
 _OFF_DUTY = re.compile(r"\b(?:off[- ]duty|former|retired|defected|ex-)", re.IGNORECASE)
+
+
+#: "police said", "according to police", "police found the bodies": the force reports the event
+#: or comes after it; it is not a side of it.
+_REPORTS_AFTER = re.compile(
+    r"(?:\s+(?:chief|spokesm[ae]n|spokesperson|sources?|officials?|commander))?\s+(?:later\s+)?"
+    r"(?:said|say|says|stated|reported|reports|believe[sd]?|suspect(?:s|ed)?|found|discovered|confirmed|"
+    r"denied|recovered|launched an? investigation|(?:are|were|is|was) investigating|(?:has|have) yet to|"
+    r"rushed|arrived|were called|was called)\b",
+    re.IGNORECASE,
+)
+_REPORTS_BEFORE = re.compile(r"\b(?:according to|told|informed|reported to)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def _reports_only(m: ActorMention, text: str) -> bool:
+    return m.actor.inter in (1, 8) and bool(
+        _REPORTS_AFTER.match(text, m.end, m.end + 60)
+        or _REPORTS_BEFORE.search(text[max(0, m.start - 30) : m.start])
+    )
+
+
+def _acted_upon(m: ActorMention, text: str) -> bool:
+    """The mention is the object, victim or responder of the deed, not who began it."""
+    before = text[max(0, m.start - 60) : m.start]
+    return bool(
+        _OBJECT_BEFORE.search(before)
+        or _KILLED_BEFORE.search(before)
+        or _HARMED_AFTER.match(text, m.end, m.end + 60)
+        or _RESPONDS_AFTER.match(text, m.end)
+    )
 
 
 def _draft(
@@ -1378,7 +1409,7 @@ def _draft(
     `opponent` is the article's main non-state armed group, the side that loses territory when
     the sentence does not name it ("the army took the city" in an article about IS).
     """
-    actors = scan.within(scan.actors, sentence)
+    actors = [m for m in scan.within(scan.actors, sentence) if not _reports_only(m, article.text)]
     deaths = scan.within(scan.deaths, sentence)
     sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
     date = best_date(sentence_dates, article.published)
@@ -1403,6 +1434,15 @@ def _draft(
         # actors, not violence against civilians (codebook: an attack targets civilians)
         sub = "Armed clash"
         actor1, actor2 = _actors(sub, actors, country, toll, day)
+    if (
+        SUB_TO_EVENT[sub] in ("Battles", "Explosions/Remote violence")
+        and isinstance(actor1, ActorMention)
+        and not isinstance(actor2, ActorMention)
+        and _acted_upon(actor1, article.text)
+    ):
+        # the only side named was attacked or responded ("two police officers were killed",
+        # "bandits attacked, police intervened"): the unnamed side began it
+        actor1, actor2 = generic_actor("unidentified", country or "Unknown"), actor1
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"

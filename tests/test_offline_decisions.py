@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from coder.gazetteer import get_gazetteer
-from coder.models import Article
+from coder.models import Article, Event
 from coder.offline import OfflineCoder, _main_country
 
 
@@ -246,6 +246,11 @@ def test_generic_actors_are_no_country_evidence() -> None:
     assert (event.country, event.location, event.actor1) == ("Lebanon", "Beirut", "Protesters (Lebanon)")
 
 
+def _first_event(text: str, published: dt.date = dt.date(2019, 5, 3)) -> Event:
+    """The first event the offline coder codes from an English text."""
+    return OfflineCoder()(Article(id="t", text=text, language="en", published=published))[0].event
+
+
 @pytest.mark.parametrize(
     ("text", "sub", "actor2"),
     [
@@ -285,8 +290,7 @@ def test_generic_actors_are_no_country_evidence() -> None:
     ],
 )
 def test_an_attack_on_police_on_duty_is_a_clash(text: str, sub: str, actor2: str) -> None:
-    article = Article(id="t", text=text, language="en", published=dt.date(2019, 5, 3))
-    event = OfflineCoder()(article)[0].event
+    event = _first_event(text)
     assert (event.sub_event_type, event.actor2) == (sub, actor2)
 
 
@@ -477,3 +481,35 @@ def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
     from coder.offline import _civilians_attacked
 
     assert _civilians_attacked(unit) is attacked
+
+
+@pytest.mark.parametrize(
+    ("text", "actor1", "actor2"),
+    [
+        # the only side named was attacked: the unnamed side began it
+        (
+            "On 2 May 2019, two police officers were killed in an ambush near Garissa.",
+            "Unidentified Armed Group (Kenya)",
+            "Police Forces of Kenya (2013-2022)",
+        ),
+        (
+            "On 2 May 2019, a police vehicle was hit by an IED near Mandera.",
+            "Unidentified Armed Group (Kenya)",
+            "Police Forces of Kenya (2013-2022)",
+        ),
+        # police who report or find it are no side of it
+        (
+            "On 2 May 2019, a trader was shot dead in Kisumu, police said.",
+            "Unidentified Armed Group (Kenya)",
+            "Civilians (Kenya)",
+        ),
+        (
+            "On 2 May 2019, police found the bodies of four men in a car in Kisumu. They had been strangled.",
+            "Unidentified Armed Group (Kenya)",
+            "Civilians (Kenya)",
+        ),
+    ],
+)
+def test_the_side_that_was_attacked_or_reports_is_not_actor1(text: str, actor1: str, actor2: str) -> None:
+    event = _first_event(text)
+    assert (event.actor1, event.actor2) == (actor1, actor2)
