@@ -101,7 +101,10 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "rival pastoralist communities|rival ethnic groups|ethnic clashes|communal clashes|"
         "communal violence|warriors|morans|cattle-raiding militants|sub tribes|sub-tribes|"
         "ethnic clash|ethnic fighting|inter-ethnic|interethnic|inter-communal|"
-        "intercommunal|communal clash|communal fighting",
+        "intercommunal|communal clash|communal fighting|farmers and herders|farmers and herdsmen|"
+        "herders and farmers|herdsmen and farmers|rival pastoralists|armed pastoralists|pastoralists|"
+        "armed herders|armed herdsmen|neighbouring communities|neighboring communities|"
+        "two communities|rival ethnic communities|ethnic groups",
         "",
     ),
     "tribal": (

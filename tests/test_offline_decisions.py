@@ -206,6 +206,14 @@ def test_who_began_a_fight_is_actor1(text: str, sub: str, actor1: str, actor2: s
             "On 4 April 2019, inter-tribal fighting near Wajir left two dead.",
             "Unidentified Tribal Militia (Kenya)",
         ),
+        (
+            "On 4 April 2019, farmers and herders fought over a water point near Wajir; one died.",
+            "Unidentified Communal Militia (Kenya)",
+        ),
+        (
+            "On 4 April 2019, armed pastoralists attacked a village near Wajir.",
+            "Unidentified Communal Militia (Kenya)",
+        ),
         # a named group before the generic word is that group
         ("On 4 April 2019, two Pokot clans clashed near Wajir.", "Pokot Ethnic Militia (Kenya)"),
     ],
