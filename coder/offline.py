@@ -1801,6 +1801,8 @@ class OfflineCoder:
 
     CONTEXT_WINDOW = 50
     CONTEXT_SHARE = 0.4
+    CONTEXT_RECENT = 10
+    CONTEXT_RECENT_SHARE = 0.6
 
     def __init__(self, country: str | None = None, choose: ModelChooser | None = None) -> None:
         self.choose = choose
@@ -1819,7 +1821,12 @@ class OfflineCoder:
         if not self.recent:
             return None
         name, n = Counter(self.recent).most_common(1)[0]
-        return name if n >= self.CONTEXT_SHARE * len(self.recent) else None
+        if n >= self.CONTEXT_SHARE * len(self.recent):
+            return name
+        # a collection that moved on to another country: the latest articles agree already
+        latest = list(self.recent)[-self.CONTEXT_RECENT :]
+        name, n = Counter(latest).most_common(1)[0]
+        return name if n >= self.CONTEXT_RECENT_SHARE * len(latest) else None
 
     def __call__(self, article: Article) -> list[CodedEvent]:
         coded = code_article(article, self.context_country(), Counter(self.recent_admin1), self.choose)
