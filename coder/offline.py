@@ -185,6 +185,12 @@ _CUES: list[tuple[str, list[str]]] = [
             r"(?:recovered|seized|found|discovered|dismantled) (?:[\w-]+ ){0,4}"
             r"(?:improvised explosive devices?|ieds?|landmines?|explosives?|bombs?)",
             r"exploded prematurely",
+            r"defusal",
+            r"uncover(?:ed|s)? and remove[ds]?",
+            r"(?:controlled|safely) (?:detonat\w+|explosion)",
+            r"detonated (?:[\w-]+ ){0,3}(?:bombs?|ieds?|explosives?|devices?) planted",
+            r"(?:bombs?|ieds?|explosives?|devices?) (?:they|he|she) (?:were|was) "
+            r"(?:planting|assembling|making)",
             r"تفكيك",
             r"اعتراض",
             r"أسقط",
@@ -1026,6 +1032,10 @@ def _drafts(
     for sentence in sentences:
         places = _places_in(sentence, country, article_places, scan)
         cues = scan.cues_in(sentence)
+        if any(c.sub_event_type == _DISRUPTED for c in cues):
+            # "defused an IS booby-trapped vehicle before it exploded": the weapon words name
+            # what was stopped
+            cues = [c for c in cues if c.sub_event_type not in _WEAPON_TYPES]
         if last_sub is not None:
             cues = [Cue(last_sub, c.start, c.end) if c.anaphoric else c for c in cues]
         if not cues:

@@ -103,6 +103,11 @@ def test_a_suicide_bomber_settles_the_type() -> None:
         ("On 2 May 2020, air defences shot down two drones over Marib.", True),
         ("On 2 May 2020, soldiers recovered four improvised explosive devices near Mandera.", True),
         ("On 2 May 2020, police intercepted a truck carrying stolen cattle near Isiolo.", False),
+        # the weapon words of a disrupted attack name what was stopped
+        ("On 2 May 2020, troops defused a booby-trapped car before it exploded near Mosul.", True),
+        ("On 2 May 2020, police detonated a bomb planted by unknown men near a mosque in Garissa.", True),
+        ("On 2 May 2020, two men were killed when the bomb they were planting blew up in Mandera.", True),
+        ("On 2 May 2020, a roadside bomb exploded near a patrol in Mandera.", False),
     ],
 )
 def test_weapons_disrupted(text: str, disrupted: bool) -> None:
