@@ -919,7 +919,8 @@ _DESTRUCTIVE_PROTEST = GatedPattern.compile(
     r"burn(?:ed|t|ing) (?:\w+ )?(?:tyres|tires)|rowdy|rampage|turn(?:ed|s)? violent|"
     r"violent (?:protests?|demonstrations?)|clashed with (?:the )?(?:police|security)|"
     r"fought (?:with )?(?:the )?police|smashed|barricad(?:e|es|ed)\b(?! themselves)|"
-    r"destruction of property|destroyed property|beat up|beaten up)\b",
+    r"destruction of property|destroyed property|beat up|beaten up|lit (?:a |the )?bonfires?|"
+    r"(?:protest\w*|demonstrat\w*) violently|became violent|hurled (?:rocks|stones))\b",
 )
 
 
@@ -975,6 +976,12 @@ def _weapons_in_a_fight(sub: str, unit: str) -> str:
     if _FIGHT_BESIDE_WEAPONS.search(folded) or (sub in _SINGLE_BLOWS and _GUNFIRE_BESIDE_BLOW.search(folded)):
         return "Armed clash"
     return sub
+
+
+def _reread(sub: str, unit: str) -> str:
+    """The type once what the unit says happened is read: protests by what the demonstrators
+    and police did, heavy weapons by whether they were used in a fight."""
+    return _weapons_in_a_fight(_protest_kind(sub, unit), unit)
 
 
 def _withdrawal_as_takeover(cues: list[Cue]) -> list[Cue]:
@@ -1057,8 +1064,7 @@ def _drafts(
             groups[cues[0]] = []
         for cue, cue_places in sorted(groups.items(), key=lambda kv: kv[0].start):
             cued = {c.sub_event_type for c in cues}
-            sub = _decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued)
-            sub = _weapons_in_a_fight(_protest_kind(sub, sentence.text), sentence.text)
+            sub = _reread(_decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued), sentence.text)
             cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
             for d in _draft(article, sentence, cue, cue_places, date_mentions, country, scan, opponent):
                 (drafts if d.place is not None else placeless).append(d)
@@ -1068,7 +1074,7 @@ def _drafts(
         predicted = oracle(first.paragraph)
         assert predicted is not None
         places = _places_in(first, country, article_places, scan)
-        cue = Cue(predicted.label, first.start, first.end)
+        cue = Cue(_reread(predicted.label, first.text), first.start, first.end)
         for d in _draft(article, first, cue, places, date_mentions, country, scan, opponent):
             (drafts if d.place is not None else placeless).append(d)
     drafts = _attach_context(drafts, placeless, date_mentions, article)

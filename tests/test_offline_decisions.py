@@ -346,6 +346,8 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
         ("Merchants barricaded the western entrance to the town and demonstrated.", "violent"),
         ("Students go on rampage to protest mock examinations", "violent"),
         ("Protest against a construction firm turns violent", "violent"),
+        ("Residents protested against the delayed road; they lit bonfires in the town.", "violent"),
+        ("Students protest violently for a second day against the school board.", "violent"),
         # police or others stepping in
         ("Teachers protested over pay. 31 teachers arrested at the site of the protest.", "intervention"),
         ("Textile workers held a protest and were dispersed by police.", "intervention"),
@@ -526,3 +528,24 @@ def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
 def test_the_side_that_was_attacked_or_reports_is_not_actor1(text: str, actor1: str, actor2: str) -> None:
     event = _first_event(text)
     assert (event.actor1, event.actor2) == (actor1, actor2)
+
+
+def test_a_protest_without_protest_words_is_reread_too() -> None:
+    from coder.classifier import train
+
+    # no protest cue in the text: the classifier's type for the lead (here a small model's
+    # "Peaceful protest") is reread like any other
+    model = train(
+        [
+            "Residents gathered on the road over water cuts.",
+            "Traders marched on the road over a new levy.",
+            "Police exchanged fire with gunmen near the market.",
+            "Soldiers fought rebels near the river.",
+        ],
+        ["Peaceful protest", "Peaceful protest", "Armed clash", "Armed clash"],
+    )
+    text = "On 7 May 2020, residents closed the N1 road by burning tyres in Nakuru over water cuts."
+    article = Article(id="t", text=text, language="en", published=dt.date(2020, 5, 8))
+    assert model.predict([text])[0].label == "Peaceful protest"
+    [coded] = OfflineCoder(choose=lambda a: model)(article)
+    assert coded.event.sub_event_type == "Violent demonstration"
