@@ -600,7 +600,9 @@ def _prefer_towns(mentions: list[PlaceMention], text: str) -> list[PlaceMention]
             for c in m.candidates
             if c.country == m.place.country and name_key(c.name) == name_key(m.place.name)
         ]
-        town = [c for c in same_name if c.kind == "place"]
+        # the town that gives the province its name, not a namesake elsewhere (Samburu County
+        # and the small Samburu of Kwale)
+        town = [c for c in same_name if c.kind == "place" and c.admin1 == m.place.admin1]
         province = [c for c in same_name if c.kind == "admin1"]
         after, before = text[m.end : m.end + 20], text[max(0, m.start - 20) : m.start]
         said_region = bool(_REGION_AFTER.match(after) or _REGION_BEFORE.search(before))

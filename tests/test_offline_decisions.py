@@ -549,3 +549,12 @@ def test_a_protest_without_protest_words_is_reread_too() -> None:
     assert model.predict([text])[0].label == "Peaceful protest"
     [coded] = OfflineCoder(choose=lambda a: model)(article)
     assert coded.event.sub_event_type == "Violent demonstration"
+
+
+def test_a_province_is_not_a_namesake_town_elsewhere() -> None:
+    # Samburu County, not the small Samburu of Kwale; Garissa, the county's own town
+    assert _first_event("On 3 May 2019, herders clashed with police in Samburu.").admin1 == "Samburu"
+    event = _first_event("On 3 May 2019, herders clashed with police in Garissa.")
+    assert (event.admin1, event.geo_precision) == ("Garissa", 1)
+    # a supplement row corrects GeoNames' county of Thika (Kiambu, not Nairobi)
+    assert _first_event("On 3 May 2019, traders protested in Thika town.").admin1 == "Kiambu"
