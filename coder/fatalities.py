@@ -227,7 +227,8 @@ _EN_NUM = (rf"(?:{_EN_Q}\s+)?(?:between\s+)?{_EN_ONE}"
 _EN_DEATH_AFTER = (r"(?:killed|dead|died|slain|shot dead|perished|lost their lives|executed|murdered|"
                    r"beheaded|deaths|fatalities|fatality|bodies|corpses|shot to death|lynched|"
                    r"hacked to death|beaten to death|burnt to death|burned to death|"
-                   r"stabbed to death|gunned down|fatally shot|fatally stabbed|fatally assaulted|"
+                   r"stabbed to death|speared to death|clubbed to death|axed to death|"
+                   r"gunned down|fatally shot|fatally stabbed|fatally assaulted|"
                    r"fatally wounded|fatally injured)")  # fmt: skip
 # An active verb followed by its object: the number before it counts the killers, not the dead
 # ("Three militants shot dead a driver").
@@ -485,6 +486,25 @@ _EN_PERSON = (
             "aspirant",
             "photographer",
             "reporter",
+            "detective",
+            "constable",
+            "insurgent",
+            "rebel",
+            "raider",
+            "rustler",
+            "bandit",
+            "gangster",
+            "prisoner",
+            "inmate",
+            "spokesman",
+            "sheikh",
+            "preacher",
+            "warder",
+            "warden",
+            "ranger",
+            "hawker",
+            "labourer",
+            "laborer",
         ]
     )
     + ")"
@@ -492,7 +512,7 @@ _EN_PERSON = (
 _EN_SINGLE_DEATH = (
     r"(?:killed|shot dead|shot and killed|dies|died|murdered|assassinated|lynched|hacked to death|"
     r"stabbed to death|beaten to death|burnt to death|burned to death|tortured to death|found dead|"
-    r"found killed|succumbed)"
+    r"found killed|succumbed|speared to death|clubbed to death|shot to death)"
 )
 _ONE_IMPLIED: _Build = lambda m: (1, True)  # noqa: E731
 
@@ -569,10 +589,19 @@ _EN_PATTERNS: list[_Pattern] = [
     _p(rf"{_B}(?:the\s+)?(?:body|corpse)\s+of\s+(?:a|an|one){_E}", _ONE),
     # a singular victim with no number: "the commander was killed"
     _p(
-        rf"{_B}(?:was|has been|had been)\s+(?:reportedly\s+|also\s+)?(?:killed|shot dead|slain|"
-        rf"executed|murdered|beheaded|found dead|assassinated){_E}",
+        rf"{_B}(?:was|has been|had been)\s+"
+        rf"(?:(?!not\b|never\b|nearly\b|almost\b|that\b)[a-z'-]+\s+){{0,3}}?"
+        rf"(?:killed|shot dead|slain|executed|murdered|beheaded|found dead|assassinated)"
+        rf"{_E}{_EN_OBJECT_AFTER}",
         _ONE,
     ),
+    # "leading to the death of a civilian", "resulting in his death", "fatally shot the leader"
+    _p(
+        rf"{_B}(?:leading to|led to|resulting in|resulted in|causing|caused)\s+(?:the\s+death\s+of\s+"
+        rf"(?:a|an|one|the|his|her)|(?:his|her)\s+death){_E}",
+        _ONE,
+    ),
+    _p(rf"{_B}fatally\s+(?:shot|stabbed|wounded|injured|assaulted)\s+(?:a|an|one|the|his|her){_E}", _ONE),
     _p(
         rf"{_B}(?:{_EN_PERSON}\s+(?:(?:is|was|has been|had been|got)\s+)?|(?:he|she)\s+(?:is|was|has been|"
         rf"had been|got)\s+)(?:reportedly\s+|later\s+|allegedly\s+)?{_EN_SINGLE_DEATH}{_E}",

@@ -284,6 +284,17 @@ def test_seed_stepnews_dozens_killed_or_wounded() -> None:
         ("Six policemen were killed in the ambush. Two attackers were also killed.", 8),
         # "a number of" is the vague stand-in, not "a" = 1
         ("Shelling hit the town, killing a number of residents.", 10),
+        # one victim, however the sentence says it
+        ("Police detective shot dead while investigating a murder", 1),
+        ("Home guards kill cattle raider", 1),
+        ("One speared to death in clash between farmers and herdsmen", 1),
+        ("A suspect was on Wednesday morning shot dead by police in Likoni.", 1),
+        ("Tribesmen clashed in the market, leading to the death of a passer-by.", 1),
+        ("Militants shot a water carrier, resulting in his death.", 1),
+        ("An unidentified group fatally shot the leader of the movement near his house.", 1),
+        # reported speech is not a passive; a near miss is no death
+        ("It was reported that police killed two during the riots.", 2),
+        ("He was nearly killed by the mob.", 0),
         # injuries are not deaths, and an explicit "no fatalities" is zero
         ("A man attacked 4 people with a knife; 4 injuries and no fatalities were reported.", 0),
     ],
