@@ -343,7 +343,8 @@ def _en_sum(m: re.Match[str]) -> tuple[int, bool] | None:
 
 
 def _en_combined(m: re.Match[str]) -> tuple[int, bool] | None:
-    return _combined(_en_num(m))
+    # "killed or injured": none of them need have died, and the lowest credible figure is 0
+    return (0, False) if m["conj"] == "or" else _combined(_en_num(m))
 
 
 def _ar_num_or_one(m: re.Match[str]) -> tuple[int, bool] | None:
@@ -546,7 +547,7 @@ _EN_PATTERNS: list[_Pattern] = [
         _en_num_first,
     ),
     _p(
-        rf"{_B}(?P<num>{_EN_NUM})\s+(?:people\s+|civilians\s+)?(?:were\s+)?(?:killed|dead)\s*(?:or|and|,)\s*"
+        rf"{_B}(?P<num>{_EN_NUM})\s+(?:people\s+|civilians\s+)?(?:were\s+)?(?:killed|dead)\s*(?P<conj>or|and|,)\s*"
         rf"(?:wounded|injured|hurt){_E}",
         _en_combined,
     ),
@@ -560,7 +561,8 @@ _EN_PATTERNS: list[_Pattern] = [
         _en_num,
     ),
     _p(
-        rf"{_B}(?:killed|killing)\s+(?:or|and)\s+(?:wounded|injured|wounding|injuring)\s+(?P<num>{_EN_NUM}){_E}",
+        rf"{_B}(?:killed|killing)\s+(?P<conj>or|and)\s+(?:wounded|injured|wounding|injuring)\s+"
+        rf"(?P<num>{_EN_NUM}){_E}",
         _en_combined,
     ),
     # two groups of dead: "killing three civilians and five police" -> 8
@@ -572,13 +574,17 @@ _EN_PATTERNS: list[_Pattern] = [
     # a single victim after an active verb: "gunmen shot dead a farmer", "lynched an armed robber"
     _p(
         rf"{_B}(?:killed|killing|kills|shot dead|shooting dead|shoots? dead|shot and killed|lynched|"
-        rf"lynching|lynches|lynch|hacked to death|beat to death|beaten to death|stabbed to death|"
+        rf"lynching|lynches|(?<!to )lynch|hacked to death|beat to death|beaten to death|stabbed to death|"
         rf"murdered|executed|beheaded|assassinated|assassinating|assassinates)\s+"
         rf"(?:a|an|one)\s+(?!number\b|few\b|total\b)",
         _ONE,
     ),
     # a single victim before a passive verb with no number: "is lynched", "was hacked to death"
-    _p(rf"{_B}(?:is|was|were|are)\s+(?:reportedly\s+)?(?:lynched|hacked to death|beaten to death){_E}", _ONE),
+    _p(
+        rf"{_B}(?:is|was|were|are)\s+(?:reportedly\s+)?(?<!nearly )(?<!almost )(?:lynched|hacked to death|"
+        rf"beaten to death){_E}",
+        _ONE,
+    ),
     # the toll: "put the death toll at 19", "the death toll rose to 19"
     _p(
         rf"{_B}(?:death toll|toll|number of (?:dead|deaths|fatalities|those killed))"
@@ -747,6 +753,12 @@ def _drop_overlaps(found: list[_Found]) -> list[_Found]:
     return sorted(kept)
 
 
+_ATTEMPT = re.compile(
+    r"\b(?:nearly|almost|tried to|attempted to|attempting to|trying to)\s+"
+    r"(?:lynch\w*|kill\w*|beat\w*|hack\w*|stab\w*|burn\w*|shot|shoot)"
+)
+
+
 def _is_year(norm: str, start: int, end: int) -> bool:
     """ "In 2014 clashes killed", "On 5 May 2020, gunmen killed": a year, not a count.
 
@@ -776,6 +788,8 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
                 continue
             if _SUBSET_BEFORE.search(norm[max(0, start - 20) : start]):
                 continue
+            if _ATTEMPT.search(norm, max(0, start - 14), m.end()):
+                continue  # "tried to lynch a man", "was nearly lynched": nobody died
             end = m.end()
             while end > start and norm[end - 1] in " ,":
                 end -= 1

@@ -85,7 +85,11 @@ def test_vague_flag_and_span() -> None:
 
 
 def test_killed_or_wounded_is_not_a_death_count() -> None:
+    # none of the ten need have died: the lowest credible figure is 0 (codebook section 6)
     (mention,) = find_fatalities("10 people were killed or wounded.", "en")
+    assert (mention.count, mention.vague) == (0, False)
+    # "killed and wounded": at least one died, how many is not said
+    (mention,) = find_fatalities("10 people were killed and wounded.", "en")
     assert (mention.count, mention.vague) == (1, True)
 
 
@@ -295,6 +299,12 @@ def test_seed_stepnews_dozens_killed_or_wounded() -> None:
         # reported speech is not a passive; a near miss is no death
         ("It was reported that police killed two during the riots.", 2),
         ("He was nearly killed by the mob.", 0),
+        ("A crowd beat up and tried to lynch a man accused of extortion.", 0),
+        ("A man accused of theft was held and nearly lynched by residents.", 0),
+        ("Nearly 300 people were killed in the fighting.", 300),
+        # killed or injured: none need have died; killed and injured: at least one did
+        ("Air strikes hit the camp, killing or injuring 2 militants.", 0),
+        ("Shelling killed and injured 5 civilians.", 1),
         # injuries are not deaths, and an explicit "no fatalities" is zero
         ("A man attacked 4 people with a knife; 4 injuries and no fatalities were reported.", 0),
     ],
