@@ -637,6 +637,11 @@ _CRIME_CUE = re.compile(
 )
 
 
+_GANG_SIGNATURE = re.compile(
+    r"\b(?:drive-?by|threatening messages?|narco-?messages?|narcomantas?)\b", re.IGNORECASE
+)
+
+
 @cache
 def _local_unidentified() -> dict[str, tuple[str, bool]]:
     """country -> (ACLED's local name for unnamed armed men attacking civilians, needs a crime cue)."""
@@ -652,10 +657,15 @@ def local_unidentified(actor: Actor, victims: Actor | None, text: str) -> Actor:
     "Unidentified Gang and/or Police Militia". Anything else is returned unchanged.
     """
     generic = f"{_GENERIC_NAME['unidentified']} ({actor.country})"
-    if actor.name != generic or victims is None or victims.inter != 7 or actor.country is None:
+    if actor.name != generic or actor.country is None:
         return actor
     rule = _local_unidentified().get(actor.country)
-    if rule is None or (rule[1] and not _CRIME_CUE.search(text)):
+    if rule is None:
+        return actor
+    # a drive-by shooting or a threatening message left with the dead is organised crime's
+    # signature, whoever the target (police included)
+    signed = rule[1] and _GANG_SIGNATURE.search(text) is not None
+    if not signed and (victims is None or victims.inter != 7 or (rule[1] and not _CRIME_CUE.search(text))):
         return actor
     return Actor(rule[0], actor.inter, actor.country)
 

@@ -150,6 +150,12 @@ def test_a_riot_over_a_death_is_not_its_toll() -> None:
             "On 2 June 2020, in Culiacan, Sinaloa, armed men shot dead a shopkeeper.",
             "Unidentified Armed Group (Mexico)",
         ),
+        # a drive-by shooting is organised crime's signature, whoever the target
+        (
+            "On 2 June 2020, in Zapopan, Jalisco, armed men on a motorcycle carried out a drive-by shooting"
+            " against police officers.",
+            "Unidentified Gang (Mexico)",
+        ),
         # Brazil: an unclaimed attack on civilians may be a gang's or a police militia's
         (
             "On 2 June 2020, in Manaus, Amazonas, armed men shot dead a shopkeeper.",
