@@ -478,7 +478,12 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         elsewhere = _BORDER_AFTER.match(article.text, end) or _ELSEWHERE_BEFORE.search(
             article.text[max(0, start - 30) : start]
         )
-        votes[country.name] += 0.5 if of_actor or elsewhere else 3.0 / 2
+        # "Somali residents of Eastleigh", "a Somali shop owner": who people are, not where
+        people = gazetteer.country(article.text[start:end]) is None and bool(
+            _PEOPLE_AFTER.match(article.text, end)
+            or _A_PERSON_BEFORE.search(article.text, max(0, start - 4), start)
+        )
+        votes[country.name] += 0.5 if of_actor or elsewhere or people else 3.0 / 2
     # "Kenya's", the apostrophe-less "Kenyas" of hurried notes, "Somalis": countries only found
     # that way (a word lookup each, not a second scan of the article)
     seen = {country.name for _, _, country in countries}
@@ -492,7 +497,9 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         if mention.place.kind == "country" or _SAINT_BEFORE.search(
             article.text[max(0, mention.start - 8) : mention.start]
         ):
-            continue  # "Mt Carmel Academy", "St Mary's": part of another name
+            continue  # "Mt Carmel Academy", "St Mary's", "Jabal al-Zawiya": part of another name
+        if any(a.start <= mention.start and mention.end <= a.end for a in actors):
+            continue  # "Abu" of "Abu Sayyaf": part of an actor's name
         weight = 2.0 if not mention.ambiguous else 1.0
         if mention.place.kind in ("place", "admin2") and mention.place.population < _SMALL_PLACE:
             # a hamlet or a small county that shares its name with an English word, a party or
@@ -511,7 +518,8 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     for actor in actors:
         # generic actors found without a country are "(Unknown)": no evidence of any country
         if actor.actor.country not in (None, "Unknown") and actor.actor.inter in (1, 2, 3, 4, 6, 8):
-            votes[actor.actor.country] += 1.0
+            # state forces act at home; armed groups cross borders (Al Shabaab in Kenya)
+            votes[actor.actor.country] += 1.0 if actor.actor.inter in (1, 6) else 0.5
     front = front_named(article.text, article.published)
     if front is not None:
         votes[front] += 3.0  # "the OSCE SMM observed ... near X": X is on the Donbas front
@@ -533,7 +541,14 @@ _ELSEWHERE_BEFORE = re.compile(
     r"(?:the\s+)?(?:neighbou?ring\s+)?$",
     re.IGNORECASE,
 )
-_SAINT_BEFORE = re.compile(r"\b(?:Mt|Mount|St|Saint|Ste)\.?\s+$")
+_SAINT_BEFORE = re.compile(r"\b(?:Mt|Mount|St|Saint|Ste|Jabal|Jebel|Djebel|Jabel)\.?[\s-]+$")
+_A_PERSON_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)  # "a Palestinian", "an Israeli woman"
+_PEOPLE_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:residents?|nationals?|man|men|woman|women|shop ?owners?|traders?|"
+    r"businessm[ae]n|expatriates?|refugees?|immigrants?|community|communities|populated|families|"
+    r"family|people|youths?|students?|elders?|herders?|cleric|sheikh)\b",
+    re.IGNORECASE,
+)
 _LED_AFTER = re.compile(r"[- ](?:led|backed|supported|allied|affiliated|sponsored)\b", re.IGNORECASE)
 _SMALL_PLACE = 10_000
 

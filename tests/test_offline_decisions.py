@@ -458,6 +458,19 @@ def test_a_possessive_or_plural_country_word_votes_once() -> None:
     assert vote("Somalis protested outside the embassy.") == "Somalia"
 
 
+def test_who_people_are_and_where_armed_groups_come_from_weigh_less() -> None:
+    # an armed group crosses borders, a demonym before people says who they are: the run's
+    # country (Kenya) holds
+    assert vote("Al Shabaab attacks a police post at night, killing 20.", prior="Kenya") == "Kenya"
+    assert vote("Police arrest over 100 Somali expatriates in a night operation.", prior="Kenya") == "Kenya"
+    assert vote("An Israeli woman was stabbed by a Palestinian in the town of Kfar Saba.") == "Israel"
+    # without a run, the group's home still speaks
+    assert vote("Al Shabaab attacks a police post at night, killing 20.") == "Somalia"
+    # a name inside an actor's or a mountain's name is no place
+    assert vote("An Abu Sayyaf militant was killed in a firefight in Indanan, Sulu.") == "Philippines"
+    assert vote("Regime forces shelled Sfuhen in Jabal al-Zawiya, in the countryside of Idleb.") == "Syria"
+
+
 @pytest.mark.parametrize(
     ("sub", "unit", "kind"),
     [
