@@ -381,6 +381,14 @@ ngo ngos inn olympic coast
 """,
 )
 
+#: A name that begins with a compass word ("North District", "Central", "Upper East") ...
+_COMPASS_NAME = re.compile(
+    r"(?:North|South|East|West|Central|Northern|Southern|Eastern|Western|Upper|Lower)\b"
+)
+#: ... right after a capitalised word (not a sentence's first word) is part of a longer name.
+_NAME_BEFORE = re.compile(r"(?<=[a-z,;] )[A-Z][\w'-]+ $")
+
+
 # Arabic words that are also (aliases of) place names: generic nouns ("the city" = Medina),
 # function words, directions, institutions, common first names. Keyed at import.
 _STOP_AR = re.findall(
@@ -874,6 +882,8 @@ class Gazetteer:
                 and ids[0] not in self._custom
             ):
                 continue
+            if _COMPASS_NAME.match(text, start) and _NAME_BEFORE.search(text, max(0, start - 30), start):
+                continue  # "Tana North District": the tail of a longer name, not Hong Kong's North
             end = t.ends[last]
             out.append(
                 PlaceMention(

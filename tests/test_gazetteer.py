@@ -245,3 +245,11 @@ def test_country_word(gz: Gazetteer) -> None:
     assert gz.country_word("Kenya").name == "Kenya"
     assert gz.country_word("Kenyan").name == "Kenya"  # an adjective too
     assert gz.country_word("Nairobi") is None  # a city is not a country
+
+
+def test_a_compass_name_after_a_name_is_its_tail(gz: Gazetteer) -> None:
+    # "Tana North District" is no mention of Hong Kong's North District ...
+    assert "North District" not in [m.text for m in gz.find("Clashes erupted in Tana North District.")]
+    # ... while a compass name of its own stays a place
+    assert [m.text for m in gz.find("Fighting in North Kivu displaced thousands.")] == ["North Kivu"]
+    assert [m.text for m in gz.find("Clashes near Kibo, West Pokot, left two dead.")][-1] == "West Pokot"
