@@ -1392,7 +1392,7 @@ _HARMED_AFTER = re.compile(
     r"(?:shot|killed|attacked|ambushed|wounded|injured|gunned down|murdered|stabbed|hacked|abducted|"
     r"kidnapped|taken hostage|found dead|targeted|hit|struck|blown up)\b|"
     r"(?:shot dead|shot and killed|killed|gunned down|murdered|wounded|injured)"
-    r"(?=\s*(?:[.,;]|$|(?:while|in|at|on|by|after|during|near|outside|as)\b)))",
+    r"(?=\s*(?:[.,;]|$|(?:while|in|at(?!\s+(?:least|most)\b)|on|by|after|during|near|outside|as)\b)))",
     re.IGNORECASE,
 )
 _BY_BEFORE = re.compile(r"\bby\s+(?:(?:the|suspected|alleged)\s+)*(?:[\w'-]+\s+)?$", re.IGNORECASE)

@@ -534,6 +534,13 @@ def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
             "Unidentified Armed Group (Kenya)",
             "Police Forces of Kenya (2013-2022)",
         ),
+        # "killed at least 10" is an active verb with its count, not a headline's passive
+        (
+            "On 27 April 2020, an airstrike by Afghan military forces killed at least 10 Taliban militants"
+            " in Badghis.",
+            "Military Forces of Afghanistan (2014-2021)",
+            "Taliban",
+        ),
         # police who report or find it are no side of it
         (
             "On 2 May 2019, a trader was shot dead in Kisumu, police said.",
