@@ -1161,6 +1161,7 @@ def _places_in(
     return _pick_places(inside)
 
 
+_AND_AFTER = re.compile(r"\s+(?:and|&)\s+", re.IGNORECASE)
 _CLAUSE_MARKS = "،,;؛:."
 _CLAUSE_END = re.compile(f"[{_CLAUSE_MARKS}]")
 #: Words that make the next actor a target, not a doer ("مواقع قوات النظام", "positions of").
@@ -1205,7 +1206,9 @@ def _by_closeness(
         if language == "ar" and 0 <= m.start - cue.end <= 25:
             return (0, m.start)  # verb-subject
         if language != "ar" and m.end <= cue.start and m.start >= clause_start:
-            return (0, cue.start - m.end)  # subject-verb, nearest first
+            # subject-verb, nearest first; but of subjects joined by "and" ("the Myanmar
+            # military and AA clashed") the first named leads
+            return (0, cue.start - m.end if not _AND_AFTER.match(text, m.end) else -1)
         if (
             m.start >= clause_start
             and m.end <= cue.start + 200

@@ -242,6 +242,25 @@ def test_state_force_period_follows_the_date() -> None:
     assert later.actor.name == "Police Forces of Kenya (2022-)"
     (syria,) = find_actors("الجيش السوري", "ar", "Syria", dt.date(2025, 3, 1))
     assert syria.actor.name == "Military Forces of Syria (2024-)"
+    # Myanmar's forces before and after the coup of 1 February 2021
+    (before,) = find_actors("the Myanmar military", "en", "Myanmar", dt.date(2020, 5, 7))
+    (after,) = find_actors("the Myanmar military", "en", "Myanmar", dt.date(2021, 3, 1))
+    assert (before.actor.name, after.actor.name) == (
+        "Military Forces of Myanmar (2016-2021)",
+        "Military Forces of Myanmar (2021-)",
+    )
+
+
+def test_state_forces_of_more_countries_and_an_acronym_two_actors_share() -> None:
+    # a generic word names the country's own force, with its ACLED period
+    (soldiers,) = find_actors("soldiers", "en", "Uganda", dt.date(2020, 5, 4))
+    assert soldiers.actor.name == "Military Forces of Uganda (1986-)"
+    (police,) = find_actors("police", "en", "Cameroon", dt.date(2020, 5, 4))
+    assert police.actor.name == "Police Forces of Cameroon (1982-)"
+    # UPDF is Uganda's army, and a party with an armed wing in Bangladesh's hill tracts
+    (uganda,) = find_actors("UPDF", "en", "Uganda", dt.date(2020, 5, 4))
+    (bangladesh,) = find_actors("UPDF", "en", "Bangladesh", dt.date(2020, 5, 4))
+    assert (uganda.actor.inter, bangladesh.actor.name) == (1, "UPDF: United People's Democratic Front")
 
 
 def test_foreign_state_forces_are_external_where_they_operate() -> None:

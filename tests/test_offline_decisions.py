@@ -541,6 +541,12 @@ def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
             "Military Forces of Afghanistan (2014-2021)",
             "Taliban",
         ),
+        # of subjects joined by "and", the first named leads
+        (
+            "On 7 May 2020, in Paletwa Township, Chin State, the Myanmar military and AA clashed.",
+            "Military Forces of Myanmar (2016-2021)",
+            "AA: Arakan Army",
+        ),
         # police who report or find it are no side of it
         (
             "On 2 May 2019, a trader was shot dead in Kisumu, police said.",
