@@ -600,6 +600,9 @@ def _scan_text(text: str) -> Iterator[tuple[int, int, _Alias]]:
         i += len(alias.tokens)
 
 
+_AGAINST_BEFORE = re.compile(r"\b(?:anti|counter)[- ]?$", re.IGNORECASE)
+
+
 def find_actors(
     text: str, language: str, country: str | None = None, date: dt.date | None = None
 ) -> list[ActorMention]:
@@ -613,6 +616,8 @@ def find_actors(
     del language  # aliases are script-specific already; mixed texts need both
     out: list[ActorMention] = []
     for start, end, alias in _scan(text):
+        if _AGAINST_BEFORE.search(text, max(0, start - 8), start):
+            continue  # "anti-Houthi forces" are the Houthis' enemies, not the Houthis
         if alias.rows:
             actor: Actor | None = _actor(_pick(alias.rows, country), country, date)
         else:

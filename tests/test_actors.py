@@ -437,3 +437,14 @@ def test_old_acled_names_and_periods() -> None:
         "Military Forces of Turkey (2016-)",
     )
     assert after.actor.inter == 8  # abroad
+
+
+def test_an_enemy_named_with_anti_is_not_that_actor() -> None:
+    found = find_actors("Anti-Houthi National Resistance forces attacked pro-Houthi groups.", "en", "Yemen")
+    assert [m.actor.name for m in found] == [
+        "National Resistance Forces",
+        "Military Forces of Yemen (2016-) Supreme Political Council",
+    ]
+    # factions operating under Turkey's Operation Peace Spring are coded to it, as ACLED does
+    ops = find_actors("Factions operating under OPS looted crops.", "en", "Syria")[-1]
+    assert (ops.text, ops.actor.name, ops.actor.inter) == ("OPS", "Operation Peace Spring", 2)
