@@ -448,3 +448,11 @@ def test_an_enemy_named_with_anti_is_not_that_actor() -> None:
     # factions operating under Turkey's Operation Peace Spring are coded to it, as ACLED does
     ops = find_actors("Factions operating under OPS looted crops.", "en", "Syria")[-1]
     assert (ops.text, ops.actor.name, ops.actor.inter) == ("OPS", "Operation Peace Spring", 2)
+
+
+def test_gna_by_its_acronym() -> None:
+    found = find_actors("GNA air force targeted LNA positions at Al Watiyah airbase.", "en", "Libya")
+    assert [m.actor.name for m in found] == [
+        "Military Forces of Libya (2016-2021) Government of National Accord",
+        "Military Forces of Libya (2014-) Libyan National Army",
+    ]
