@@ -520,6 +520,9 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         if actor.actor.country not in (None, "Unknown") and actor.actor.inter in (1, 2, 3, 4, 6, 8):
             # state forces act at home; armed groups cross borders (Al Shabaab in Kenya)
             votes[actor.actor.country] += 1.0 if actor.actor.inter in (1, 6) else 0.5
+    for m in _ADMIN_WORD.finditer(article.text):
+        # words only one country uses for its local units ("Barangay Tumantangis", "Makurdi LGA")
+        votes[_ADMIN_WORD_COUNTRY[m.group(1).casefold()]] += 1.5
     front = front_named(article.text, article.published)
     if front is not None:
         votes[front] += 3.0  # "the OSCE SMM observed ... near X": X is on the Donbas front
@@ -542,6 +545,14 @@ _ELSEWHERE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _SAINT_BEFORE = re.compile(r"\b(?:Mt|Mount|St|Saint|Ste|Jabal|Jebel|Djebel|Jabel)\.?[\s-]+$")
+_ADMIN_WORD_COUNTRY = {
+    "barangay": "Philippines",
+    "barangays": "Philippines",
+    "upazila": "Bangladesh",
+    "tambon": "Thailand",
+    "lga": "Nigeria",
+}
+_ADMIN_WORD = re.compile(r"\b(Barangays?|barangays?|[Uu]pazila|[Tt]ambon|LGA)\b")
 _A_PERSON_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)  # "a Palestinian", "an Israeli woman"
 _PEOPLE_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+)?(?:residents?|nationals?|man|men|woman|women|shop ?owners?|traders?|"

@@ -469,6 +469,12 @@ def test_who_people_are_and_where_armed_groups_come_from_weigh_less() -> None:
     # a name inside an actor's or a mountain's name is no place
     assert vote("An Abu Sayyaf militant was killed in a firefight in Indanan, Sulu.") == "Philippines"
     assert vote("Regime forces shelled Sfuhen in Jabal al-Zawiya, in the countryside of Idleb.") == "Syria"
+    # a word for a local unit only one country uses
+    assert (
+        vote("The NPA and the military exchanged fire in Barangay Magdawat, Pinabacdao, Samar.")
+        == "Philippines"
+    )
+    assert vote("Gunmen killed two farmers in Makurdi LGA.") == "Nigeria"
     # "NGO" is no town of Congo, "the Coast region" no region of Tanzania
     assert vote("Gunmen robbed the office of an NGO at night.", prior="Kenya") == "Kenya"
     assert vote("Students protested before the Coast provincial director.", prior="Kenya") == "Kenya"
