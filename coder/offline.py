@@ -186,6 +186,7 @@ _CUES: list[tuple[str, list[str]]] = [
             r"(?:improvised explosive devices?|ieds?|landmines?|explosives?|bombs?)",
             r"exploded prematurely",
             r"defusal",
+            r"weapons? seizure",
             r"uncover(?:ed|s)? and remove[ds]?",
             r"(?:controlled|safely) (?:detonat\w+|explosion)",
             r"detonated (?:[\w-]+ ){0,3}(?:bombs?|ieds?|explosives?|devices?) planted",

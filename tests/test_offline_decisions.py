@@ -108,6 +108,7 @@ def test_a_suicide_bomber_settles_the_type() -> None:
         ("On 2 May 2020, police detonated a bomb planted by unknown men near a mosque in Garissa.", True),
         ("On 2 May 2020, two men were killed when the bomb they were planting blew up in Mandera.", True),
         ("On 2 May 2020, a roadside bomb exploded near a patrol in Mandera.", False),
+        ("Weapons seizure: on 2 May 2020, police seized 8 hand grenades in a house in Garissa.", True),
     ],
 )
 def test_weapons_disrupted(text: str, disrupted: bool) -> None:
