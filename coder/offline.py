@@ -1364,6 +1364,33 @@ _NOT_ONE_SIDED = GatedPattern.compile(
 )
 
 
+_ARMED_NOUNS = (
+    r"(?:militants?|fighters?|separatists?|rebels?|insurgents?|gang members?|drug (?:dealers?|traffickers?)|"
+    r"traffickers?|jihadists?|terrorists?|combatants?|militiam[ae]n)"
+)
+#: Members of an armed group as the deed's object: "the army killed two suspected ISGS militants",
+#: "2 opposition fighters were found dead", "a drug trafficker was found dead".
+_HARMS_ARMED = GatedPattern.compile(
+    r"\b(?:(?:killed|killing|kills|shot dead|shot and killed|shot|gunned down|executed|attacked|ambushed)\s+"
+    r"(?:(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some|at least|\d+)\s+)*"
+    r"(?:(?!(?:by|after|before|when|as|while|in|at|on|during)\b)[\w'-]+\s+){0,3}?"
+    + _ARMED_NOUNS
+    + r"|"
+    + _ARMED_NOUNS
+    + r"\s+(?:was|were)\s+(?:\w+\s+)?(?:killed|shot|found dead|executed|gunned down))\b"
+)
+_CIVILIAN_WORDS = GatedPattern.compile(
+    r"\b(?:civilians?|villagers?|residents?|children|women|farmers?|passers?-?by|bystanders?)\b"
+)
+
+
+def _armed_victims(unit: str) -> bool:
+    """Members of an armed group are the victims and no civilian is named: a fight between armed
+    actors (codebook: an attack targets civilians)."""
+    folded = unit.casefold()
+    return bool(_HARMS_ARMED.search(folded)) and not _CIVILIAN_WORDS.search(folded)
+
+
 def _civilians_attacked(unit: str) -> bool:
     """Civilians are the object of the deed and nothing tells of a fight (codebook: violence
     against civilians is one-sided; a battle needs two armed sides)."""
@@ -1479,7 +1506,7 @@ def _draft(
     if sub == "Abduction/forced disappearance" and toll > 0:
         # "abducted ... and stabbed to death": a killing, which ACLED codes as an attack
         sub = "Attack"
-    if sub == "Attack" and _state_target(actors, actor1, article.text):
+    if sub == "Attack" and (_state_target(actors, actor1, article.text) or _armed_victims(sentence.text)):
         # the victims are police or soldiers and no civilian is named: a fight between armed
         # actors, not violence against civilians (codebook: an attack targets civilians)
         sub = "Armed clash"

@@ -600,3 +600,21 @@ def test_a_province_is_not_a_namesake_town_elsewhere() -> None:
     assert (event.admin1, event.geo_precision) == ("Garissa", 1)
     # a supplement row corrects GeoNames' county of Thika (Kiambu, not Nairobi)
     assert _first_event("On 3 May 2019, traders protested in Thika town.").admin1 == "Kiambu"
+
+
+@pytest.mark.parametrize(
+    ("unit", "armed"),
+    [
+        ("The army reportedly killed two suspected ISGS militants in Famale.", True),
+        ("Two opposition fighters were found dead on the road, killed by unknown gunmen.", True),
+        ("A gang member was killed by two rival gang members in the housing unit.", True),
+        # the militants did it, or civilians were among the victims
+        ("A labourer was shot dead by suspected NPA militants in Cawayan.", False),
+        ("At least 28 people were killed after suspected militants attacked a bus.", False),
+        ("Troops killed three militants and two civilians in the raid.", False),
+    ],
+)
+def test_armed_group_members_as_the_victims(unit: str, armed: bool) -> None:
+    from coder.offline import _armed_victims
+
+    assert _armed_victims(unit) is armed
