@@ -1352,13 +1352,14 @@ _HARMS_CIVILIANS = GatedPattern.compile(
     r"girls?|child|children|teenagers?|youths?|civilians?|residents?|villagers?|farmers?|herders?|"
     r"shepherds?|teachers?|students?|doctors?|nurses?|traders?|drivers?|passengers?|pedestrians?|"
     r"worshippers?|journalists?|family|families|person|people|elders?|chief|pastor|priest|imam|"
-    r"businessm[ae]n|bystanders?|car|vehicle|bus|village|villages|homes?|houses?)\b",
+    r"businessm[ae]n|bystanders?|car|vehicle|bus|village|villages|homes?|houses?|workers?|employees?|"
+    r"officials?|activists?|voters?|managers?|cleric|son|daughter|wife|husband|\d+-year-old)\b",
 )
 #: ... unless the unit tells of a fight, a second armed side among the victims, or suspects.
 _NOT_ONE_SIDED = GatedPattern.compile(
-    r"\b(?:clash\w*|exchang\w* (?:of )?(?:gun)?fire|fought|fighting|gun ?battles?|shoot-?outs?|"
+    r"\b(?:clash\w*|exchang\w* (?:of )?(?:gun)?fire|fought|fighting|fights?|gun ?battles?|shoot-?outs?|"
     r"firefights?|engag\w*|encounters?|repuls\w*|repell?\w*|returned fire|crossfire|battle\w*|"
-    r"skirmish\w*|confrontations?|suspect\w*|criminals?|robbers?|thieves|gangsters?|carjackers?|"
+    r"skirmish\w*|confrontations?|suspects?|suspected of|criminals?|robbers?|thieves|gangsters?|carjackers?|"
     r"retaliat\w*|police (?:officers?|team|patrol|post|station|reservists?)|policem[ae]n|soldiers?|"
     r"troops|fighters?|militants?|military vehicle|patrol|reservists?|gendarmes?|escorts?|bodyguards?)\b",
 )

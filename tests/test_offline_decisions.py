@@ -512,6 +512,9 @@ def test_heavy_weapons_in_a_fight_make_a_clash(sub: str, unit: str, kind: str) -
         ("Military forces shot dead a Baloch man when they opened fire on a vehicle.", True),
         ("Unknown gunmen killed a doctor at the market.", True),
         ("Militia slashed residents with pangas after the arrest of their leaders.", True),
+        # "suspected" hedges the doer; it names no suspects among the victims
+        ("Suspected al Shabaab, numbering 5, killed a road construction worker in Mandera.", True),
+        ("A member of the group shoots and kills a UNHCR official in a refugee camp.", True),
         # a fight, armed victims or suspects: not one-sided
         (
             "Villagers confronted the raiders and there was an exchange of fire; four men were shot dead.",
