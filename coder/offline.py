@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
@@ -494,12 +495,14 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             votes[found.name] += 3.0 / 2
     mentions = gazetteer.find(article.text)
     named = _named_keys(mentions)
+    actor_starts = [a.start for a in actors]  # actor mentions are in text order, not overlapping
     for mention in mentions:
         if mention.place.kind == "country" or _SAINT_BEFORE.search(
             article.text[max(0, mention.start - 8) : mention.start]
         ):
             continue  # "Mt Carmel Academy", "St Mary's", "Jabal al-Zawiya": part of another name
-        if any(a.start <= mention.start and mention.end <= a.end for a in actors):
+        i = bisect_right(actor_starts, mention.start) - 1
+        if i >= 0 and mention.end <= actors[i].end:
             continue  # "Abu" of "Abu Sayyaf": part of an actor's name
         weight = 2.0 if not mention.ambiguous else 1.0
         if mention.place.kind in ("place", "admin2") and mention.place.population < _SMALL_PLACE:
