@@ -1215,9 +1215,13 @@ def _by_closeness(
         if language != "ar" and _OBJECT_BEFORE.search(text[max(0, m.start - 50) : m.start]):
             return (3, m.start)  # the object of an attack: "armed men ambushed police"
         if language != "ar" and _HARMED_AFTER.match(text, m.end, m.end + 60):
-            return (3, m.start)  # the victims of a passive: "two policemen were shot by gunmen"
+            # the victims of a passive ("two policemen were shot by gunmen"): after any other
+            # side named, yet before a side that only responded
+            return (2, len(text) + m.start)
         if language != "ar" and _RESPONDS_AFTER.match(text, m.end):
-            return (2, m.start)  # "police responded", "troops repulsed the attack": not who began it
+            # "police responded", "troops repulsed their attack": not who began it, even when the
+            # attackers are named as the dead ("9 militants were killed when troops repulsed ...")
+            return (3, m.start)
         if language == "ar" and 0 <= m.start - cue.end <= 25:
             return (0, m.start)  # verb-subject
         if language != "ar" and m.end <= cue.start and m.start >= clause_start:

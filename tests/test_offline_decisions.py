@@ -551,6 +551,13 @@ def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
             "Military Forces of Afghanistan (2014-2021)",
             "Taliban",
         ),
+        # the dead attackers began it when the troops only repulsed them
+        (
+            "On 8 May 2020, 9 Taliban militants were killed when Afghan military forces repulsed their"
+            " attacks in Chora district, Urozgan.",
+            "Taliban",
+            "Military Forces of Afghanistan (2014-2021)",
+        ),
         # of subjects joined by "and", the first named leads
         (
             "On 7 May 2020, in Paletwa Township, Chin State, the Myanmar military and AA clashed.",
