@@ -932,10 +932,13 @@ _DEFINITIVE = {"Suicide bomb", "Chemical weapon", "Disrupted weapons use"}
 
 
 #: Demonstrators' own violence (codebook: a violent demonstration).
+_STONES_AND_FIRE = (
+    r"threw stones|throwing stones|stoned|pelted|stone.throwing|broke into|looting|torched|"
+    r"set (?:ablaze|on fire|fire to)|rowdy|fought (?:with )?(?:the )?police|smashed"
+)
 _PROTESTER_VIOLENCE = GatedPattern.compile(
-    r"\b(?:threw stones|throwing stones|stoned|pelted|stone.throwing|broke into|looted|looting|"
-    r"vandali[sz]ed|torched|set (?:ablaze|on fire|fire to)|burn(?:ed|t|ing) (?:tyres|tires)|rowdy|"
-    r"clashed with (?:the )?police|fought (?:with )?(?:the )?police|destroyed|smashed|barricades?)\b",
+    rf"\b(?:{_STONES_AND_FIRE}|looted|vandali[sz]ed|burn(?:ed|t|ing) (?:tyres|tires)|"
+    r"clashed with (?:the )?police|destroyed|barricades?)\b",
 )
 
 
@@ -946,11 +949,10 @@ _FORCE_ON_PROTEST = frozenset({"Protest with intervention", "Excessive force aga
 #: barricades, vandalism, a rampage, a protest that "turned violent". Not someone else's earlier
 #: act ("accused of vandalising a bank") nor "barricaded themselves" in, a sit-in.
 _DESTRUCTIVE_PROTEST = GatedPattern.compile(
-    r"\b(?:threw stones|throwing stones|stoned|pelted|stone.throwing|broke into|looting|"
-    r"looted (?!funds|money|public)|(?<!of )vandali[sz]\w+|torched|set (?:ablaze|on fire|fire to)|"
-    r"burn(?:ed|t|ing) (?:\w+ )?(?:tyres|tires)|rowdy|rampage|turn(?:ed|s)? violent|"
+    rf"\b(?:{_STONES_AND_FIRE}|looted (?!funds|money|public)|(?<!of )vandali[sz]\w+|"
+    r"burn(?:ed|t|ing) (?:\w+ )?(?:tyres|tires)|rampage|turn(?:ed|s)? violent|"
     r"violent (?:protests?|demonstrations?)|clashed with (?:the )?(?:police|security)|"
-    r"fought (?:with )?(?:the )?police|smashed|barricad(?:e|es|ed)\b(?! themselves)|"
+    r"barricad(?:e|es|ed)\b(?! themselves)|"
     r"destruction of property|destroyed property|beat up|beaten up|lit (?:a |the )?bonfires?|"
     r"(?:protest\w*|demonstrat\w*) violently|became violent|hurled (?:rocks|stones))\b",
 )
