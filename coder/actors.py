@@ -600,7 +600,7 @@ def _scan_text(text: str) -> Iterator[tuple[int, int, _Alias]]:
         i += len(alias.tokens)
 
 
-_AGAINST_BEFORE = re.compile(r"\b(?:anti|counter)[- ]?$", re.IGNORECASE)
+_AGAINST_BEFORE = re.compile(r"\banti[- ]?$", re.IGNORECASE)
 
 
 def find_actors(
@@ -658,8 +658,9 @@ def local_unidentified(actor: Actor, victims: Actor | None, text: str) -> Actor:
     """ACLED's local name for unnamed armed men who attack civilians, where one is conventional.
 
     `datasets/unidentified_names.csv`: in Mexico an attack on civilians in a report of organised
-    crime is an unidentified gang's; in Brazil an unclaimed attack on civilians is coded to
-    "Unidentified Gang and/or Police Militia". Anything else is returned unchanged.
+    crime is an unidentified gang's, and so is any drive-by shooting or killing signed with a
+    threatening message, whoever the target; in Brazil an unclaimed attack on civilians is coded
+    to "Unidentified Gang and/or Police Militia". Anything else is returned unchanged.
     """
     generic = f"{_GENERIC_NAME['unidentified']} ({actor.country})"
     if actor.name != generic or actor.country is None:
