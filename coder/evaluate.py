@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import math
 import re
 import statistics
 import time
@@ -23,6 +22,7 @@ import polars as pl
 from coder.classifier import bucket
 from coder.codebook import parse_inter, parse_interaction
 from coder.dates import parse_export_date
+from coder.gazetteer import distance_km
 from coder.models import Article, CodedEvent, Event
 from coder.textnorm import name_key
 from coder.validate import read_table
@@ -42,14 +42,6 @@ SCORED = (
     "time_precision",
     "fatalities",
 )
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
 
 
 def _blank(value: Any) -> bool:
@@ -142,7 +134,7 @@ def compare(number: int, gold: dict[str, Any], article: Article, event: Event | 
     glat, glon = _safe(float, gold.get("latitude")), _safe(float, gold.get("longitude"))
     if glat is not None and glon is not None:
         plat, plon = pred.get("latitude"), pred.get("longitude")
-        comp.km = haversine_km(glat, glon, plat, plon) if plat is not None and plon is not None else None
+        comp.km = distance_km(glat, glon, plat, plon) if plat is not None and plon is not None else None
         comp.correct["location_within_25km"] = comp.km is not None and comp.km <= 25
     return comp
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from coder.actors import Actor, dictionary_actor
+from coder.gazetteer import distance_km, get_gazetteer
 from coder.textnorm import name_key
 
 FRONTLINES_CSV = Path(__file__).resolve().parent.parent / "datasets" / "frontlines.csv"
@@ -121,6 +123,36 @@ def _control() -> dict[tuple[str, str, str], tuple[_Held, ...]]:
         for name in names:
             out.setdefault((country, admin1, _key(name)), []).append(held)
     return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def front_trace(country: str) -> tuple[tuple[float, float], ...]:
+    """Where the front runs: the control list's settlements the gazetteer knows by a single
+    namesake in their province, as (latitude, longitude)."""
+    gazetteer = get_gazetteer()
+    points = []
+    for row_country, admin1, names, _ in _control_rows():
+        if row_country != country:
+            continue
+        for name in names:
+            found = {
+                (c.latitude, c.longitude)
+                for m in gazetteer.find(name, country)
+                for c in m.candidates
+                if c.country == country and c.admin1 == admin1
+            }
+            if len(found) == 1:
+                points.append(found.pop())
+                break
+    return tuple(points)
+
+
+def km_from_front(country: str, latitude: float | None, longitude: float | None) -> float:
+    """How far a point lies from the nearest settlement of the front trace (inf if unknown)."""
+    trace = front_trace(country)
+    if latitude is None or longitude is None or not trace:
+        return math.inf
+    return min(distance_km(latitude, longitude, a, b) for a, b in trace)
 
 
 def _key(name: str) -> str:

@@ -547,7 +547,7 @@ _ADMIN_WORDS = re.compile(
 )
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in kilometres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
@@ -729,7 +729,7 @@ class Gazetteer:
             for i in self._ids_for(key):
                 if self._ccode[i] != cc or self._kind[i] != KIND_ORDER.get(kind, 0):
                     continue
-                d = _km(lat, lon, float(self._lat[i]), float(self._lon[i]))
+                d = distance_km(lat, lon, float(self._lat[i]), float(self._lon[i]))
                 if d <= SUPPLEMENT_MATCH_KM and (best is None or d < best[0]):
                     best = (d, int(i))
         return best[1] if best else None
@@ -789,7 +789,7 @@ class Gazetteer:
         far = [
             i
             for i in ids[1:]
-            if _km(float(self._lat[b]), float(self._lon[b]), float(self._lat[i]), float(self._lon[i]))
+            if distance_km(float(self._lat[b]), float(self._lon[b]), float(self._lat[i]), float(self._lon[i]))
             > AMBIGUITY_KM
         ]
         if not far:

@@ -32,7 +32,7 @@ from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, TAKEOVERS, disorder
 from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
-from coder.frontlines import front_named, front_provinces, front_sides, front_villages
+from coder.frontlines import front_named, front_provinces, front_sides, front_villages, km_from_front
 from coder.gazetteer import Place, PlaceMention, get_gazetteer
 from coder.literal_gate import GatedPattern
 from coder.merge import drop_withdrawals_taken_over, merge_events
@@ -1123,11 +1123,16 @@ def _on_front(
     mention: PlaceMention, provinces: frozenset[str], villages: Sequence[tuple[int, int, str]] = ()
 ) -> PlaceMention:
     """The namesake on the front, for a report of fire across it."""
-    if mention.place.admin1 in provinces:
-        return mention
-    on_front = [c for c in mention.candidates if c.admin1 in provinces and c.country == mention.place.country]
-    # a village of that very name before one that once bore it
-    on_front.sort(key=lambda c: name_key(c.name) != name_key(mention.text))
+    country = mention.place.country
+    on_front = [c for c in mention.candidates if c.admin1 in provinces and c.country == country]
+    # a village of that very name before one that once bore it, then the one nearest the front
+    # (Donetsk province has several Vodianes; the one in the news is on the contact line)
+    on_front.sort(
+        key=lambda c: (
+            name_key(c.name) != name_key(mention.text),
+            km_from_front(country, c.latitude, c.longitude),
+        )
+    )
     if on_front:
         return replace(mention, place=on_front[0])
     # a village of the front the gazetteer lacks: its province, at the province's capital

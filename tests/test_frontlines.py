@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from coder.actors import Actor
-from coder.frontlines import front_sides, fronts, held_by, held_in_text
+from coder.frontlines import front_sides, fronts, held_by, held_in_text, km_from_front
+from coder.gazetteer import Place, PlaceMention
 from coder.models import Article, Event
 from coder.offline import OfflineCoder
 
@@ -123,3 +124,19 @@ def test_a_front_village_the_gazetteer_lacks_is_coded_at_its_provinces_capital()
     assert "PLACE_APPROXIMATE" in [f.code for f in coded_event.flags]
     # Orikhove was government-held: the fire came from the armed groups
     assert event.actor1 == NAF
+
+
+def test_the_namesake_nearest_the_front_is_the_one_in_the_news() -> None:
+    from coder.offline import _on_front
+
+    # the front trace: the control list's settlements, as the gazetteer places them
+    assert km_from_front("Ukraine", 48.14, 37.75) < 5  # Avdiivka, on the line
+    assert km_from_front("Ukraine", 50.45, 30.52) > 500  # Kyiv
+
+    # two villages of one name in Donetsk province: the one by the line wins
+    def village(lat: float, lon: float) -> Place:
+        return Place("Vodiane", "Ukraine", "Donetsk", None, None, lat, lon, "place", 300)
+
+    far, near = village(48.90, 37.05), village(48.10, 37.62)
+    mention = PlaceMention(10, 17, "Vodiane", far, (far, near), ambiguous=True, near=True)
+    assert _on_front(mention, frozenset({"Donetsk", "Luhansk"})).place == near
