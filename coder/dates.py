@@ -254,8 +254,10 @@ def _en_slashed(m: re.Match[str]) -> dict[str, object] | None:
 
 _EN_SLASHED = [
     _p(rf"{_B}(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<year>(?:19|20)\d\d|\d\d){_E}", _en_slashed),
-    # without a year only after "on": "3/4" alone is as likely a fraction or a score
+    # without a year only after "on": "3/4" alone is as likely a fraction or a score; after "of"
+    # or "in" ("the evening of 24/04", "in 20/04") only written with two digits each
     _p(r"(?<=\bon\s)(?P<a>\d{1,2})/(?P<b>\d{1,2})(?![/\d])", _en_slashed),
+    _p(r"(?:(?<=\bof\s)|(?<=\bin\s))(?P<a>\d\d)/(?P<b>\d\d)(?![/\d])", _en_slashed),
 ]
 
 _EN_PATTERNS: list[_Pattern] = [
