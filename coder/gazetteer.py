@@ -159,6 +159,9 @@ def place_key(name: str) -> str:
     return " ".join(out)
 
 
+_APOSTROPHES = frozenset({"'", "’", "ʼ", "‘", "`"})
+
+
 class _Text:
     """A text prepared for scanning: folded words with their offsets in the original.
 
@@ -202,7 +205,8 @@ class _Text:
         out: list[int] = []
         j = i + 1
         while j < self.n and len(out) < limit and self.joined(j):
-            if self.words[j] not in LATIN_ARTICLES:
+            # "Dar'a", "Murang'a": a letter after an apostrophe is the name's, not an article
+            if self.words[j] not in LATIN_ARTICLES or self.gaps[j - 1] in _APOSTROPHES:
                 out.append(j)
             j += 1
         return out
@@ -316,8 +320,13 @@ class _Matcher:
                     key = prefixes[length - 1]
                     if not self._has_key(key):
                         continue
-                    if length > 1 and not arabic and not t.capital(last):
-                        continue  # "Kafr Battikh" yes, "Sarmin town" no
+                    if (
+                        length > 1
+                        and not arabic
+                        and not t.capital(last)
+                        and t.gaps[last - 1] not in _APOSTROPHES
+                    ):
+                        continue  # "Kafr Battikh" yes, "Sarmin town" no; "Dar'a" is one word
                     best = (length, last, key, plen)
                     break
             if best is None:

@@ -253,3 +253,11 @@ def test_a_compass_name_after_a_name_is_its_tail(gz: Gazetteer) -> None:
     # ... while a compass name of its own stays a place
     assert [m.text for m in gz.find("Fighting in North Kivu displaced thousands.")] == ["North Kivu"]
     assert [m.text for m in gz.find("Clashes near Kibo, West Pokot, left two dead.")][-1] == "West Pokot"
+
+
+def test_a_name_with_an_apostrophe_is_one_word(gz: Gazetteer) -> None:
+    # the "a" after the apostrophe is the name's, not an English article to skip
+    (daraa,) = gz.find("Gunmen opened fire in the countryside of Dar'a.", "Syria")
+    assert (daraa.text, daraa.place.admin1) == ("Dar'a", "Dar'a")
+    (muranga,) = gz.find("A woman was lynched by a mob in Murang'a on Thursday.", "Kenya")
+    assert muranga.text == "Murang'a"
