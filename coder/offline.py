@@ -1336,13 +1336,17 @@ _CIVILIAN_VICTIMS = GatedPattern.compile(
     r"elders?|teenagers?|pupils?|worshippers?|families|family))\b",
 )
 #: A fight, or a second armed side: then it is not one-sided violence.
+#: Words of a fight, and of armed or criminal people taking part in one; both one-sidedness
+#: tests below add their own.
+_FIGHT_WORDS = (
+    r"clash\w*|fought|fighting|fights?|gun ?battles?|shoot-?outs?|battle\w*|firefights?|engag\w*|"
+    r"repuls\w*|repell?\w*|returned fire|crossfire|confrontations?|skirmish\w*|fighters?|gangsters?|"
+    r"criminals?|robbers?|thieves"
+)
 _FIGHT = GatedPattern.compile(
-    r"\b(?:clash\w*|exchang\w*|fought|fighting|gun ?fights?|gun ?battles?|shoot-?outs?|battle\w*|"
-    r"firefights?|engag\w*|repuls\w*|repell?\w*|returned fire|crossfire|ambush\w*|positions?|fights?|"
-    r"conflicts?|confrontations?|skirmish\w*|disputes?|up arms|communities|pastoralists|separatists?|"
-    r"opened fire|shot at|fired at|interven\w*|militias?|militiam[ae]n|fighters?|rebels?|"
-    r"gangs?|gangsters?|suspect\w*|criminals?|robbers?|thieves|thugs?|insurgents?|"
-    r"security guards?|guards?)\b",
+    rf"\b(?:{_FIGHT_WORDS}|exchang\w*|gun ?fights?|ambush\w*|positions?|conflicts?|disputes?|up arms|"
+    r"communities|pastoralists|separatists?|opened fire|shot at|fired at|interven\w*|militias?|"
+    r"militiam[ae]n|rebels?|gangs?|suspect\w*|thugs?|insurgents?|security guards?|guards?)\b",
 )
 
 
@@ -1371,11 +1375,9 @@ _HARMS_CIVILIANS = GatedPattern.compile(
 )
 #: ... unless the unit tells of a fight, a second armed side among the victims, or suspects.
 _NOT_ONE_SIDED = GatedPattern.compile(
-    r"\b(?:clash\w*|exchang\w* (?:of )?(?:gun)?fire|fought|fighting|fights?|gun ?battles?|shoot-?outs?|"
-    r"firefights?|engag\w*|encounters?|repuls\w*|repell?\w*|returned fire|crossfire|battle\w*|"
-    r"skirmish\w*|confrontations?|suspects?|suspected of|criminals?|robbers?|thieves|gangsters?|carjackers?|"
-    r"retaliat\w*|police (?:officers?|team|patrol|post|station|reservists?)|policem[ae]n|soldiers?|"
-    r"troops|fighters?|militants?|military vehicle|patrol|reservists?|gendarmes?|escorts?|bodyguards?)\b",
+    rf"\b(?:{_FIGHT_WORDS}|exchang\w* (?:of )?(?:gun)?fire|encounters?|suspects?|suspected of|"
+    r"carjackers?|retaliat\w*|police (?:officers?|team|patrol|post|station|reservists?)|policem[ae]n|"
+    r"soldiers?|troops|militants?|military vehicle|patrol|reservists?|gendarmes?|escorts?|bodyguards?)\b",
 )
 
 
