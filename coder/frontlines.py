@@ -100,6 +100,9 @@ class _Held:
     start: dt.date
     end: dt.date
 
+    def during(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
 
 @cache
 def _control_rows() -> tuple[tuple[str, str, tuple[str, ...], _Held], ...]:
@@ -168,7 +171,7 @@ def held_by(country: str | None, admin1: str | None, names: Sequence[str], day: 
         return None
     for name in names:
         for held in _control().get((country, admin1, _key(name)), ()):
-            if held.start <= day <= held.end:
+            if held.during(day):
                 return held.side
     return None
 
@@ -192,7 +195,7 @@ def held_in_text(text: str, country: str | None, day: dt.date | None) -> str | N
     sides = {
         held.side
         for pattern, _, held in _control_patterns(country)
-        if held.start <= day <= held.end and pattern.search(text)
+        if held.during(day) and pattern.search(text)
     }
     return sides.pop() if len(sides) == 1 else None
 
@@ -208,7 +211,7 @@ def front_villages(
         {
             (m.start(), m.end(), admin1)
             for pattern, admin1, held in _control_patterns(country)
-            if admin1 in provinces and held.start <= day <= held.end
+            if admin1 in provinces and held.during(day)
             for m in pattern.finditer(text)
         }
     )
