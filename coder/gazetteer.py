@@ -200,13 +200,18 @@ class _Text:
     def capital(self, i: int) -> bool:
         return self.text[self.starts[i]].isupper()
 
+    def glued(self, i: int) -> bool:
+        """Word i follows an apostrophe ("Dar'a", "Murang'a"): the same name's, not a word of
+        its own."""
+        return i > 0 and self.gaps[i - 1] in _APOSTROPHES
+
     def following(self, i: int, limit: int) -> list[int]:
         """Indices of up to `limit` content words joined after word i (articles skipped)."""
         out: list[int] = []
         j = i + 1
         while j < self.n and len(out) < limit and self.joined(j):
-            # "Dar'a", "Murang'a": a letter after an apostrophe is the name's, not an article
-            if self.words[j] not in LATIN_ARTICLES or self.gaps[j - 1] in _APOSTROPHES:
+            # a letter after an apostrophe is the name's, not an article
+            if self.words[j] not in LATIN_ARTICLES or self.glued(j):
                 out.append(j)
             j += 1
         return out
@@ -320,12 +325,7 @@ class _Matcher:
                     key = prefixes[length - 1]
                     if not self._has_key(key):
                         continue
-                    if (
-                        length > 1
-                        and not arabic
-                        and not t.capital(last)
-                        and t.gaps[last - 1] not in _APOSTROPHES
-                    ):
+                    if length > 1 and not arabic and not t.capital(last) and not t.glued(last):
                         continue  # "Kafr Battikh" yes, "Sarmin town" no; "Dar'a" is one word
                     best = (length, last, key, plen)
                     break
