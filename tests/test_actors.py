@@ -451,7 +451,7 @@ def test_an_enemy_named_with_anti_is_not_that_actor() -> None:
 
 
 def test_gna_by_its_acronym() -> None:
-    found = find_actors("GNA air force targeted LNA positions at Al Watiyah airbase.", "en", "Libya")
+    found = find_actors("GNA air force jets struck LNA trucks outside Gharyan.", "en", "Libya")
     assert [m.actor.name for m in found] == [
         "Military Forces of Libya (2016-2021) Government of National Accord",
         "Military Forces of Libya (2014-) Libyan National Army",

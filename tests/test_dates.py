@@ -64,7 +64,7 @@ def resolved(text: str, published: dt.date | None = WED, language: str = "en") -
         ("A trader was robbed in town on 04/26/2020 at dusk.", "04/26/2020", D(2020, 4, 26), 1),
         ("Rioters burnt a bus on 02/05/20 in the capital.", "02/05/20", D(2020, 5, 2), 1),
         ("Police dispersed the crowd on 3/5. Nobody was hurt.", "3/5", D(2020, 5, 3), 1),
-        ("Gunmen kidnapped two teachers on the evening of 24/04 in Mandera.", "24/04", D(2020, 4, 24), 1),
+        ("Bandits stole forty goats on the night of 24/04 near the river.", "24/04", D(2020, 4, 24), 1),
         ("Police detained two suspects in 20/04 without charge.", "20/04", D(2020, 4, 20), 1),
     ],
 )

@@ -289,15 +289,15 @@ def test_seed_stepnews_dozens_killed_or_wounded() -> None:
         # "a number of" is the vague stand-in, not "a" = 1
         ("Shelling hit the town, killing a number of residents.", 10),
         # one victim, however the sentence says it
-        ("Police detective shot dead while investigating a murder", 1),
-        ("Home guards kill cattle raider", 1),
-        ("One speared to death in clash between farmers and herdsmen", 1),
-        ("A suspect was on Wednesday morning shot dead by police in Likoni.", 1),
+        ("Police constable shot dead while on patrol near the bridge", 1),
+        ("Village guards kill goat thief", 1),
+        ("One speared to death as two herding families fought over a well", 1),
+        ("A robbery suspect was on Friday evening shot dead by police in Kitale.", 1),
         ("Tribesmen clashed in the market, leading to the death of a passer-by.", 1),
         ("Militants shot a water carrier, resulting in his death.", 1),
         ("An unidentified group fatally shot the leader of the movement near his house.", 1),
         # reported speech is not a passive; a near miss is no death
-        ("It was reported that police killed two during the riots.", 2),
+        ("It was reported that soldiers killed two at the market.", 2),
         ("He was nearly killed by the mob.", 0),
         ("A crowd beat up and tried to lynch a man accused of extortion.", 0),
         ("A man accused of theft was held and nearly lynched by residents.", 0),

@@ -259,5 +259,5 @@ def test_a_name_with_an_apostrophe_is_one_word(gz: Gazetteer) -> None:
     # the "a" after the apostrophe is the name's, not an English article to skip
     (daraa,) = gz.find("Gunmen opened fire in the countryside of Dar'a.", "Syria")
     assert (daraa.text, daraa.place.admin1) == ("Dar'a", "Dar'a")
-    (muranga,) = gz.find("A woman was lynched by a mob in Murang'a on Thursday.", "Kenya")
+    (muranga,) = gz.find("Traders held a sit-in outside the county offices in Murang'a on Monday.", "Kenya")
     assert muranga.text == "Murang'a"

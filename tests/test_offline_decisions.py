@@ -153,8 +153,8 @@ def test_a_riot_over_a_death_is_not_its_toll() -> None:
         ),
         # a drive-by shooting is organised crime's signature, whoever the target
         (
-            "On 2 June 2020, in Zapopan, Jalisco, armed men on a motorcycle carried out a drive-by shooting"
-            " against police officers.",
+            "On 2 June 2020, in Tlaquepaque, Jalisco, two men on a motorbike fired at a patrol car in a"
+            " drive-by shooting.",
             "Unidentified Gang (Mexico)",
         ),
         # Brazil: an unclaimed attack on civilians may be a gang's or a police militia's
@@ -183,7 +183,7 @@ def test_local_names_of_unidentified_armed_men(text: str, actor1: str) -> None:
     [
         # the target named right before the weapon is not the doer
         (
-            "On 3 May 2020, GNA forces targeted LNA positions with heavy artillery fire near Sirte.",
+            "On 3 May 2020, GNA forces targeted LNA trenches with mortar fire east of Sirte.",
             "Shelling/artillery/missile attack",
             "Military Forces of Libya (2016-2021) Government of National Accord",
             "Military Forces of Libya (2014-) Libyan National Army",
@@ -350,23 +350,23 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
     [
         # the demonstrators' destructive acts the codebook names
         ("About 300 workers burned tyres and demonstrated to be sent home.", "violent"),
-        ("Merchants barricaded the western entrance to the town and demonstrated.", "violent"),
-        ("Students go on rampage to protest mock examinations", "violent"),
+        ("Fishermen barricaded the harbour road and demonstrated over quotas.", "violent"),
+        ("Pupils went on the rampage over a new school fee", "violent"),
         ("Protest against a construction firm turns violent", "violent"),
         ("Residents protested against the delayed road; they lit bonfires in the town.", "violent"),
-        ("Students protest violently for a second day against the school board.", "violent"),
+        ("Nurses protest violently for a third day against unpaid wages.", "violent"),
         # police or others stepping in
-        ("Teachers protested over pay. 31 teachers arrested at the site of the protest.", "intervention"),
+        ("Drivers protested over fuel prices. 14 drivers arrested at the depot.", "intervention"),
         ("Textile workers held a protest and were dispersed by police.", "intervention"),
         ("Residents marched to the town hall. Police officers tried to control the crowd.", "intervention"),
         # neither: looted funds, someone else's vandalism, a detention as the motive, a sit-in
-        ("Protesters gathered outside the Central Bank demanding the recovery of looted funds.", "peaceful"),
-        ("Protesters gathered in support of two activists accused of vandalising a bank.", "peaceful"),
+        ("Savers gathered outside the ministry asking for the return of looted funds.", "peaceful"),
+        ("Protesters rallied for three students accused of vandalising a statue.", "peaceful"),
         (
-            "Protesters demanded the release of activists who were detained in recent demonstrations.",
+            "Marchers asked for the release of students who were detained at last week's rally.",
             "peaceful",
         ),
-        ("Teachers went on strike and barricaded themselves into a ministry office.", "peaceful"),
+        ("Nurses went on strike and barricaded themselves inside the hospital canteen.", "peaceful"),
     ],
 )
 def test_peaceful_protest_reread_from_what_happened(unit: str, kind: str) -> None:
@@ -464,12 +464,12 @@ def test_who_people_are_and_where_armed_groups_come_from_weigh_less() -> None:
     # country (Kenya) holds
     assert vote("Al Shabaab attacks a police post at night, killing 20.", prior="Kenya") == "Kenya"
     assert vote("Police arrest over 100 Somali expatriates in a night operation.", prior="Kenya") == "Kenya"
-    assert vote("An Israeli woman was stabbed by a Palestinian in the town of Kfar Saba.") == "Israel"
+    assert vote("An Israeli man was stabbed by a Palestinian at a bus stop in Netanya.") == "Israel"
     # without a run, the group's home still speaks
     assert vote("Al Shabaab attacks a police post at night, killing 20.") == "Somalia"
     # a name inside an actor's or a mountain's name is no place
-    assert vote("An Abu Sayyaf militant was killed in a firefight in Indanan, Sulu.") == "Philippines"
-    assert vote("Regime forces shelled Sfuhen in Jabal al-Zawiya, in the countryside of Idleb.") == "Syria"
+    assert vote("An Abu Sayyaf member died in a gun battle near Patikul, Sulu.") == "Philippines"
+    assert vote("Government artillery hit Kansafra in Jabal al-Zawiya, south of Idleb.") == "Syria"
     # a word for a local unit only one country uses
     assert (
         vote("The NPA and the military exchanged fire in Barangay Magdawat, Pinabacdao, Samar.")
@@ -509,15 +509,15 @@ def test_heavy_weapons_in_a_fight_make_a_clash(sub: str, unit: str, kind: str) -
 @pytest.mark.parametrize(
     ("unit", "attacked"),
     [
-        ("Military forces shot dead a Baloch man when they opened fire on a vehicle.", True),
+        ("Security forces shot dead a farmer when they fired on his car.", True),
         ("Unknown gunmen killed a doctor at the market.", True),
         ("Militia slashed residents with pangas after the arrest of their leaders.", True),
         # "suspected" hedges the doer; it names no suspects among the victims
-        ("Suspected al Shabaab, numbering 5, killed a road construction worker in Mandera.", True),
-        ("A member of the group shoots and kills a UNHCR official in a refugee camp.", True),
+        ("Suspected al Shabaab, about ten of them, killed a borehole worker near Wajir.", True),
+        ("A member of the militia shoots and kills a county official at a market.", True),
         # a fight, armed victims or suspects: not one-sided
         (
-            "Villagers confronted the raiders and there was an exchange of fire; four men were shot dead.",
+            "Herders chased the raiders and there was an exchange of fire; two men were shot dead.",
             False,
         ),
         ("Gunmen opened fire on a police patrol, injuring three policemen.", False),
@@ -546,21 +546,21 @@ def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
         ),
         # "killed at least 10" is an active verb with its count, not a headline's passive
         (
-            "On 27 April 2020, an airstrike by Afghan military forces killed at least 10 Taliban militants"
-            " in Badghis.",
+            "On 14 June 2020, an air raid by Afghan military forces killed at least 6 Taliban militants"
+            " near Qala-i-Naw.",
             "Military Forces of Afghanistan (2014-2021)",
             "Taliban",
         ),
         # the dead attackers began it when the troops only repulsed them
         (
-            "On 8 May 2020, 9 Taliban militants were killed when Afghan military forces repulsed their"
-            " attacks in Chora district, Urozgan.",
+            "On 11 June 2020, 7 Taliban militants were killed when Afghan military forces repulsed their"
+            " assault on a checkpoint near Tarinkot.",
             "Taliban",
             "Military Forces of Afghanistan (2014-2021)",
         ),
         # of subjects joined by "and", the first named leads
         (
-            "On 7 May 2020, in Paletwa Township, Chin State, the Myanmar military and AA clashed.",
+            "On 12 June 2020, near Kyauktaw, Rakhine State, the Myanmar military and AA clashed.",
             "Military Forces of Myanmar (2016-2021)",
             "AA: Arakan Army",
         ),
@@ -615,12 +615,12 @@ def test_a_province_is_not_a_namesake_town_elsewhere() -> None:
 @pytest.mark.parametrize(
     ("unit", "armed"),
     [
-        ("The army reportedly killed two suspected ISGS militants in Famale.", True),
-        ("Two opposition fighters were found dead on the road, killed by unknown gunmen.", True),
-        ("A gang member was killed by two rival gang members in the housing unit.", True),
+        ("The army reportedly killed three suspected JNIM militants near Djibo.", True),
+        ("Three rebel fighters were found dead by the river, killed by unknown gunmen.", True),
+        ("A gang member was killed by three rival gang members outside a bar.", True),
         # the militants did it, or civilians were among the victims
-        ("A labourer was shot dead by suspected NPA militants in Cawayan.", False),
-        ("At least 28 people were killed after suspected militants attacked a bus.", False),
+        ("A fisherman was shot dead by suspected ADF militants near the lake.", False),
+        ("At least 12 people were killed after suspected militants attacked a lorry.", False),
         ("Troops killed three militants and two civilians in the raid.", False),
     ],
 )
