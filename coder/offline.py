@@ -512,6 +512,9 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         # split the vote by population: "Beirut" is the capital of Lebanon far more than
         # it is the Polish town that lists it as an alternate name
         sizes: Counter[str] = Counter()
+        if prior is not None and any(c.country == prior for c in mention.candidates):
+            votes[prior] += weight
+            continue
         for candidate in mention.candidates or (mention.place,):
             sizes[candidate.country] += max(candidate.population, 100)
         total = sum(sizes.values())
@@ -561,7 +564,10 @@ _A_PERSON_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)  # "a Palestinia
 _PEOPLE_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+)?(?:residents?|nationals?|man|men|woman|women|shop ?owners?|traders?|"
     r"businessm[ae]n|expatriates?|refugees?|immigrants?|community|communities|populated|families|"
-    r"family|people|youths?|students?|elders?|herders?|cleric|sheikh)\b",
+    r"family|people|youths?|students?|elders?|herders?|cleric|sheikh|"
+    # armed men named by origin: "Somali militants" in Mandera are who they are, not where
+    r"militias?|militiamen|militants?|gunm[ae]n|islamists?|assailants?|attackers?|fighters?|bandits?|"
+    r"raiders?|insurgents?|rebels?|pirates?|soldiers?|troops?|groups?)\b",
     re.IGNORECASE,
 )
 _LED_AFTER = re.compile(r"[- ](?:led|backed|supported|allied|affiliated|sponsored)\b", re.IGNORECASE)

@@ -628,3 +628,18 @@ def test_armed_group_members_as_the_victims(unit: str, armed: bool) -> None:
     from coder.offline import _armed_victims
 
     assert _armed_victims(unit) is armed
+
+
+def test_a_name_shared_with_the_runs_country_is_read_there() -> None:
+    # Tripoli is Libya's capital and a Lebanese city: alone it reads as the larger one
+    march = "Hundreds of people marched through Tripoli against the rising price of bread."
+    assert vote(march) == "Libya"
+    assert vote(march, prior="Lebanon") == "Lebanon"
+    assert vote(march, prior="Libya") == "Libya"
+
+
+def test_armed_men_named_by_their_origin_are_not_where_it_happened() -> None:
+    ambush = "Somali militants ambushed a bus on Tuesday evening, witnesses said."
+    assert vote(ambush) == "Somalia"  # nothing else to go by
+    assert vote(ambush, prior="Kenya") == "Kenya"
+    assert vote("Somali militants ambushed a bus outside Mandera on Tuesday.") == "Kenya"
