@@ -494,6 +494,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         if found is not None and found.name not in seen:
             votes[found.name] += 3.0 / 2
     mentions = gazetteer.find(article.text)
+    prior_region = _region(prior) if prior is not None else None
     named = _named_keys(mentions)
     actor_starts = [a.start for a in actors]  # actor mentions are in text order, not overlapping
     for mention in mentions:
@@ -505,6 +506,20 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         if i >= 0 and mention.end <= actors[i].end:
             continue  # "Abu" of "Abu Sayyaf": part of an actor's name
         weight = 2.0 if not mention.ambiguous else 1.0
+        if _TITLE_BEFORE.search(article.text, max(0, mention.start - 12), mention.start):
+            continue  # "MP Moroto", "VP Moody Awori": a person named like a town
+        if (
+            prior_region is not None
+            and mention.place.population < _FAR_TOWN
+            and all(_region(c.country) != prior_region for c in mention.candidates or (mention.place,))
+            and (
+                _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start)
+                or _CAPITAL_WORD_AFTER.match(article.text, mention.end)
+            )
+        ):
+            # "Garba Gola", "Ol Moran", "Moody Awori": one word of a longer name we lack, which a
+            # mid-size town on another continent happens to share
+            weight /= 4
         if mention.place.kind in ("place", "admin2") and mention.place.population < _SMALL_PLACE:
             # a hamlet or a small county that shares its name with an English word, a party or
             # a surname ("Jubilee supporters", "New Years Day", "Moody Awori")
@@ -551,6 +566,13 @@ _ELSEWHERE_BEFORE = re.compile(
     r"(?:the\s+)?(?:neighbou?ring\s+)?$",
     re.IGNORECASE,
 )
+_TITLE_BEFORE = re.compile(r"\b(?:MPs?|MCA|VP|Senator|Governor|Hon|Mr|Mrs|Ms|Dr)\.?\s+$")
+_FAR_TOWN = 100_000
+_CAPITAL_WORD_BEFORE = re.compile(r"\b[A-Z][\w'-]* $")
+_CAPITAL_WORD_AFTER = re.compile(
+    r" (?!(?:Governorate|Province|District|County|City|Region|State|Municipality|Division|Town|"
+    r"Village|Camp|Sub-?[Cc]ounty|Constituency|Ward)\b)[A-Z]"
+)
 _SAINT_BEFORE = re.compile(r"\b(?:Mt|Mount|St|Saint|Ste|Jabal|Jebel|Djebel|Jabel)\.?[\s-]+$")
 _ADMIN_WORD_COUNTRY = {
     "barangay": "Philippines",
@@ -572,6 +594,11 @@ _PEOPLE_AFTER = re.compile(
 )
 _LED_AFTER = re.compile(r"[- ](?:led|backed|supported|allied|affiliated|sponsored)\b", re.IGNORECASE)
 _SMALL_PLACE = 10_000
+
+
+def _region(country: str) -> str | None:
+    found = get_gazetteer().country(country)
+    return found.region if found is not None else None
 
 
 def _named_keys(mentions: list[PlaceMention]) -> set[str]:

@@ -643,3 +643,15 @@ def test_armed_men_named_by_their_origin_are_not_where_it_happened() -> None:
     assert vote(ambush) == "Somalia"  # nothing else to go by
     assert vote(ambush, prior="Kenya") == "Kenya"
     assert vote("Somali militants ambushed a bus outside Mandera on Tuesday.") == "Kenya"
+
+
+def test_a_title_makes_a_town_name_a_person() -> None:
+    assert vote("Supporters of MP Arua blocked the road to the tallying centre.", prior="Kenya") == "Kenya"
+    assert vote("Supporters from Arua blocked the road to the tallying centre.", prior="Kenya") == "Uganda"
+
+
+def test_one_word_of_a_longer_unknown_name_does_not_carry_a_far_town() -> None:
+    # Gola is a town in India; "Dida Gola" reads as a name the gazetteer lacks, in the run's country
+    assert vote("Raiders stole forty goats at Dida Gola before dawn.", prior="Kenya") == "Kenya"
+    assert vote("Raiders stole forty goats at Gola before dawn.", prior="Kenya") == "India"
+    assert vote("Raiders stole forty goats at Dida Gola before dawn.") == "India"  # no run to go by
