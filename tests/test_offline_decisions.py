@@ -655,3 +655,21 @@ def test_one_word_of_a_longer_unknown_name_does_not_carry_a_far_town() -> None:
     assert vote("Raiders stole forty goats at Dida Gola before dawn.", prior="Kenya") == "Kenya"
     assert vote("Raiders stole forty goats at Gola before dawn.", prior="Kenya") == "India"
     assert vote("Raiders stole forty goats at Dida Gola before dawn.") == "India"  # no run to go by
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # neighbourhoods of Nairobi and Mombasa that GeoNames' cities500 lacks (supplement rows)
+        ("On 3 May 2019, police fired tear gas at hawkers in Kibera.", ("Kenya", "Nairobi", "Kibera")),
+        ("On 3 May 2019, two shops were torched in Likoni.", ("Kenya", "Mombasa", "Likoni")),
+        # the spelling without the apostrophe is the same town
+        ("On 3 May 2019, teachers marched in Muranga town.", ("Kenya", "Murang'a", "Murang'a")),
+        # Lebanese towns named the French way
+        ("On 3 May 2020, protesters closed the highway at Khaldeh.", ("Lebanon", "Mount Lebanon", "Khaldeh")),
+        ("On 3 May 2020, drivers blocked the road in Taalabaya.", ("Lebanon", "Bekaa", "Taalabaya")),
+    ],
+)
+def test_supplement_places_the_package_lacks(text: str, where: tuple[str, str, str]) -> None:
+    event = _first_event(text)
+    assert (event.country, event.admin1, event.location) == where
