@@ -33,7 +33,7 @@ from coder.communal import find_identity_militias, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
 from coder.frontlines import front_named, front_provinces, front_sides, front_villages, km_from_front
-from coder.gazetteer import Place, PlaceMention, get_gazetteer
+from coder.gazetteer import Place, PlaceMention, distance_km, get_gazetteer
 from coder.literal_gate import GatedPattern
 from coder.merge import drop_withdrawals_taken_over, merge_events
 from coder.models import Article, CodedEvent, Event, Flag, Span
@@ -637,6 +637,100 @@ def _prefer_named_admin(
     return out
 
 
+def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
+    """A place followed by the units it lies in ("Bohdanivka, Donetsk", "Burgersfort
+    (Sekhukhune, Limpopo)", "Tuburan, Tulunan, Cotabato") is in those units.
+
+    The namesake inside them is taken (see _in_units); a town stated as a unit ("Tulunan") is
+    then where the place is, not a second place of the event.
+    """
+    out: list[PlaceMention | None] = list(mentions)
+    for i, m in enumerate(mentions):
+        if m.place.kind not in ("place", "admin2") or out[i] is None:
+            continue
+        chain: list[PlaceMention] = []
+        end = m.end
+        for n in mentions[i + 1 :]:
+            if not _UNIT_GAP.fullmatch(text, end, n.start):
+                break
+            chain.append(n)
+            end = n.end
+        units = [n for n in chain if n.place.country == m.place.country]
+        if not units or len(chain) > 2 or any(c.kind == "admin1" for c in m.candidates):
+            continue  # "Homa Bay, Kisumu, Migori": provinces listed, not one inside the next
+        resolved = _in_units(m, units, is_list=bool(_LIST_AFTER.match(text, end)))
+        if resolved is not None:
+            out[i] = resolved
+            for j, n in enumerate(mentions[i + 1 : i + 1 + len(chain)], start=i + 1):
+                if n in units and n.place.kind == "place":
+                    out[j] = None
+    return [m for m in out if m is not None]
+
+
+def _in_units(m: PlaceMention, units: list[PlaceMention], is_list: bool) -> PlaceMention | None:
+    """`m` as a place inside `units`, or None when the names read as a list of peers.
+
+    When the gazetteer knows no namesake there, the name is a place it lacks, coded at the most
+    specific unit or town stated (approximate), as coders do; unless the name is a sizeable town
+    (surely in the gazetteer: the writer's slip or an old unit name is likelier) or has one
+    namesake close by, which keeps its coordinates with the stated province (the gazetteer's link
+    to a province is sometimes wrong).
+    """
+    if any(_inside(m.place, n) for n in units):
+        return m
+    fitting = [c for c in m.candidates if any(_inside(c, n) for n in units)]
+    if fitting:
+        return replace(m, place=fitting[0], ambiguous=False)
+    if is_list or not any(u.kind in ("admin1", "admin2") for n in units for u in (n.place, *n.candidates)):
+        return None  # "Bohdanivka, Kamianka and Avdiivka": a list of peers, not a hierarchy
+    stated = units[0].place
+    admin1 = next((_admin1_name(n.place) for n in units if _admin1_name(n.place)), None)
+    if len(m.candidates) == 1 or max(c.population for c in m.candidates) >= _KNOWN_TOWN:
+        near = distance_km(m.place.latitude, m.place.longitude, stated.latitude, stated.longitude)
+        if len(m.candidates) == 1 and near <= _STATED_NEAR_KM:
+            return replace(m, place=replace(m.place, admin1=admin1))
+        return None
+    place = Place(
+        m.text,
+        stated.country,
+        admin1,
+        stated.admin2 if stated.kind != "admin1" else None,
+        None,
+        stated.latitude,
+        stated.longitude,
+        "place",
+        0,
+        approximate=True,
+    )
+    return replace(m, place=place, candidates=(place,), ambiguous=False)
+
+
+def _inside(place: Place, unit: PlaceMention) -> bool:
+    """`place` lies in what `unit` names: a province or district of that name, or a town nearby."""
+    for u in (unit.place, *unit.candidates):
+        if u.country != place.country:
+            continue
+        if u.kind == "admin1" and name_key(place.admin1 or "") == name_key(u.name):
+            return True
+        if u.kind == "admin2" and name_key(place.admin2 or "") == name_key(u.name):
+            return True
+    town = unit.place
+    return town.kind == "place" and (
+        distance_km(place.latitude, place.longitude, town.latitude, town.longitude) <= _STATED_NEAR_KM
+    )
+
+
+#: Between a place and the unit it lies in: "X, Y", "X (Y", "X district, Y", "X (coded as Y".
+_UNIT_GAP = re.compile(
+    r"(?:\s+(?:district|county|sub-county|province|municipality|region|governorate|oblast|state|"
+    r"department|division|regency|city|town|village))?\s*[,(]\s*(?:coded as\s+)?",
+    re.IGNORECASE,
+)
+_STATED_NEAR_KM = 30.0
+_KNOWN_TOWN = 100_000
+_LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
+
+
 _REGION_AFTER = re.compile(
     r"^[\s,]*(?:county|province|governorate|region|state|district|department|oblast|prefecture|"
     r"municipality|parish|division)\b",
@@ -1089,6 +1183,7 @@ def _drafts(
         # places, actors and toll belong to the one event it reports.
         sentences = _paragraph_units(text, sentences)
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
+    article_places = _follow_stated_units(article_places, text)
     front = front_provinces(text, country, article.published)
     if front:
         villages = front_villages(text, country, front, article.published)

@@ -673,3 +673,34 @@ def test_one_word_of_a_longer_unknown_name_does_not_carry_a_far_town() -> None:
 def test_supplement_places_the_package_lacks(text: str, where: tuple[str, str, str]) -> None:
     event = _first_event(text)
     assert (event.country, event.admin1, event.location) == where
+
+
+def _places(text: str) -> list[tuple[str | None, str | None, int | None]]:
+    coded = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 6)))
+    return [(c.event.admin1, c.event.location, c.event.geo_precision) for c in coded]
+
+
+def test_a_place_lies_in_the_units_stated_after_it() -> None:
+    # the gazetteer's Bohdanivkas are all outside Donetsk province: the one meant is one it lacks
+    [(admin1, location, precision)] = _places(
+        "On 5 May 2020, shelling damaged two houses in Bohdanivka, Donetsk oblast, the governor said."
+    )
+    assert (admin1, location, precision) == ("Donetsk", "Bohdanivka", 3)
+    # a village coded at the town stated after it, which is then no second place
+    assert _places("On 4 May 2020, residents of Tuburan, Tulunan, Cotabato marched to the town hall.") == [
+        ("Soccsksargen", "Tuburan", 3)
+    ]
+    # one namesake close by keeps its coordinates; the stated province is the province
+    assert _places(
+        "On 4 May 2020, nurses picketed outside the hospital in Burgersfort (Sekhukhune, Limpopo)."
+    ) == [("Limpopo", "Burgersfort", 1)]
+
+
+def test_places_listed_are_not_inside_one_another() -> None:
+    places = _places("On 4 May 2020, protests took place in Homa Bay, Kisumu, Migori and Siaya.")
+    assert [p[:2] for p in places] == [
+        ("Homa Bay", "Homa Bay"),
+        ("Kisumu", "Kisumu"),
+        ("Migori", "Migori"),
+        ("Siaya", "Siaya"),
+    ]
