@@ -71,6 +71,11 @@ def _groups() -> tuple[re.Pattern[str], dict[str, _Group]]:
     return pattern, by_alias
 
 
+def is_group_name(name: str) -> bool:
+    """`name` is one of the ethnic groups' spellings ("Turkana", "Kikuyu")."""
+    return name.strip().lower() in _groups()[1]
+
+
 def find_identity_militias(text: str) -> list[ActorMention]:
     """Mentions of ethnic groups acting as armed groups, in text order."""
     pattern, by_alias = _groups()

@@ -29,7 +29,7 @@ from coder.actors import (
 )
 from coder.classifier import Prediction, SubEventModel, shipped_model
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, TAKEOVERS, disorder_type_for, interaction_code
-from coder.communal import find_identity_militias, merge_mentions
+from coder.communal import find_identity_militias, is_group_name, merge_mentions
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
 from coder.frontlines import front_named, front_provinces, front_sides, front_villages, km_from_front
@@ -637,6 +637,69 @@ def _prefer_named_admin(
     return out
 
 
+def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | None) -> list[PlaceMention]:
+    """The places where the event happened, when names that describe someone come with them.
+
+    A place in an office or an institution ("Siaya Senator", "Kisii University"), an ethnic
+    group named as people ("Turkana raiders", "the Kikuyu"), where people came from ("farmers
+    from Ol Kalou stormed ... in Nairobi") and the ends of a road or border ("the
+    Nairobi-Mombasa highway in Emali") give way to a place named as such. Alone, they are the
+    best clue coders have (the county of the governor, the raiders' home area), and stay.
+    """
+    incidental = [_names_someone(m, text) or _passing(m, text) for m in mentions]
+    if not any(incidental):
+        return mentions
+    where = [
+        m
+        for m, odd in zip(mentions, incidental, strict=True)
+        if not odd and m.place.kind != "country" and (country is None or m.place.country == country)
+    ]
+    # a place gives way only to another place, not to its own province ("the Bothai-Ijara road
+    # in Garissa County", "citizens from Redeyef (Gafsa)")
+    return [
+        m
+        for m, odd in zip(mentions, incidental, strict=True)
+        if not odd or not any(not _inside(m.place, n) for n in where)
+    ]
+
+
+def _names_someone(m: PlaceMention, text: str) -> bool:
+    if _OFFICE_AFTER.match(text, m.end):
+        return True
+    return is_group_name(m.text) and bool(
+        _PEOPLE_NOUN_AFTER.match(text, m.end) or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)
+    )
+
+
+def _passing(m: PlaceMention, text: str) -> bool:
+    """A place people came from, or an end of a road or border named after two places."""
+    if _FROM_BEFORE.search(text, max(0, m.start - 6), m.start) and not _RANGE_AFTER.match(text, m.end):
+        return True  # not "from Garsen to Lamu", "from Isiolo and Marsabit": the places themselves
+    return bool(
+        _ROAD_AFTER.match(text, m.end)
+        or (_DASH_BEFORE.search(text, max(0, m.start - 3), m.start) and _ROAD_WORD_AFTER.match(text, m.end))
+    )
+
+
+_OFFICE_AFTER = re.compile(
+    r"\s+(?:County\s+)?(?:Senator|senator|Governor|governor|MP|MCA|Woman Rep|Women Rep|"
+    r"University|Universitys|University's|College|Polytechnic)\b"
+)
+_PEOPLE_NOUN_AFTER = re.compile(
+    r"(?:\s+and\s+[A-Z]\w+)?\s+(?:raiders?|militias?|militiamen|herders|herdsmen|warriors|morans|"
+    r"youths?|men|communit(?:y|ies)|clans?|ethnic|tribes?|fighters|attackers|bandits|elders|people|"
+    r"groups)\b",
+    re.IGNORECASE,
+)
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"\s*(?:to|towards|and|[-–])\s", re.IGNORECASE)
+_ROAD_KINDS = r"(?:road|highway|superhighway|border|route|railway)\b"
+_ROAD_AFTER = re.compile(r"\s?[-–]\s?[A-Z][\w'.]*(?:\s[A-Z][\w'.]*)*\s+" + _ROAD_KINDS, re.IGNORECASE)
+_DASH_BEFORE = re.compile(r"[-–]\s?$")
+_ROAD_WORD_AFTER = re.compile(r"(?:\s[A-Z][\w'.]*)*\s+" + _ROAD_KINDS, re.IGNORECASE)
+
+
 def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     """A place followed by the units it lies in ("Bohdanivka, Donetsk", "Burgersfort
     (Sekhukhune, Limpopo)", "Tuburan, Tulunan, Cotabato") is in those units.
@@ -1183,7 +1246,7 @@ def _drafts(
         # places, actors and toll belong to the one event it reports.
         sentences = _paragraph_units(text, sentences)
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
-    article_places = _follow_stated_units(article_places, text)
+    article_places = _drop_incidental(_follow_stated_units(article_places, text), text, country)
     front = front_provinces(text, country, article.published)
     if front:
         villages = front_villages(text, country, front, article.published)

@@ -704,3 +704,33 @@ def test_places_listed_are_not_inside_one_another() -> None:
         ("Migori", "Migori"),
         ("Siaya", "Siaya"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # an office, where people came from, the ends of a road: the place named as such wins
+        ("On 3 May 2019, supporters of the Siaya Senator blocked a road in Kisumu.", [("Kisumu", "Kisumu")]),
+        (
+            "On 3 May 2019, farmers from Nyeri staged a sit-in outside the ministry in Nairobi.",
+            [("Nairobi", "Nairobi")],
+        ),
+        ("On 3 May 2019, youths blocked the Kisumu-Busia highway at Maseno.", [("Kisumu", "Maseno")]),
+        ("On 3 May 2019, Turkana raiders stole 200 goats at Baragoi.", [("Samburu", "Baragoi")]),
+        # alone, they are the best clue there is
+        ("On 3 May 2019, Turkana raiders stole 200 goats.", [("Turkana", "Turkana")]),
+        # a journey's ends are places of the event
+        (
+            "On 3 May 2019, gunmen attacked a bus travelling from Garsen to Hola.",
+            [("Tana River", "Garsen"), ("Tana River", "Hola")],
+        ),
+        # a road end does not give way to its own county
+        (
+            "On 3 May 2019, an IED hit a lorry on the Bura-Hola road in Tana River County.",
+            [("Tana River", "Hola")],
+        ),
+    ],
+)
+def test_names_that_describe_someone_give_way_to_the_place(text: str, where: list[tuple[str, str]]) -> None:
+    coded = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2019, 5, 6)))
+    assert [(c.event.admin1, c.event.location) for c in coded] == where
