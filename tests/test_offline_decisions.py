@@ -663,6 +663,9 @@ def test_one_word_of_a_longer_unknown_name_does_not_carry_a_far_town() -> None:
         # neighbourhoods of Nairobi and Mombasa that GeoNames' cities500 lacks (supplement rows)
         ("On 3 May 2019, police fired tear gas at hawkers in Kibera.", ("Kenya", "Nairobi", "Kibera")),
         ("On 3 May 2019, two shops were torched in Likoni.", ("Kenya", "Mombasa", "Likoni")),
+        ("On 3 May 2019, boda boda riders marched through Dagoretti.", ("Kenya", "Nairobi", "Dagoretti")),
+        # the spelling without the apostrophe is the same place
+        ("On 3 May 2019, hawkers fought council askaris in Langata.", ("Kenya", "Nairobi", "Lang'ata")),
         # the spelling without the apostrophe is the same town
         ("On 3 May 2019, teachers marched in Muranga town.", ("Kenya", "Murang'a", "Murang'a")),
         # Lebanese towns named the French way
