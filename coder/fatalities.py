@@ -555,7 +555,8 @@ _EN_PATTERNS: list[_Pattern] = [
     _p(
         rf"{_B}(?:killed|killing|kills|(?<!to )(?<!not )(?<!never )kill|shot dead|shooting dead|shoots? dead|"
         rf"gunned down|stoned to death|burnt to death|burned to death|beaten to death|hacked to death|"
-        rf"stabbed to death|shot and killed|shoots? and kills?|claimed the lives of|took the lives of)\s+"
+        rf"stabbed to death|shot and killed|shoots? and kills?|claimed the lives of|took the lives of|"
+        rf"beheaded|beheading|beheads)\s+"
         rf"(?:(?:his|her|their|the)\s+)?(?P<num>{_EN_NUM})"
         rf"(?=[\s,.;:)]|$)",
         _en_num,
@@ -651,6 +652,19 @@ _EN_PATTERNS: list[_Pattern] = [
         rf"{_B}(?:he|she)\s+(?:later\s+|subsequently\s+|eventually\s+)?(?:died|succumbed|was killed)"
         rf"(?!\s+(?:in|during)\s+(?:19|20)\d\d){_E}",
         _ONE_IMPLIED,
+    ),
+    # "leaving him dead", "police shoot a bandit suspect dead", "one gang member, who died later"
+    _p(rf"{_B}leaving\s+(?:him|her)\s+(?:dead|killed){_E}", _ONE_IMPLIED),
+    _p(
+        rf"{_B}(?:shot|shoots?|shooting)\s+(?:(?:a|an|one|the)\s+)?(?:[\w'-]+\s+){{0,3}}?{_EN_PERSON}\s+dead{_E}",
+        _ONE_IMPLIED,
+    ),
+    _p(rf"{_B}{_EN_PERSON},\s+who\s+(?:later\s+)?(?:died|succumbed){_E}", _ONE_IMPLIED),
+    # "information on fatalities ranges from 1 to 2": the lowest
+    _p(
+        rf"{_B}(?:fatalities|deaths|death toll)\s+(?:range|ranges|ranging|varies|vary)\s+from\s+"
+        rf"(?P<num>{_EN_NUM}){_E}",
+        _en_num,
     ),
     # "13 were shot, 1 of whom was killed"
     _p(

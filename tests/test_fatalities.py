@@ -194,6 +194,13 @@ def test_one_victim_named_by_a_singular_noun(sentence: str, span: str | None) ->
         ("Two suspected gang members were gunned down by officers.", 2),
         ("4 members of the provincial council security detail were killed in the ambush.", 4),
         ("The army said it repelled the attack, killing and injuring a number of fighters.", 10),
+        ("The insurgents raided the hamlet and beheaded 2 men before dawn.", 2),
+        ("Robbers broke into the farmhouse, leaving her dead and the house ransacked.", 1),
+        ("Officers shoot armed robbery suspect dead near the bank.", 1),
+        ("Guards shot one robber, who later died in hospital, and held two more.", 1),
+        ("The clash was over grazing; reported deaths range from 3 to 5.", 3),
+        # a relative clause that says who someone was is no death in this event
+        ("Relatives of a man who died in custody marched to the station.", 0),
     ],
 )
 def test_more_ways_to_report_deaths(sentence: str, count: int) -> None:
