@@ -714,14 +714,18 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
         chain: list[PlaceMention] = []
         end = m.end
         for n in mentions[i + 1 :]:
-            if not _UNIT_GAP.fullmatch(text, end, n.start):
+            gap = _UNIT_GAP.fullmatch(text, end, n.start)
+            if gap is None:
                 break
+            if not chain:
+                # "the Majengo area of Mombasa", "Kiganjo estate, Thika": said to be inside
+                explicit = gap["noun"] is not None or gap["link"] == "of"
             chain.append(n)
             end = n.end
         units = [n for n in chain if n.place.country == m.place.country]
         if not units or len(chain) > 2 or any(c.kind == "admin1" for c in m.candidates):
             continue  # "Homa Bay, Kisumu, Migori": provinces listed, not one inside the next
-        resolved = _in_units(m, units, is_list=bool(_LIST_AFTER.match(text, end)))
+        resolved = _in_units(m, units, bool(_LIST_AFTER.match(text, end)), explicit)
         if resolved is not None:
             out[i] = resolved
             for j, n in enumerate(mentions[i + 1 : i + 1 + len(chain)], start=i + 1):
@@ -730,14 +734,17 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
     return [m for m in out if m is not None]
 
 
-def _in_units(m: PlaceMention, units: list[PlaceMention], is_list: bool) -> PlaceMention | None:
+def _in_units(
+    m: PlaceMention, units: list[PlaceMention], is_list: bool, explicit: bool
+) -> PlaceMention | None:
     """`m` as a place inside `units`, or None when the names read as a list of peers.
 
     When the gazetteer knows no namesake there, the name is a place it lacks, coded at the most
     specific unit or town stated (approximate), as coders do; unless the name is a sizeable town
-    (surely in the gazetteer: the writer's slip or an old unit name is likelier) or has one
-    namesake close by, which keeps its coordinates with the stated province (the gazetteer's link
-    to a province is sometimes wrong).
+    (surely in the gazetteer: the writer's slip or an old unit name is likelier; `explicit`
+    containment, "the X area of Y", raises the bar to a city) or has one namesake close by,
+    which keeps its coordinates with the stated province (the gazetteer's link to a province is
+    sometimes wrong).
     """
     if any(_inside(m.place, n) for n in units):
         return m
@@ -752,7 +759,10 @@ def _in_units(m: PlaceMention, units: list[PlaceMention], is_list: bool) -> Plac
         near = distance_km(m.place.latitude, m.place.longitude, stated.latitude, stated.longitude)
         if len(m.candidates) == 1 and near <= _STATED_NEAR_KM:
             return replace(m, place=replace(m.place, admin1=admin1))
-        return None
+        if m.place.population >= (_KNOWN_TOWN if explicit else _VILLAGE):
+            return None
+        # the one namesake is a village far away ("Kruta Balka, Donetsk" is not Poltava's), or
+        # the text says where it is ("the Majengo area of Mombasa" is not Vihiga's Majengo)
     place = Place(
         m.text,
         stated.country,
@@ -785,12 +795,15 @@ def _inside(place: Place, unit: PlaceMention) -> bool:
 
 #: Between a place and the unit it lies in: "X, Y", "X (Y", "X district, Y", "X (coded as Y".
 _UNIT_GAP = re.compile(
-    r"(?:\s+(?:district|county|sub-county|province|municipality|region|governorate|oblast|state|"
-    r"department|division|regency|city|town|village))?\s*[,(]\s*(?:coded as\s+)?",
+    r"(?:\s+(?P<noun>district|county|sub-county|province|municipality|region|governorate|oblast|state|"
+    r"department|division|regency|city|town|village|estate|ward|area|neighbou?rhood|suburb|location|"
+    r"sub-location|township|quarter))?"
+    r"(?:\s*[,(]\s*(?:coded as\s+)?|\s+(?P<link>of|in)\s+(?:the\s+)?)",
     re.IGNORECASE,
 )
 _STATED_NEAR_KM = 30.0
 _KNOWN_TOWN = 100_000
+_VILLAGE = 10_000
 _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
 
 

@@ -699,6 +699,19 @@ def test_a_place_lies_in_the_units_stated_after_it() -> None:
     ) == [("Limpopo", "Burgersfort", 1)]
 
 
+def test_a_far_namesake_village_is_not_the_place_stated() -> None:
+    # the gazetteer's one Kruta Balka is a village in Poltava, far from Donetsk
+    [(admin1, location, _)] = _places(
+        "On 3 May 2020, government troops shelled positions around Kruta Balka, Donetsk."
+    )
+    assert (admin1, location) == ("Donetsk", "Kruta Balka")
+    # "the X area of Y" says so even of a town: Vihiga's Majengo is not the one meant
+    [(admin1, location, precision)] = _places(
+        "On 3 May 2019, masked gunmen shot two men at a bar in the Majengo area of Mombasa."
+    )
+    assert (admin1, location, precision) == ("Mombasa", "Majengo", 3)
+
+
 def test_places_listed_are_not_inside_one_another() -> None:
     places = _places("On 4 May 2020, protests took place in Homa Bay, Kisumu, Migori and Siaya.")
     assert [p[:2] for p in places] == [
