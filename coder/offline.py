@@ -520,9 +520,14 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             # "Garba Gola", "Ol Moran", "Moody Awori": one word of a longer name we lack, which a
             # mid-size town on another continent happens to share
             weight /= 4
-        if mention.place.kind in ("place", "admin2") and mention.place.population < _SMALL_PLACE:
+        if (
+            mention.place.kind in ("place", "admin2")
+            and mention.place.population < _SMALL_PLACE
+            and not _REGION_AFTER.match(article.text[mention.end : mention.end + 20])
+        ):
             # a hamlet or a small county that shares its name with an English word, a party or
-            # a surname ("Jubilee supporters", "New Years Day", "Moody Awori")
+            # a surname ("Jubilee supporters", "New Years Day", "Moody Awori"); not one the
+            # text calls a unit ("Al Dhaher district")
             weight /= 4
         # split the vote by population: "Beirut" is the capital of Lebanon far more than
         # it is the Polish town that lists it as an alternate name
@@ -540,8 +545,12 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     for actor in actors:
         # generic actors found without a country are "(Unknown)": no evidence of any country
         if actor.actor.country not in (None, "Unknown") and actor.actor.inter in (1, 2, 3, 4, 6, 8):
-            # state forces act at home; armed groups cross borders (Al Shabaab in Kenya)
-            votes[actor.actor.country] += 1.0 if actor.actor.inter in (1, 6) else 0.5
+            # state forces act at home; armed groups cross borders (Al Shabaab in Kenya), and so
+            # do forces that lead a coalition ("Saudi-led coalition airstrikes")
+            home = actor.actor.inter in (1, 6) and not _LED_AFTER.search(
+                article.text, actor.start, min(actor.end + 5, len(article.text))
+            )
+            votes[actor.actor.country] += 1.0 if home else 0.5
     for m in _ADMIN_WORD.finditer(article.text):
         # words only one country uses for its local units ("Barangay Tumantangis", "Makurdi LGA")
         votes[_ADMIN_WORD_COUNTRY[m.group(1).casefold()]] += 1.5

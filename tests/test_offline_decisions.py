@@ -750,3 +750,8 @@ def test_places_listed_are_not_inside_one_another() -> None:
 def test_names_that_describe_someone_give_way_to_the_place(text: str, where: list[tuple[str, str]]) -> None:
     coded = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2019, 5, 6)))
     assert [(c.event.admin1, c.event.location) for c in coded] == where
+
+
+def test_a_coalition_leader_fights_abroad_in_a_district_the_text_names() -> None:
+    # "Saudi-led" says whose coalition, not where; "Al Dhaher district" is a small unit in Yemen
+    assert vote("Saudi-led coalition jets bombed a fuel station in Al Dhaher district overnight.") == "Yemen"
