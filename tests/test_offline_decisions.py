@@ -645,6 +645,14 @@ def test_armed_men_named_by_their_origin_are_not_where_it_happened() -> None:
     assert vote("Somali militants ambushed a bus outside Mandera on Tuesday.") == "Kenya"
 
 
+def test_kenyan_names_foreign_towns_share() -> None:
+    # Mau is a town in India, Nyanza one in Rwanda; both are Kenyan names too (supplement rows)
+    assert (
+        vote("Squatters fought forest guards in the Mau forest for a second day.", prior="Kenya") == "Kenya"
+    )
+    assert vote("Police dispersed opposition supporters across Nyanza.", prior="Kenya") == "Kenya"
+
+
 def test_a_title_makes_a_town_name_a_person() -> None:
     assert vote("Supporters of MP Arua blocked the road to the tallying centre.", prior="Kenya") == "Kenya"
     assert vote("Supporters from Arua blocked the road to the tallying centre.", prior="Kenya") == "Uganda"
