@@ -508,6 +508,8 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         weight = 2.0 if not mention.ambiguous else 1.0
         if _TITLE_BEFORE.search(article.text, max(0, mention.start - 12), mention.start):
             continue  # "MP Moroto", "VP Moody Awori": a person named like a town
+        if _GANG_AFTER.match(article.text, mention.end):
+            continue  # "the Gaza gang" of Nairobi: a name, not where it is
         if (
             prior_region is not None
             and mention.place.population < _FAR_TOWN
@@ -523,7 +525,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         if (
             mention.place.kind in ("place", "admin2")
             and mention.place.population < _SMALL_PLACE
-            and not _REGION_AFTER.match(article.text[mention.end : mention.end + 20])
+            and not _UNIT_AFTER.match(article.text, mention.end)
         ):
             # a hamlet or a small county that shares its name with an English word, a party or
             # a surname ("Jubilee supporters", "New Years Day", "Moody Awori"); not one the
@@ -577,6 +579,12 @@ _ELSEWHERE_BEFORE = re.compile(
 )
 _TITLE_BEFORE = re.compile(r"\b(?:MPs?|MCA|VP|Senator|Governor|Hon|Mr|Mrs|Ms|Dr)\.?\s+$")
 _FAR_TOWN = 100_000
+#: "Al Dhaher district", "Laisamis sub county": the text says the name is a unit
+_UNIT_AFTER = re.compile(
+    r"[\s,]*(?:county|province|governorate|region|state|district|department|oblast|prefecture|"
+    r"municipality|parish|division|sub[- ]?county|constituency|ward)\b",
+    re.IGNORECASE,
+)
 _CAPITAL_WORD_BEFORE = re.compile(r"\b[A-Z][\w'-]* $")
 _CAPITAL_WORD_AFTER = re.compile(
     r" (?!(?:Governorate|Province|District|County|City|Region|State|Municipality|Division|Town|"
@@ -673,7 +681,7 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
 
 
 def _names_someone(m: PlaceMention, text: str) -> bool:
-    if _OFFICE_AFTER.match(text, m.end):
+    if _OFFICE_AFTER.match(text, m.end) or _GANG_AFTER.match(text, m.end):
         return True
     return is_group_name(m.text) and bool(
         _PEOPLE_NOUN_AFTER.match(text, m.end) or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)
@@ -694,6 +702,7 @@ _OFFICE_AFTER = re.compile(
     r"\s+(?:County\s+)?(?:Senator|senator|Governor|governor|MP|MCA|Woman Rep|Women Rep|"
     r"University|Universitys|University's|College|Polytechnic)\b"
 )
+_GANG_AFTER = re.compile(r"\s+gang\b", re.IGNORECASE)
 _PEOPLE_NOUN_AFTER = re.compile(
     r"(?:\s+and\s+[A-Z]\w+)?\s+(?:raiders?|militias?|militiamen|herders|herdsmen|warriors|morans|"
     r"youths?|men|communit(?:y|ies)|clans?|ethnic|tribes?|fighters|attackers|bandits|elders|people|"

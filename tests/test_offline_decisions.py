@@ -741,6 +741,8 @@ def test_places_listed_are_not_inside_one_another() -> None:
         ),
         ("On 3 May 2019, youths blocked the Kisumu-Busia highway at Maseno.", [("Kisumu", "Maseno")]),
         ("On 3 May 2019, Turkana raiders stole 200 goats at Baragoi.", [("Samburu", "Baragoi")]),
+        # a gang named after a place (here a foreign one) is no place of the event
+        ("On 3 May 2019, police shot two members of the Gaza gang in Kayole.", [("Nairobi", "Kayole")]),
         # alone, they are the best clue there is
         ("On 3 May 2019, Turkana raiders stole 200 goats.", [("Turkana", "Turkana")]),
         # a journey's ends are places of the event
