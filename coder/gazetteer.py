@@ -386,7 +386,7 @@ street home house palace garden gardens park field fields farm farms
 mount fort lake port grand little upper lower middle air land sea
 rural urban
 grenade grenades energy academy alliance ward david
-ngo ngos inn olympic coast
+ngo ngos inn olympic coast molotov
 """,
 )
 

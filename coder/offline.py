@@ -477,8 +477,11 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             of_actor = gazetteer.country(article.text[start:end]) is None  # an adjective
         # "fled into Somalia", "near the Somali border": where people went or came from, or the
         # border the place is near, not where it happened
-        elsewhere = _BORDER_AFTER.match(article.text, end) or _ELSEWHERE_BEFORE.search(
-            article.text[max(0, start - 30) : start]
+        # "the US dollar exchange rate": which money, not where
+        elsewhere = (
+            _BORDER_AFTER.match(article.text, end)
+            or _CURRENCY_AFTER.match(article.text, end)
+            or _ELSEWHERE_BEFORE.search(article.text[max(0, start - 30) : start])
         )
         # "Somali residents of Eastleigh", "a Somali shop owner": who people are, not where
         people = gazetteer.country(article.text[start:end]) is None and bool(
@@ -571,6 +574,11 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
 
 
 _POSSESSIVE = re.compile(r"\b([A-Z][\w-]*[a-z])'?s\b")
+_CURRENCY_AFTER = re.compile(
+    r"\s+(?:dollars?|riyals?|rials?|pounds?|liras?|euros?|rupees?|shillings?|dinars?|dirhams?|"
+    r"francs?|yuan|yen|rubles?|roubles?|currency)\b",
+    re.IGNORECASE,
+)
 _BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:border|frontier)\b", re.IGNORECASE)
 _ELSEWHERE_BEFORE = re.compile(
     r"\b(?:from|into|to|towards?|border with|borders with|bordering|fled to|crossed into|back to)\s+"

@@ -765,3 +765,9 @@ def test_names_that_describe_someone_give_way_to_the_place(text: str, where: lis
 def test_a_coalition_leader_fights_abroad_in_a_district_the_text_names() -> None:
     # "Saudi-led" says whose coalition, not where; "Al Dhaher district" is a small unit in Yemen
     assert vote("Saudi-led coalition jets bombed a fuel station in Al Dhaher district overnight.") == "Yemen"
+
+
+def test_a_currency_and_a_cocktail_are_no_country() -> None:
+    # "US dollar" says which money; "Molotov" (an old name of Perm) is a cocktail here
+    assert vote("Shopkeepers closed the road in Qabb Elias over the US dollar exchange rate.") == "Lebanon"
+    assert vote("Rioters threw Molotov cocktails at the bank branch in Nabatiyeh.") == "Lebanon"
