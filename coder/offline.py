@@ -537,15 +537,15 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         # split the vote by population: "Beirut" is the capital of Lebanon far more than
         # it is the Polish town that lists it as an alternate name
         sizes: Counter[str] = Counter()
-        if prior is not None and any(c.country == prior for c in mention.candidates):
-            votes[prior] += weight
-            continue
-        for candidate in mention.candidates or (mention.place,):
+        candidates = mention.candidates or (mention.place,)
+        if prior is not None and any(c.country == prior for c in candidates):
+            candidates = tuple(c for c in candidates if c.country == prior)  # the run's namesake
+        for candidate in candidates:
             sizes[candidate.country] += max(candidate.population, 100)
         total = sum(sizes.values())
         for c, size in sizes.items():
             votes[c] += weight * size / total
-        for c in {p.country for p in mention.candidates if _admin_named(p, named, mention)}:
+        for c in {p.country for p in candidates if _admin_named(p, named, mention)}:
             votes[c] += 2.0
     for actor in actors:
         # generic actors found without a country are "(Unknown)": no evidence of any country
