@@ -506,21 +506,34 @@ def fill_missing_admin1(rows: list[dict], within_km: float = ADMIN1_NEIGHBOUR_KM
 
 
 def build_admin_units(rows: list[dict], subs: dict[int, dict], admin1_aliases: dict) -> list[dict]:
-    """admin1/admin2 units, located at their most populous place (a proxy for the capital)."""
+    """admin1/admin2 units, located at their namesake town if they hold one (Marsabit County at
+    Marsabit, not at Moyale, its largest town), else at their most populous place (a proxy for
+    the capital)."""
+
+    def larger(r: dict, best: dict | None) -> bool:
+        return best is None or (r["population"], -r["geonameid"]) > (best["population"], -best["geonameid"])
+
     seat: dict[int, dict] = {}
+    namesake: dict[int, dict] = {}
+    unit_keys = {
+        sid: {place_key(sub["name"]), place_key(admin_display_name(sub, admin1_aliases))}
+        for sid, sub in subs.items()
+    }
     for r in rows:
         for sid in (r["adm1"], r["adm2"]):
             if sid is None:
                 continue
-            best = seat.get(sid)
-            if best is None or (r["population"], -r["geonameid"]) > (best["population"], -best["geonameid"]):
+            if larger(r, seat.get(sid)):
                 seat[sid] = r
+            if place_key(r["name"]) in unit_keys[sid] and larger(r, namesake.get(sid)):
+                namesake[sid] = r
     units: list[dict] = []
     for sid in sorted(seat):
         sub = subs[sid]
         if sub["level"] not in (1, 2):
             continue
         capital = seat[sid]
+        centre = namesake.get(sid, capital)
         name = admin_display_name(sub, admin1_aliases)
         extra = admin1_aliases.get((sub["alpha2"], sub["name"]), ("", []))[1]
         aliases = [a for a in sub["aliases"] if script_ok(a)]
@@ -533,8 +546,8 @@ def build_admin_units(rows: list[dict], subs: dict[int, dict], admin1_aliases: d
                 "alpha2": sub["alpha2"],
                 "adm1": sid if sub["level"] == 1 else sub["parent"],
                 "adm2": sid if sub["level"] == 2 else None,
-                "latitude": capital["latitude"],
-                "longitude": capital["longitude"],
+                "latitude": centre["latitude"],
+                "longitude": centre["longitude"],
                 "kind": f"admin{sub['level']}",
                 # the capital's population: ties a province with its capital city, and
                 # outranks homonymous villages elsewhere

