@@ -432,7 +432,18 @@ def keys_for(names: list[str], arabic: bool = True) -> list[str]:
                 arab.setdefault(k, None)
         elif len(latin) < MAX_LATIN_ALIASES:
             latin.setdefault(k, None)
+            glued = _glued_article(n)
+            if glued and len(latin) < MAX_LATIN_ALIASES:
+                latin.setdefault(glued, None)
     return list(latin) + list(arab)
+
+
+def _glued_article(name: str) -> str | None:
+    """The key of "El Wak" written "Elwak", "Al Qaim" written "Alqaim" (common in reports)."""
+    words = name.split()
+    if len(words) < 2 or words[0].lower() not in ("al", "el") or len(words[1]) < 3:
+        return None
+    return place_key(" ".join([words[0] + words[1], *words[2:]])) or None
 
 
 def arabic_ok(alpha2: str, population: int) -> bool:

@@ -278,3 +278,8 @@ def test_a_unit_with_a_namesake_town_is_located_there(gz: Gazetteer) -> None:
     [laikipia] = [p for p in gz.lookup("Laikipia", "Kenya") if p.kind == "admin1"]
     [nanyuki] = gz.lookup("Nanyuki", "Kenya")
     assert (laikipia.latitude, laikipia.longitude) == (nanyuki.latitude, nanyuki.longitude)
+
+
+def test_an_article_glued_to_the_name_is_the_same_place(gz: Gazetteer) -> None:
+    # "Elwak" in Kenyan reports is GeoNames' "El Wak"
+    assert [p.name for p in gz.lookup("Elwak", "Kenya")] == ["El Wak"]
