@@ -585,18 +585,18 @@ _ELSEWHERE_BEFORE = re.compile(
     r"(?:the\s+)?(?:neighbou?ring\s+)?$",
     re.IGNORECASE,
 )
+#: Words for administrative units, after a name ("Kilifi County", "Al Dhaher district").
+_UNIT_WORDS = (
+    "county|province|governorate|region|state|district|department|oblast|prefecture|municipality|"
+    "parish|division"
+)
 _TITLE_BEFORE = re.compile(r"\b(?:MPs?|MCA|VP|Senator|Governor|Hon|Mr|Mrs|Ms|Dr)\.?\s+$")
 _FAR_TOWN = 100_000
 #: "Al Dhaher district", "Laisamis sub county": the text says the name is a unit
-_UNIT_AFTER = re.compile(
-    r"[\s,]*(?:county|province|governorate|region|state|district|department|oblast|prefecture|"
-    r"municipality|parish|division|sub[- ]?county|constituency|ward)\b",
-    re.IGNORECASE,
-)
+_UNIT_AFTER = re.compile(rf"[\s,]*(?:{_UNIT_WORDS}|sub[- ]?county|constituency|ward)\b", re.IGNORECASE)
 _CAPITAL_WORD_BEFORE = re.compile(r"\b[A-Z][\w'-]* $")
 _CAPITAL_WORD_AFTER = re.compile(
-    r" (?!(?:Governorate|Province|District|County|City|Region|State|Municipality|Division|Town|"
-    r"Village|Camp|Sub-?[Cc]ounty|Constituency|Ward)\b)[A-Z]"
+    rf" (?!(?i:{_UNIT_WORDS}|city|town|village|camp|sub-?county|constituency|ward)\b)[A-Z]"
 )
 _SAINT_BEFORE = re.compile(r"\b(?:Mt|Mount|St|Saint|Ste|Jabal|Jebel|Djebel|Jabel)\.?[\s-]+$")
 _ADMIN_WORD_COUNTRY = {
@@ -738,7 +738,7 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
         if m.place.kind not in ("place", "admin2") or out[i] is None:
             continue
         chain: list[PlaceMention] = []
-        end = m.end
+        end, explicit = m.end, False
         for n in mentions[i + 1 :]:
             gap = _UNIT_GAP.fullmatch(text, end, n.start)
             if gap is None:
@@ -821,9 +821,8 @@ def _inside(place: Place, unit: PlaceMention) -> bool:
 
 #: Between a place and the unit it lies in: "X, Y", "X (Y", "X district, Y", "X (coded as Y".
 _UNIT_GAP = re.compile(
-    r"(?:\s+(?P<noun>district|county|sub-county|province|municipality|region|governorate|oblast|state|"
-    r"department|division|regency|city|town|village|estate|ward|area|neighbou?rhood|suburb|location|"
-    r"sub-location|township|quarter))?"
+    rf"(?:\s+(?P<noun>{_UNIT_WORDS}|sub-county|regency|city|town|village|estate|ward|area|"
+    r"neighbou?rhood|suburb|location|sub-location|township|quarter))?"
     r"(?:\s*[,(]\s*(?:coded as\s+)?|\s+(?P<link>of|in)\s+(?:the\s+)?)",
     re.IGNORECASE,
 )
@@ -833,11 +832,7 @@ _VILLAGE = 10_000
 _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
 
 
-_REGION_AFTER = re.compile(
-    r"^[\s,]*(?:county|province|governorate|region|state|district|department|oblast|prefecture|"
-    r"municipality|parish|division)\b",
-    re.IGNORECASE,
-)
+_REGION_AFTER = re.compile(rf"^[\s,]*(?:{_UNIT_WORDS})\b", re.IGNORECASE)
 _REGION_BEFORE = re.compile(
     r"(?:county|province|governorate|region|state|district|department|oblast|of|countryside|ريف|محافظة|ولاية|منطقة)\s*$",
     re.IGNORECASE,
