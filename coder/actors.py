@@ -104,7 +104,8 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "intercommunal|communal clash|communal fighting|farmers and herders|farmers and herdsmen|"
         "herders and farmers|herdsmen and farmers|rival pastoralists|armed pastoralists|pastoralists|"
         "armed herders|armed herdsmen|neighbouring communities|neighboring communities|"
-        "two communities|rival ethnic communities|ethnic groups",
+        "two communities|rival ethnic communities|ethnic groups|ethnic group|"
+        "ethnic attack|ethnic attacks|communal gunmen|cattle thieves|livestock thieves|cattle rustling",
         "",
     ),
     "tribal": (

@@ -409,6 +409,8 @@ def test_dictionary_is_well_formed() -> None:
             "Kenya",
             "Unidentified Communal Militia (Kenya)",
         ),
+        ("Cattle thieves shot a herder near the dam.", "Kenya", "Unidentified Communal Militia (Kenya)"),
+        ("An unidentified ethnic group burned homesteads.", "Kenya", "Unidentified Communal Militia (Kenya)"),
     ],
 )
 def test_unnamed_identity_militias(text: str, country: str, expected: str) -> None:
