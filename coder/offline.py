@@ -1167,6 +1167,35 @@ _PROTESTER_VIOLENCE = GatedPattern.compile(
 
 
 _FORCE_ON_PROTEST = frozenset({"Protest with intervention", "Excessive force against protesters"})
+_PROTEST_TYPES = frozenset({"Peaceful protest", "Protest with intervention", "Violent demonstration"})
+
+#: Deadly or wounding force on demonstrators (codebook: excessive force against protesters):
+#: "police opened fire on protesters", "a demonstrator was shot dead by police", "killed during
+#: the protest", "live bullets". Only when the demonstrators did nothing violent (see above).
+_SECURITY = (
+    r"(?:police|policemen|police officers?|officers|security forces|soldiers|troops|riot police|"
+    r"anti-riot police|gsu|army|gendarmes)"
+)
+_HARM_BY_FORCE = (
+    r"(?:(?:shot|shoot|shoots|shooting)(?! at\b)|opened fire on|open fire on|opens fire on|killed|"
+    r"killing|kills|shot dead|shot and killed|beat to death|beaten to death)"
+)
+_LETHAL_FORCE = GatedPattern.compile(
+    rf"\b{_SECURITY}\b[^.;]{{0,60}}?\b{_HARM_BY_FORCE}\b[^.;]{{0,25}}?"
+    r"\b(?:protesters?|demonstrators?|crowds?|marchers|supporters|protesting|marching|demonstrating)\b"
+    r"|\b(?:protesters?|demonstrators?|marchers)\b[^.;]{0,40}?\b(?:was|were)\s+(?:\w+\s+)?"
+    rf"(?:shot|killed|shot dead|beaten to death)\b[^.;]{{0,20}}?\bby\s+(?:the\s+)?{_SECURITY}"
+    r"|\b(?:shot|killed|shot dead|shot and killed|beaten to death)\b[^.;]{0,40}?\b(?:during|at)\s+"
+    r"(?:the\s+|a\s+|early\s+morning\s+|ongoing\s+)?(?:protests?|demonstrations?|march)\b"
+    r"|\blive (?:bullets|rounds|ammunition)\b"
+)
+#: ... not warning shots, nor a protest about an earlier killing ("in protest of the killing"),
+#: nor demonstrators the text calls rioters or who broke in somewhere.
+_FORCE_NOT_ON_PROTEST = GatedPattern.compile(
+    r"\bin(?:to)? the air\b|\b(?:against|over|of|about|following)\s+(?:the\s+)?(?:alleged\s+)?"
+    r"(?:\w+\s+)?(?:death|deaths|killing|killings|shooting|murder)\b|\brioters?\b|\brioting\b|"
+    r"\bbon ?fires?\b|\bbarricading\b|\bbr(?:eak|eaking|oke) into\b"
+)
 
 
 #: ... and the destructive acts the codebook names for a violent demonstration: burning tyres,
@@ -1208,6 +1237,14 @@ def _protest_kind(sub: str, unit: str) -> str:
         return "Violent demonstration"
     if sub == "Peaceful protest" and _DESTRUCTIVE_PROTEST.search(folded):
         return "Violent demonstration"
+    if (
+        sub in _PROTEST_TYPES
+        and _LETHAL_FORCE.search(folded)
+        and not _FORCE_NOT_ON_PROTEST.search(folded)
+        and not _PROTESTER_VIOLENCE.search(folded)
+        and not _DESTRUCTIVE_PROTEST.search(folded)
+    ):
+        return "Excessive force against protesters"
     if sub == "Peaceful protest" and _INTERVENTION.search(folded):
         return "Protest with intervention"
     return sub

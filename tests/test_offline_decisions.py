@@ -367,12 +367,24 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
             "peaceful",
         ),
         ("Nurses went on strike and barricaded themselves inside the hospital canteen.", "peaceful"),
+        # deadly or wounding force on demonstrators who did nothing violent
+        ("Police opened fire on teachers marching to the ministry, killing one.", "excessive"),
+        ("A student was shot dead by police during a demonstration over fees.", "excessive"),
+        ("Traders protested the new levy; officers used live bullets to disperse them.", "excessive"),
+        # not: warning shots, shots at them that hit no one, an earlier killing as the motive
+        ("Police fired into the air and dispersed the march.", "intervention"),
+        ("Police shot at farmers who had gathered to march to the county offices.", "peaceful"),
+        ("Residents marched in protest of the killing of a rider by police.", "peaceful"),
     ],
 )
 def test_peaceful_protest_reread_from_what_happened(unit: str, kind: str) -> None:
     from coder.offline import _protest_kind
 
-    names = {"violent": "Violent demonstration", "intervention": "Protest with intervention"}
+    names = {
+        "violent": "Violent demonstration",
+        "intervention": "Protest with intervention",
+        "excessive": "Excessive force against protesters",
+    }
     assert _protest_kind("Peaceful protest", unit) == names.get(kind, "Peaceful protest")
 
 
