@@ -1294,6 +1294,8 @@ def _decide_type(lexicon: str, predicted: Prediction | None, cued: Collection[st
         return lexicon
     if predicted.label in _TERRITORY_CHANGE and not (_TERRITORY_CHANGE & {lexicon, *cued}):
         return lexicon  # a change of territory needs words for it ("took control"), not a guess
+    if lexicon == "Arrests" and predicted.label in _WEAPON_TYPES and not (_WEAPON_TYPES & set(cued)):
+        return lexicon  # an arrest with no weapon named is not a bombardment
     if lexicon in _WEAPON_TYPES and predicted.label not in _WEAPON_TYPES and predicted.margin < 0.5:
         return lexicon
     return predicted.label

@@ -94,6 +94,11 @@ def test_a_suicide_bomber_settles_the_type() -> None:
     # other weapon words win only over a hesitant classifier that names no weapon
     assert _decide_type("Grenade", sure) == "Shelling/artillery/missile attack"
     assert _decide_type("Grenade", Prediction("Attack", 0.2)) == "Grenade"
+    # an arrest the classifier reads as a bombardment, with no weapon named, stays an arrest
+    assert _decide_type("Arrests", sure, {"Arrests"}) == "Arrests"
+    assert _decide_type("Arrests", sure, {"Arrests", "Shelling/artillery/missile attack"}) == (
+        "Shelling/artillery/missile attack"
+    )
 
 
 @pytest.mark.parametrize(
