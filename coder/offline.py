@@ -1296,6 +1296,8 @@ def _decide_type(lexicon: str, predicted: Prediction | None, cued: Collection[st
         return lexicon  # a change of territory needs words for it ("took control"), not a guess
     if lexicon == "Arrests" and predicted.label in _WEAPON_TYPES and not (_WEAPON_TYPES & set(cued)):
         return lexicon  # an arrest with no weapon named is not a bombardment
+    if lexicon in TAKEOVERS and predicted.label in ("Armed clash", "Attack"):
+        return lexicon  # a fight that ends with a place taken is coded as the taking (codebook 3)
     if lexicon in _WEAPON_TYPES and predicted.label not in _WEAPON_TYPES and predicted.margin < 0.5:
         return lexicon
     return predicted.label

@@ -94,6 +94,10 @@ def test_a_suicide_bomber_settles_the_type() -> None:
     # other weapon words win only over a hesitant classifier that names no weapon
     assert _decide_type("Grenade", sure) == "Shelling/artillery/missile attack"
     assert _decide_type("Grenade", Prediction("Attack", 0.2)) == "Grenade"
+    # a fight that ends with a place taken is the taking
+    assert _decide_type("Government regains territory", Prediction("Armed clash", 1.5)) == (
+        "Government regains territory"
+    )
     # an arrest the classifier reads as a bombardment, with no weapon named, stays an arrest
     assert _decide_type("Arrests", sure, {"Arrests"}) == "Arrests"
     assert _decide_type("Arrests", sure, {"Arrests", "Shelling/artillery/missile attack"}) == (
@@ -788,3 +792,9 @@ def test_a_currency_and_a_cocktail_are_no_country() -> None:
     # "US dollar" says which money; "Molotov" (an old name of Perm) is a cocktail here
     assert vote("Shopkeepers closed the road in Qabb Elias over the US dollar exchange rate.") == "Lebanon"
     assert vote("Rioters threw Molotov cocktails at the bank branch in Nabatiyeh.") == "Lebanon"
+
+
+def test_a_town_recaptured_after_clashes_is_a_takeover() -> None:
+    text = "On 3 May 2020, soldiers recaptured the town of Bura from Al Shabaab after a day of clashes."
+    coded = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 4)))
+    assert [c.event.sub_event_type for c in coded] == ["Government regains territory"]
