@@ -118,6 +118,9 @@ _CUES: list[tuple[str, list[str]]] = [
         [
             r"re(?:took|captured|gained)",
             r"took (?:full )?cont(?:r)?ol",
+            r"(?:took|taking|takes?) over (?:the |a )?(?:village|town|area|city|post|camp|base)",
+            r"gained control over",
+            r"recovered (?:the )?territory",
             r"seized (?:it|the area|the town|the village|the city|the base|the camp)\b",
             r"(?:made|making|make) territorial gains",
             r"(?:seized|captured) (?:the )?(?:town|city|village)",
@@ -1539,6 +1542,12 @@ _RESPONDS_AFTER = re.compile(
 )
 
 _TERRITORY_CHANGE = TAKEOVERS | {"Non-violent transfer of territory"}
+#: A place taken without a fight: "no violence reported", "by surprise", "hoisted their flag".
+_UNCONTESTED = GatedPattern.compile(
+    r"\b(?:without (?:a |any )?(?:fight|fighting|resistance|a shot)|no violence|unopposed|"
+    r"uncontested|by surprise|little resistance|(?:raised|hoisted) (?:a |their |the )?(?:black )?"
+    r"(?:flag|banner)|preached)"
+)
 _EARLIER_AFTER = re.compile(
     r"^\W*(?:"
     + "|".join(normalize(w) for w in ["مؤخرا", "سابقا", "recently", "previously", "earlier"])
@@ -1806,6 +1815,8 @@ def _draft(
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"
+    if sub in TAKEOVERS and _UNCONTESTED.search(sentence.text.casefold()):
+        sub = "Non-violent transfer of territory"  # codebook: control acquired without a fight
     if sub in TAKEOVERS:
         actor2 = _loser(sub, actors, a1, opponent, article.text) or actor2
     text = article.text

@@ -798,3 +798,15 @@ def test_a_town_recaptured_after_clashes_is_a_takeover() -> None:
     text = "On 3 May 2020, soldiers recaptured the town of Bura from Al Shabaab after a day of clashes."
     coded = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 4)))
     assert [c.event.sub_event_type for c in coded] == ["Government regains territory"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On 2 May 2020, some 80 insurgents took over the village of Kora and hoisted their flag there.",
+        "On 2 May 2020, militants took control of the border post of Amuma without a fight.",
+    ],
+)
+def test_a_place_taken_without_a_fight_is_a_non_violent_transfer(text: str) -> None:
+    coded = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 4)))
+    assert [c.event.sub_event_type for c in coded] == ["Non-violent transfer of territory"]
