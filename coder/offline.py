@@ -1278,8 +1278,21 @@ def _weapons_in_a_fight(sub: str, unit: str) -> str:
 
 def _reread(sub: str, unit: str) -> str:
     """The type once what the unit says happened is read: protests by what the demonstrators
-    and police did, heavy weapons by whether they were used in a fight."""
+    and police did, heavy weapons by whether they were used in a fight, a deal or a surrender
+    made by whether one was."""
+    if sub in _CALM_TYPES and _AGREEMENT_MADE.search(unit.casefold()):
+        return "Agreement"
     return _weapons_in_a_fight(_protest_kind(sub, unit), unit)
+
+
+#: A deal made or a surrender (codebook: agreements include ceasefires, peace deals, prisoner
+#: exchanges and surrenders), read over a calm type the classifier guessed.
+_AGREEMENT_MADE = GatedPattern.compile(
+    r"\b(?:(?:signed|brokered|reached|concluded|struck|agreed (?:on|to))\s+(?:a |an |the )?"
+    r"(?:[\w-]+\s+){0,3}?(?:agreement|truce|ceasefire|cease-fire|peace deal|deal|memorandum|accord)|"
+    r"surrender(?:ed|s)?\b|laid down (?:their )?(?:arms|weapons))"
+)
+_CALM_TYPES = frozenset({"Change to group/activity", "Other", "Peaceful protest"})
 
 
 def _withdrawal_as_takeover(cues: list[Cue]) -> list[Cue]:

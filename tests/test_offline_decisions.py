@@ -810,3 +810,19 @@ def test_a_town_recaptured_after_clashes_is_a_takeover() -> None:
 def test_a_place_taken_without_a_fight_is_a_non_violent_transfer(text: str) -> None:
     coded = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 4)))
     assert [c.event.sub_event_type for c in coded] == ["Non-violent transfer of territory"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        ("Elders brokered a truce between the two clans at the chief's camp.", "Agreement"),
+        ("Forty fighters of the group surrendered to the army with their rifles.", "Agreement"),
+        ("The two governments signed a memorandum on the shared fishing grounds.", "Agreement"),
+        # a ceasefire only mentioned is no agreement made
+        ("Monitors recorded ceasefire violations near the line.", "Change to group/activity"),
+    ],
+)
+def test_a_deal_or_a_surrender_made_is_an_agreement(unit: str, kind: str) -> None:
+    from coder.offline import _reread
+
+    assert _reread("Change to group/activity", unit) == kind
