@@ -1282,6 +1282,8 @@ def _reread(sub: str, unit: str) -> str:
     made by whether one was."""
     if sub in _CALM_TYPES and _AGREEMENT_MADE.search(unit.casefold()):
         return "Agreement"
+    if sub in _CALM_TYPES and _BASE_SET_UP.search(unit.casefold()):
+        return "Headquarters or base established"
     return _weapons_in_a_fight(_protest_kind(sub, unit), unit)
 
 
@@ -1293,6 +1295,12 @@ _AGREEMENT_MADE = GatedPattern.compile(
     r"surrender(?:ed|s)?\b|laid down (?:their )?(?:arms|weapons))"
 )
 _CALM_TYPES = frozenset({"Change to group/activity", "Other", "Peaceful protest"})
+#: A base, post or barracks set up (codebook: headquarters or base established).
+_BASE_SET_UP = GatedPattern.compile(
+    r"\b(?:establish(?:ed|es|ing)?|set(?:ting)? up|buil[dt](?:ing|s)?|construct(?:ed|ing|s)?)\s+"
+    r"(?:a |an |the |new |its |their )*(?:[\w-]+\s+){0,2}?(?:base|bases|post|outpost|headquarters|"
+    r"barracks|camp|observation post)\b|\bset (?:up )?base\b|\binto (?:military )?barracks\b"
+)
 
 
 def _withdrawal_as_takeover(cues: list[Cue]) -> list[Cue]:

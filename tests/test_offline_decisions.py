@@ -826,3 +826,18 @@ def test_a_deal_or_a_surrender_made_is_an_agreement(unit: str, kind: str) -> Non
     from coder.offline import _reread
 
     assert _reread("Change to group/activity", unit) == kind
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [
+        ("The army set up a new base near the border crossing.", "Headquarters or base established"),
+        ("Rebels established their headquarters in the old school.", "Headquarters or base established"),
+        ("Troops began building an observation post on the ridge.", "Headquarters or base established"),
+        ("Soldiers patrolled the market and the bus park.", "Change to group/activity"),
+    ],
+)
+def test_a_base_set_up_is_a_headquarters_established(unit: str, kind: str) -> None:
+    from coder.offline import _reread
+
+    assert _reread("Change to group/activity", unit) == kind
