@@ -1284,6 +1284,8 @@ def _reread(sub: str, unit: str) -> str:
         return "Agreement"
     if sub in _CALM_TYPES and _BASE_SET_UP.search(unit.casefold()):
         return "Headquarters or base established"
+    if sub in _RAPE_LOOKALIKES and _RAPE.search(unit.casefold()):
+        return "Sexual violence"  # a rape in an attack, an abduction or a raid is coded as such
     return _weapons_in_a_fight(_protest_kind(sub, unit), unit)
 
 
@@ -1295,6 +1297,10 @@ _AGREEMENT_MADE = GatedPattern.compile(
     r"surrender(?:ed|s)?\b|laid down (?:their )?(?:arms|weapons))"
 )
 _CALM_TYPES = frozenset({"Change to group/activity", "Other", "Peaceful protest"})
+_RAPE_LOOKALIKES = frozenset({"Attack", "Abduction/forced disappearance", "Arrests"})
+_RAPE = GatedPattern.compile(
+    r"\b(?:rap(?:e|ed|es|ing)|gang-?rap(?:e|ed|ing)|sexual(?:ly)? (?:assault|abus)\w*|defiled)\b"
+)
 #: A base, post or barracks set up (codebook: headquarters or base established).
 _BASE_SET_UP = GatedPattern.compile(
     r"\b(?:establish(?:ed|es|ing)?|set(?:ting)? up|buil[dt](?:ing|s)?|construct(?:ed|ing|s)?)\s+"

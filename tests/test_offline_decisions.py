@@ -813,22 +813,38 @@ def test_a_place_taken_without_a_fight_is_a_non_violent_transfer(text: str) -> N
 
 
 @pytest.mark.parametrize(
-    ("unit", "kind"),
+    ("sub", "unit", "kind"),
     [
         # a deal made or a surrender
-        ("Elders brokered a truce between the two clans at the chief's camp.", "Agreement"),
-        ("Forty fighters of the group surrendered to the army with their rifles.", "Agreement"),
-        ("The two governments signed a memorandum on the shared fishing grounds.", "Agreement"),
+        ("Other", "Elders brokered a truce between the two clans at the chief's camp.", "Agreement"),
+        ("Other", "Forty fighters of the group surrendered to the army with their rifles.", "Agreement"),
+        ("Other", "The two governments signed a memorandum on the shared fishing grounds.", "Agreement"),
         # a base set up
-        ("The army set up a new base near the border crossing.", "Headquarters or base established"),
-        ("Rebels established their headquarters in the old school.", "Headquarters or base established"),
-        ("Troops began building an observation post on the ridge.", "Headquarters or base established"),
-        # neither: a ceasefire only mentioned, a patrol
-        ("Monitors recorded ceasefire violations near the line.", "Change to group/activity"),
-        ("Soldiers patrolled the market and the bus park.", "Change to group/activity"),
+        ("Other", "The army set up a new base near the border crossing.", "Headquarters or base established"),
+        (
+            "Other",
+            "Rebels established their headquarters in the old school.",
+            "Headquarters or base established",
+        ),
+        (
+            "Other",
+            "Troops began building an observation post on the ridge.",
+            "Headquarters or base established",
+        ),
+        # a rape in an attack or an abduction
+        ("Attack", "Gunmen raided the homestead and raped two women.", "Sexual violence"),
+        (
+            "Abduction/forced disappearance",
+            "Girls taken to the camp were sexually assaulted.",
+            "Sexual violence",
+        ),
+        # none of these: a ceasefire only mentioned, a patrol, an attack with no rape
+        ("Other", "Monitors recorded ceasefire violations near the line.", "Other"),
+        ("Other", "Soldiers patrolled the market and the bus park.", "Other"),
+        ("Attack", "Gunmen raided the homestead and shot two women.", "Attack"),
     ],
 )
-def test_a_calm_type_reread_from_what_was_done(unit: str, kind: str) -> None:
+def test_a_type_reread_from_what_was_done(sub: str, unit: str, kind: str) -> None:
     from coder.offline import _reread
 
-    assert _reread("Change to group/activity", unit) == kind
+    assert _reread(sub, unit) == kind
