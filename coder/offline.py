@@ -1278,13 +1278,14 @@ def _weapons_in_a_fight(sub: str, unit: str) -> str:
 
 def _reread(sub: str, unit: str) -> str:
     """The type once what the unit says happened is read: protests by what the demonstrators
-    and police did, heavy weapons by whether they were used in a fight, a deal or a surrender
-    made by whether one was."""
-    if sub in _CALM_TYPES and _AGREEMENT_MADE.search(unit.casefold()):
+    and police did, heavy weapons by whether they were used in a fight; over a calm type the
+    classifier guessed, a deal or a surrender made, a base set up; a rape in an attack."""
+    folded = unit.casefold()
+    if sub in _CALM_TYPES and _AGREEMENT_MADE.search(folded):
         return "Agreement"
-    if sub in _CALM_TYPES and _BASE_SET_UP.search(unit.casefold()):
+    if sub in _CALM_TYPES and _BASE_SET_UP.search(folded):
         return "Headquarters or base established"
-    if sub in _RAPE_LOOKALIKES and _RAPE.search(unit.casefold()):
+    if sub in _RAPE_LOOKALIKES and _RAPE.search(folded):
         return "Sexual violence"  # a rape in an attack, an abduction or a raid is coded as such
     return _weapons_in_a_fight(_protest_kind(sub, unit), unit)
 
@@ -1572,7 +1573,7 @@ _TERRITORY_CHANGE = TAKEOVERS | {"Non-violent transfer of territory"}
 #: A place taken without a fight: "no violence reported", "by surprise", "hoisted their flag".
 _UNCONTESTED = GatedPattern.compile(
     r"\b(?:without (?:a |any )?(?:fight|fighting|resistance|a shot)|no violence|unopposed|"
-    r"uncontested|by surprise|little resistance|(?:raised|hoisted) (?:a |their |the )?(?:black )?"
+    r"uncontested|by surprise|(?:raised|hoisted) (?:a |their |the )?(?:black )?"
     r"(?:flag|banner)|preached)"
 )
 _EARLIER_AFTER = re.compile(
