@@ -116,7 +116,7 @@ _CUES: list[tuple[str, list[str]]] = [
     (
         "Government regains territory",  # becomes "Non-state actor overtakes" for non-state actors
         [
-            r"re(?:took|captured|gained)",
+            r"re-?(?:took|captured|gained)",
             r"took (?:full )?cont(?:r)?ol",
             r"(?:took|taking|takes?) over (?:the |a )?(?:village|town|area|city|post|camp|base)",
             r"gained control over",
@@ -1325,10 +1325,15 @@ def _decide_type(lexicon: str, predicted: Prediction | None, cued: Collection[st
         return lexicon
     if predicted.label in _TERRITORY_CHANGE and not (_TERRITORY_CHANGE & {lexicon, *cued}):
         return lexicon  # a change of territory needs words for it ("took control"), not a guess
-    if lexicon == "Arrests" and predicted.label in _WEAPON_TYPES and not (_WEAPON_TYPES & set(cued)):
-        return lexicon  # an arrest with no weapon named is not a bombardment
-    if lexicon in TAKEOVERS and predicted.label in ("Armed clash", "Attack"):
-        return lexicon  # a fight that ends with a place taken is coded as the taking (codebook 3)
+    if (
+        (lexicon == "Arrests" or lexicon in TAKEOVERS)
+        and predicted.label in _WEAPON_TYPES
+        and not (_WEAPON_TYPES & set(cued))
+    ):
+        return lexicon  # an arrest or a town retaken, with no weapon named, is not a bombardment
+    taken = lexicon if lexicon in TAKEOVERS else next(iter(sorted(TAKEOVERS & set(cued))), None)
+    if taken is not None and predicted.label in ("Armed clash", "Attack"):
+        return taken  # a fight that ends with a place taken is coded as the taking (codebook 3)
     if lexicon in _WEAPON_TYPES and predicted.label not in _WEAPON_TYPES and predicted.margin < 0.5:
         return lexicon
     return predicted.label

@@ -94,10 +94,12 @@ def test_a_suicide_bomber_settles_the_type() -> None:
     # other weapon words win only over a hesitant classifier that names no weapon
     assert _decide_type("Grenade", sure) == "Shelling/artillery/missile attack"
     assert _decide_type("Grenade", Prediction("Attack", 0.2)) == "Grenade"
-    # a fight that ends with a place taken is the taking
-    assert _decide_type("Government regains territory", Prediction("Armed clash", 1.5)) == (
-        "Government regains territory"
-    )
+    # a fight that ends with a place taken is the taking, whichever of the unit's cues is read
+    taken = "Government regains territory"
+    assert _decide_type(taken, Prediction("Armed clash", 1.5)) == taken
+    assert _decide_type("Armed clash", Prediction("Armed clash", 1.5), {"Armed clash", taken}) == taken
+    # a town retaken with no weapon named is not an air strike
+    assert _decide_type(taken, Prediction("Air/drone strike", 1.5), {taken}) == taken
     # an arrest the classifier reads as a bombardment, with no weapon named, stays an arrest
     assert _decide_type("Arrests", sure, {"Arrests"}) == "Arrests"
     assert _decide_type("Arrests", sure, {"Arrests", "Shelling/artillery/missile attack"}) == (
