@@ -1287,6 +1287,8 @@ def _reread(sub: str, unit: str) -> str:
         return "Headquarters or base established"
     if sub in _RAPE_LOOKALIKES and _RAPE.search(folded):
         return "Sexual violence"  # a rape in an attack, an abduction or a raid is coded as such
+    if sub == "Remote explosive/landmine/IED" and _WAR_REMNANT.search(folded):
+        return "Other"  # an explosive remnant of an old war, set off by accident: no one's attack
     return _weapons_in_a_fight(_protest_kind(sub, unit), unit)
 
 
@@ -1298,6 +1300,11 @@ _AGREEMENT_MADE = GatedPattern.compile(
     r"surrender(?:ed|s)?\b|laid down (?:their )?(?:arms|weapons))"
 )
 _CALM_TYPES = frozenset({"Change to group/activity", "Other", "Peaceful protest"})
+#: An explosive remnant of war set off by accident (codebook: strategic developments, other).
+_WAR_REMNANT = GatedPattern.compile(
+    r"\b(?:explosive remnants? of war|(?:laid|planted|left) (?:during|in) the [\w-]+(?: [\w-]+)? war|"
+    r"accidentally (?:stepped on|detonated|triggered) (?:a |an |the )?(?:landmine|mine|unexploded))"
+)
 _RAPE_LOOKALIKES = frozenset({"Attack", "Abduction/forced disappearance", "Arrests"})
 _RAPE = GatedPattern.compile(
     r"\b(?:rap(?:e|ed|es|ing)|gang-?rap(?:e|ed|ing)|sexual(?:ly)? (?:assault|abus)\w*|defiled)\b"

@@ -840,6 +840,17 @@ def test_a_place_taken_without_a_fight_is_a_non_violent_transfer(text: str) -> N
             "Girls taken to the camp were sexually assaulted.",
             "Sexual violence",
         ),
+        # an explosive remnant of an old war set off by accident
+        (
+            "Remote explosive/landmine/IED",
+            "A herder lost a leg to a mine laid during the civil war in the hills.",
+            "Other",
+        ),
+        (
+            "Remote explosive/landmine/IED",
+            "A roadside bomb planted by militants hit a patrol.",
+            ("Remote explosive/landmine/IED"),
+        ),
         # none of these: a ceasefire only mentioned, a patrol, an attack with no rape
         ("Other", "Monitors recorded ceasefire violations near the line.", "Other"),
         ("Other", "Soldiers patrolled the market and the bus park.", "Other"),
