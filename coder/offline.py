@@ -1221,9 +1221,11 @@ _INTERVENTION = GatedPattern.compile(
     r"\b(?:(?:police|policemen|officers|security forces|security personnel|gendarmes?|gendarmerie|"
     r"authorities|soldiers|troops|guards)\s+(?:\w+\s+){0,2}(?:arrested|detained|dispersed|broke up|"
     r"removed|intervened|interfered|stopped|evicted|ejected|used force|tried to (?:stop|control|"
-    r"disperse|prevent))|(?:protesters|demonstrators|participants|they|the group|activists|students|"
-    r"workers|people|members|residents|traders|teachers)\s+(?!who\b)(?:\w+\s+){0,2}(?:were|got)\s+"
-    r"(?:\w+\s+)?(?:arrested|detained|dispersed|removed|evicted|ejected)|arrests were made|"
+    r"disperse|prevent)|arrests? (?:\w+ )?(?:protesters|demonstrators|participants)|break up|breaks up)|"
+    r"(?:protesters?|demonstrators?|participants|they|the group|activists?|students|workers|people|"
+    r"persons|members|residents|traders|teachers|one|two|three|several|a woman|a man)\s+(?!who\b)"
+    r"(?:\w+\s+){0,2}(?:were|was|got|are)\s+(?:\w+\s+)?(?:arrested|detained|dispersed|removed|evicted|"
+    r"ejected)|arrests were made|"
     r"\d+\s+(?:\w+\s+){0,2}(?:were\s+)?(?:arrested|detained)\b(?! in connection)|"
     r"(?:was|were) dispersed|dispersed the)",
 )

@@ -370,6 +370,8 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
         ("Drivers protested over fuel prices. 14 drivers arrested at the depot.", "intervention"),
         ("Textile workers held a protest and were dispersed by police.", "intervention"),
         ("Residents marched to the town hall. Police officers tried to control the crowd.", "intervention"),
+        ("About 20 people protested at the ministry; two persons were arrested by police.", "intervention"),
+        ("Hawkers protest new market fees; police break up the crowd with teargas.", "intervention"),
         # neither: looted funds, someone else's vandalism, a detention as the motive, a sit-in
         ("Savers gathered outside the ministry asking for the return of looted funds.", "peaceful"),
         ("Protesters rallied for three students accused of vandalising a statue.", "peaceful"),
