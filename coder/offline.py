@@ -511,19 +511,20 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         i = bisect_right(actor_starts, mention.start) - 1
         if i >= 0 and mention.end <= actors[i].end:
             continue  # "Abu" of "Abu Sayyaf": part of an actor's name
-        weight = 2.0 if not mention.ambiguous else 1.0
         if _TITLE_BEFORE.search(article.text, max(0, mention.start - 12), mention.start):
             continue  # "MP Moroto", "VP Moody Awori": a person named like a town
         if _GANG_AFTER.match(article.text, mention.end):
             continue  # "the Gaza gang" of Nairobi: a name, not where it is
+        weight = 2.0 if not mention.ambiguous else 1.0
+        candidates = mention.candidates or (mention.place,)
         if (
             prior_region is not None
-            and mention.place.population < _FAR_TOWN
-            and all(_region(c.country) != prior_region for c in mention.candidates or (mention.place,))
+            and mention.place.population < _CITY
             and (
                 _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start)
                 or _CAPITAL_WORD_AFTER.match(article.text, mention.end)
             )
+            and all(_region(c.country) != prior_region for c in candidates)
         ):
             # "Garba Gola", "Ol Moran", "Moody Awori": one word of a longer name we lack, which a
             # mid-size town on another continent happens to share
@@ -540,7 +541,6 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         # split the vote by population: "Beirut" is the capital of Lebanon far more than
         # it is the Polish town that lists it as an alternate name
         sizes: Counter[str] = Counter()
-        candidates = mention.candidates or (mention.place,)
         if prior is not None and any(c.country == prior for c in candidates):
             candidates = tuple(c for c in candidates if c.country == prior)  # the run's namesake
         for candidate in candidates:
@@ -594,7 +594,7 @@ _UNIT_WORDS = (
     "parish|division"
 )
 _TITLE_BEFORE = re.compile(r"\b(?:MPs?|MCA|VP|Senator|Governor|Hon|Mr|Mrs|Ms|Dr)\.?\s+$")
-_FAR_TOWN = 100_000
+_CITY = 100_000  # a town this size is no hamlet sharing a name: the gazetteer surely has it
 #: "Al Dhaher district", "Laisamis sub county": the text says the name is a unit
 _UNIT_AFTER = re.compile(rf"[\s,]*(?:{_UNIT_WORDS}|sub[- ]?county|constituency|ward)\b", re.IGNORECASE)
 _CAPITAL_WORD_BEFORE = re.compile(r"\b[A-Z][\w'-]* $")
@@ -784,27 +784,23 @@ def _in_units(
         return None  # "Bohdanivka, Kamianka and Avdiivka": a list of peers, not a hierarchy
     stated = units[0].place
     admin1 = next((_admin1_name(n.place) for n in units if _admin1_name(n.place)), None)
-    if len(m.candidates) == 1 or max(c.population for c in m.candidates) >= _KNOWN_TOWN:
+    if len(m.candidates) == 1 or max(c.population for c in m.candidates) >= _CITY:
         near = distance_km(m.place.latitude, m.place.longitude, stated.latitude, stated.longitude)
         if len(m.candidates) == 1 and near <= _STATED_NEAR_KM:
             return replace(m, place=replace(m.place, admin1=admin1))
-        if m.place.population >= (_KNOWN_TOWN if explicit else _VILLAGE):
+        if m.place.population >= (_CITY if explicit else _SMALL_PLACE):
             return None
         # the one namesake is a village far away ("Kruta Balka, Donetsk" is not Poltava's), or
         # the text says where it is ("the Majengo area of Mombasa" is not Vihiga's Majengo)
-    place = Place(
-        m.text,
-        stated.country,
-        admin1,
-        stated.admin2 if stated.kind != "admin1" else None,
-        None,
-        stated.latitude,
-        stated.longitude,
-        "place",
-        0,
-        approximate=True,
-    )
+    place = _lacked_place(m.text, stated, admin1, stated.admin2 if stated.kind != "admin1" else None)
     return replace(m, place=place, candidates=(place,), ambiguous=False)
+
+
+def _lacked_place(name: str, at: Place, admin1: str | None, admin2: str | None = None) -> Place:
+    """A place the gazetteer lacks, coded at `at` (a unit's centre, a town nearby): geo_precision 3."""
+    return Place(
+        name, at.country, admin1, admin2, None, at.latitude, at.longitude, "place", 0, approximate=True
+    )
 
 
 def _inside(place: Place, unit: PlaceMention) -> bool:
@@ -830,8 +826,6 @@ _UNIT_GAP = re.compile(
     re.IGNORECASE,
 )
 _STATED_NEAR_KM = 30.0
-_KNOWN_TOWN = 100_000
-_VILLAGE = 10_000
 _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
 
 
@@ -1464,7 +1458,7 @@ def _front_village(country: str, admin1: str, start: int, end: int, name: str) -
     centre = get_gazetteer().admin1_place(country, admin1)
     if centre is None:
         return None
-    place = Place(name, country, admin1, None, None, centre.latitude, centre.longitude, "place", 0, True)
+    place = _lacked_place(name, centre, admin1)
     return PlaceMention(start, end, name, place, (place,), ambiguous=False, near=False)
 
 
