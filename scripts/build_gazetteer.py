@@ -534,32 +534,33 @@ def build_admin_units(rows: list[dict], subs: dict[int, dict], admin1_aliases: d
     def larger(r: dict, best: dict | None) -> bool:
         return best is None or (r["population"], -r["geonameid"]) > (best["population"], -best["geonameid"])
 
-    seat: dict[int, dict] = {}
-    namesake: dict[int, dict] = {}
     capitals = load_admin1_capitals()
-    unit_keys = {
-        sid: {place_key(sub["name"]), place_key(admin_display_name(sub, admin1_aliases))}
-        for sid, sub in subs.items()
-    }
-    for sid, sub in subs.items():
-        capital = capitals.get((sub["alpha2"], admin_display_name(sub, admin1_aliases)))
-        if capital and sub["level"] == 1:
-            unit_keys[sid] = {capital}  # the listed seat, whatever its name
+
+    def seat_keys(sub: dict) -> set[str]:
+        """Name keys of the town a unit is located at: its listed seat, else its own names."""
+        shown = admin_display_name(sub, admin1_aliases)
+        listed = capitals.get((sub["alpha2"], shown)) if sub["level"] == 1 else None
+        return {listed} if listed else {place_key(sub["name"]), place_key(shown)}
+
+    unit_keys = {sid: seat_keys(sub) for sid, sub in subs.items()}
+    largest: dict[int, dict] = {}  # the most populous place of each unit
+    seat: dict[int, dict] = {}  # its listed seat or namesake town, where it holds one
     for r in rows:
+        key = place_key(r["name"])
         for sid in (r["adm1"], r["adm2"]):
             if sid is None:
                 continue
-            if larger(r, seat.get(sid)):
+            if larger(r, largest.get(sid)):
+                largest[sid] = r
+            if key in unit_keys[sid] and larger(r, seat.get(sid)):
                 seat[sid] = r
-            if place_key(r["name"]) in unit_keys[sid] and larger(r, namesake.get(sid)):
-                namesake[sid] = r
     units: list[dict] = []
-    for sid in sorted(seat):
+    for sid in sorted(largest):
         sub = subs[sid]
         if sub["level"] not in (1, 2):
             continue
-        capital = seat[sid]
-        centre = namesake.get(sid, capital)
+        capital = largest[sid]
+        centre = seat.get(sid, capital)
         name = admin_display_name(sub, admin1_aliases)
         extra = admin1_aliases.get((sub["alpha2"], sub["name"]), ("", []))[1]
         aliases = [a for a in sub["aliases"] if script_ok(a)]
