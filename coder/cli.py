@@ -228,8 +228,9 @@ def validate(file: Path | None, fmt: str, out_path: Path | None, db_path: Path) 
     """Check events against the JSON Schema and the codebook rules.
 
     Without FILE: validates the store and sets each event's status (events with an error flag,
-    the coder's included, go to the review queue). With FILE: validates an ACLED-style export
-    (CSV, Parquet, JSON Lines; numeric or word inter codes; any export date format).
+    the coder's included, go to the review queue), then brings the release cache up to date.
+    With FILE: validates an ACLED-style export (CSV, Parquet, JSON Lines; numeric or word inter
+    codes; any export date format).
     Exit status 0 no errors, 1 errors found, 2 input unreadable. `coder rules` lists the codes.
 
     \b
@@ -241,8 +242,11 @@ def validate(file: Path | None, fmt: str, out_path: Path | None, db_path: Path) 
     from coder.validate import TableError, store_report, validate_table
 
     if file is None:
+        from coder.release_rows import refresh
+
         with open_store(db_path) as store:
             report = store_report(store)
+            refresh(store)  # the statuses just set, folded into the release cache
     else:
         try:
             report = validate_table(file)

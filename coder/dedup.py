@@ -39,6 +39,8 @@ SCALE_ORDER: tuple[str, ...] = (
 )
 _TOLERANCE_DAYS = {1: 0, 2: 6, 3: 30}
 _BLOCK = ("_country", "_location", "_type", "_sub", "_actor_lo", "_actor_hi")
+#: The columns a block is made of.
+_KEY_COLUMNS = ("country", "location", "event_type", "sub_event_type", "actor1", "actor2")
 
 
 def _norm(column: str) -> pl.Expr:
@@ -57,38 +59,54 @@ def _normalised(column: pl.Series) -> pl.Series:
     return text.replace_strict(distinct, normal, default="").rename(column.name)
 
 
-def duplicate_groups(frame: pl.DataFrame) -> pl.DataFrame:
-    """`event_id_cnty` and `group` of every row that shares its event with another row."""
-    lo, hi = pl.min_horizontal("_a1", "_a2"), pl.max_horizontal("_a1", "_a2")
-    dated = frame.filter(pl.col("event_date").is_not_null())
-    keyed = (
-        dated.select(
-            "event_id_cnty",
-            "event_date",
-            pl.col("time_precision").fill_null(1).alias("_precision"),
-            pl.lit(_normalised(dated["country"])).alias("_country"),
-            pl.lit(_normalised(dated["location"])).alias("_location"),
-            pl.col("event_type").cast(pl.String).alias("_type"),
-            pl.col("sub_event_type").cast(pl.String).alias("_sub"),
-            pl.lit(_normalised(dated["actor1"])).alias("_a1"),
-            pl.lit(_normalised(dated["actor2"])).alias("_a2"),
-        )
-        .with_columns(lo.alias("_actor_lo"), hi.alias("_actor_hi"))
-        # one number per block: sorting and windows on it are far cheaper than on six strings
-        .with_columns(_block=pl.struct(_BLOCK).hash())
-        .with_row_index("_row")
+def _block_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """The _BLOCK columns of each row: the key text two reports of one event share."""
+    a1, a2 = _normalised(frame["actor1"]), _normalised(frame["actor2"])
+    return pl.DataFrame(
+        {
+            "_country": _normalised(frame["country"]),
+            "_location": _normalised(frame["location"]),
+            "_type": frame["event_type"].cast(pl.String),
+            "_sub": frame["sub_event_type"].cast(pl.String),
+            "_actor_lo": pl.select(pl.min_horizontal(pl.lit(a1), pl.lit(a2))).to_series(),
+            "_actor_hi": pl.select(pl.max_horizontal(pl.lit(a1), pl.lit(a2))).to_series(),
+        }
     )
+
+
+def block_hash(frame: pl.DataFrame) -> pl.Series:
+    """One number per block of each row (the same for rows that may be one event).
+
+    Sorting and windows on it are far cheaper than on six strings. A hash of polars: equal
+    within one polars version only (coder/release_rows.py caches it under that version).
+    """
+    return _block_keys(frame).select(pl.struct(_BLOCK).hash()).to_series().alias("_block")
+
+
+def duplicate_groups(frame: pl.DataFrame, blocks: pl.Series | None = None) -> pl.DataFrame:
+    """`event_id_cnty`, `group` and position (`_row`) of every row sharing its event with another.
+
+    `blocks` is block_hash(frame) when the caller has it already.
+    """
+    blocks = block_hash(frame) if blocks is None else blocks
     # Only blocks with several rows can hold duplicates; chains are found on four narrow
     # columns sorted by one integer (block rank, then day), never on the text.
     days = pl.col("event_date").cast(pl.Int64) + 2**31
     order = pl.col("_block").rank("dense").cast(pl.UInt64) * 2**32 + days.cast(pl.UInt64)
     candidates = (
-        keyed.select("_row", "_block", "event_date", "_precision")
+        frame.select(
+            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
+            pl.lit(blocks).alias("_block"),
+            "event_date",
+            pl.col("time_precision").fill_null(1).alias("_precision"),
+        )
+        .filter(pl.col("event_date").is_not_null())
         .filter(pl.len().over("_block") > 1)
         .sort(order)
     )
+    empty = pl.DataFrame(schema={"event_id_cnty": pl.String, "group": pl.UInt32, "_row": pl.UInt32})
     if candidates.is_empty():
-        return pl.DataFrame(schema={"event_id_cnty": pl.String, "group": pl.UInt32})
+        return empty
     same_block = pl.col("_block") == pl.col("_block").shift(1)
     precision = pl.max_horizontal("_precision", pl.col("_precision").shift(1))
     tolerance = precision.replace_strict(_TOLERANCE_DAYS, default=0, return_dtype=pl.Int64)
@@ -96,11 +114,15 @@ def duplicate_groups(frame: pl.DataFrame) -> pl.DataFrame:
     starts = ~same_block.fill_null(False) | (gap > tolerance)
     chained = candidates.with_columns(starts.cast(pl.UInt32).cum_sum().alias("_chain"))
     chained = chained.filter(pl.len().over("_chain") > 1).select("_row", "_chain")
-    grouped = keyed.join(chained, on="_row", how="inner")
-    # Split again on the key text itself, so two blocks sharing a hash are never merged.
+    if chained.is_empty():
+        return empty
+    # Split again on the key text itself, so two blocks sharing a hash are never merged; the
+    # text is worked out for the chained rows only.
+    rows = frame.select(pl.col("event_id_cnty", *_KEY_COLUMNS).gather(chained["_row"]))
+    grouped = pl.concat([chained, rows.select("event_id_cnty"), _block_keys(rows)], how="horizontal")
     exact = pl.struct("_chain", *_BLOCK).rank("dense").cast(pl.UInt32)
     grouped = grouped.with_columns(group=exact).filter(pl.len().over("group") > 1)
-    return grouped.select("event_id_cnty", "group")
+    return grouped.select("event_id_cnty", "group", "_row")
 
 
 def _union(column: str, sep: str) -> pl.Expr:
@@ -139,35 +161,63 @@ def _sequence() -> pl.Expr:
 
 
 def merge_duplicates(
-    frame: pl.DataFrame, keep_ids: Collection[str] = (), order: pl.Expr | None = None
+    frame: pl.DataFrame,
+    keep_ids: Collection[str] | pl.Series = (),
+    order: pl.Expr | None = None,
+    blocks: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, int]:
     """The frame with each group of same-event rows merged into one; also how many rows went.
 
     `keep_ids` are the ids of the previous release: a group keeps one of them when it can, so
     an event's id does not change because another outlet reported it later. With `order`, the
     rows come sorted by that expression (cheaper than sorting after: the wide rows are
-    gathered once, not once to drop the merged members and again to sort).
+    gathered once, not once to drop the merged members and again to sort). `blocks` is
+    block_hash(frame) when the caller has it already (the release cache keeps it).
     """
-    groups = duplicate_groups(frame)
-    merged = _merged_rows(frame, groups, keep_ids) if groups.height else frame.clear()
-    if order is None and groups.is_empty():
-        return frame, 0
-    rows = pl.concat([frame, merged])
-    members = pl.col("event_id_cnty").is_in(groups["event_id_cnty"].implode())
-    kept = (pl.int_range(pl.len()) >= frame.height) | ~members
+    groups = duplicate_groups(frame, blocks)
+    kept = pl.repeat(True, frame.height, eager=True).alias("_kept")
+    if groups.height:
+        combined = _combined(frame, groups, keep_ids)
+        # The merged row takes its primary member's place: only the combined columns change
+        # there, so they are written in place and no wide row is built or concatenated.
+        frame = frame.with_columns(frame[name].scatter(combined["_row"], combined[name]) for name in COMBINED)
+        gone = groups.filter(~pl.col("_row").is_in(combined["_row"].implode()))["_row"]
+        kept = kept.scatter(gone, False)
+    dropped = frame.height - int(kept.sum())
     if order is None:
-        return rows.filter(kept), groups.height - merged.height
-    index = rows.select(_key=order, _kept=kept).with_row_index("_i").filter("_kept").sort("_key")["_i"]
+        return (frame.filter(kept) if dropped else frame), dropped
+    index = frame.select(_key=order, _kept=kept).with_row_index("_i").filter("_kept").sort("_key")["_i"]
     # Gathering from one chunk per column, with select, is ~3x faster in polars 2.1 than from
     # the chunks the rows were read in, or than indexing the frame with the Series.
-    return rows.rechunk().select(pl.all().gather(index)), groups.height - merged.height
+    return frame.rechunk().select(pl.all().gather(index)), dropped
 
 
-def _merged_rows(frame: pl.DataFrame, groups: pl.DataFrame, keep_ids: Collection[str]) -> pl.DataFrame:
-    """One row per group of duplicate_groups: the primary member with the combined columns."""
-    keep = pl.Series(list(keep_ids), dtype=pl.String)
+#: What a merged row combines from its members; its other columns are its primary member's.
+COMBINED = (
+    "source",
+    "article_ids",
+    "tags",
+    "assoc_actor_1",
+    "assoc_actor_2",
+    "fatalities",
+    "confidence",
+    "timestamp",
+    "review_decision_id",
+    "status",
+    "source_scale",
+)
+
+
+def _combined(
+    frame: pl.DataFrame, groups: pl.DataFrame, keep_ids: Collection[str] | pl.Series
+) -> pl.DataFrame:
+    """Per group of duplicate_groups: the primary member's position (`_row`) and COMBINED."""
+    keep = keep_ids if isinstance(keep_ids, pl.Series) else pl.Series(list(keep_ids), dtype=pl.String)
+    # the previous release's ids among the members: a set of the few members, not of every id
+    keep = keep.filter(keep.is_in(groups["event_id_cnty"].implode()))
     members = (
-        frame.join(groups, on="event_id_cnty", how="inner")
+        frame.select(pl.all().gather(groups["_row"]))
+        .with_columns(groups["group"], groups["_row"])
         .with_columns(_kept=pl.col("event_id_cnty").is_in(keep.implode()), _seq=_sequence())
         .sort(["group", "_kept", "_seq", "event_id_cnty"], descending=[False, True, False, False])
     )
@@ -178,6 +228,7 @@ def _merged_rows(frame: pl.DataFrame, groups: pl.DataFrame, keep_ids: Collection
         _assoc2=pl.when(swapped).then("assoc_actor_1").otherwise("assoc_actor_2"),
     )
     combined = members.group_by("group", maintain_order=True).agg(
+        pl.col("_row").first(),  # the primary member
         _union("source", ";"),
         _union("article_ids", ";"),
         _union("tags", ";"),
@@ -192,7 +243,4 @@ def _merged_rows(frame: pl.DataFrame, groups: pl.DataFrame, keep_ids: Collection
         .alias("status"),
     )
     combined = combined.join(_scales(members), on="group", how="left")
-    primaries = members.group_by("group", maintain_order=True).first()
-    replaced = [c for c in combined.columns if c != "group"]
-    merged = primaries.drop(replaced).join(combined, on="group", how="left")
-    return merged.select([pl.col(name).cast(dtype) for name, dtype in frame.schema.items()])
+    return combined.select("_row", *[pl.col(name).cast(frame.schema[name]) for name in COMBINED])

@@ -26,75 +26,17 @@ from typing import Any
 
 import polars as pl
 
-from coder import __version__
+from coder import __version__, release_rows
 from coder.changelog import CHANGES_SCHEMA, counts, diff_frames, render_changelog
-from coder.codebook import ACLED_COLUMNS, CIVILIAN_TARGETING, DISORDER_TYPES, EVENT_TYPES, SUB_EVENT_TYPES
 from coder.datapackage import descriptor, resource
 from coder.dedup import merge_duplicates
 from coder.models import SCHEMA_VERSION
 from coder.release_readme import render_readme
-from coder.store import RELEASE_LINE_COLUMNS, Store
+from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, load_events, release_order
+from coder.store import Store
 
-#: --min-status -> the statuses released.
-STATUS_LEVELS: dict[str, tuple[str, ...]] = {"valid": ("valid", "accepted"), "accepted": ("accepted",)}
-RELEASABLE = STATUS_LEVELS["valid"]
 VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
-#: Column dtypes of a release; the CSV reads back into exactly this with `read_release_csv`.
-#: Closed codebook vocabularies are Enums and repetitive text Categoricals (Parquet stores both
-#: as dictionaries; pandas reads them as `category`, R arrow as factors, DuckDB as VARCHAR).
-RELEASE_SCHEMA: dict[str, pl.DataType] = {
-    "event_id_cnty": pl.String(),
-    "event_date": pl.Date(),
-    "year": pl.Int64(),
-    "time_precision": pl.Int64(),
-    "disorder_type": pl.Enum(DISORDER_TYPES),
-    "event_type": pl.Enum(EVENT_TYPES),
-    "sub_event_type": pl.Enum(SUB_EVENT_TYPES),
-    "actor1": pl.String(),
-    "assoc_actor_1": pl.String(),
-    "inter1": pl.Int64(),
-    "actor2": pl.String(),
-    "assoc_actor_2": pl.String(),
-    "inter2": pl.Int64(),
-    "interaction": pl.Int64(),
-    "civilian_targeting": pl.Enum([CIVILIAN_TARGETING]),
-    "iso": pl.Int64(),
-    "region": pl.Categorical(),
-    "country": pl.Categorical(),
-    "admin1": pl.Categorical(),
-    "admin2": pl.String(),
-    "admin3": pl.String(),
-    "location": pl.String(),
-    "latitude": pl.Float64(),
-    "longitude": pl.Float64(),
-    "geo_precision": pl.Int64(),
-    "source": pl.String(),
-    "source_scale": pl.Categorical(),
-    "notes": pl.String(),
-    "fatalities": pl.Int64(),
-    "tags": pl.String(),
-    "timestamp": pl.Int64(),
-    # provenance
-    "article_ids": pl.String(),
-    "coder": pl.Categorical(),
-    "coder_version": pl.Categorical(),
-    "model": pl.String(),
-    "prompt_hash": pl.String(),
-    "schema_version": pl.Categorical(),
-    "confidence": pl.Float64(),
-    "status": pl.Enum(("valid", "accepted")),
-    "review_decision_id": pl.Int64(),
-}
-assert tuple(RELEASE_SCHEMA)[: len(ACLED_COLUMNS)] == ACLED_COLUMNS
-
-#: How the store's CSV lines (coder/store.py releasable_csv) are read: text first, typed after.
-_STORED_CSV: dict[str, pl.DataType] = {
-    "event_id_cnty": pl.String(),
-    "status": pl.String(),
-    "_updated": pl.String(),
-} | {name: RELEASE_SCHEMA[name] if kind == "number" else pl.String() for name, kind in RELEASE_LINE_COLUMNS}
-assert set(_STORED_CSV) - {"_updated"} == set(RELEASE_SCHEMA) - {"timestamp", "review_decision_id"}
 DELETED_SCHEMA: dict[str, pl.DataType] = {"event_id_cnty": pl.String(), "deleted_timestamp": pl.Int64()}
 DATA_FILES = ("events.csv", "events.parquet", "changes.parquet", "deleted.csv")
 
@@ -145,66 +87,6 @@ class ReleaseInfo:
     previous: str | None = None
     changes: dict[str, int] = field(default_factory=dict)
     merged: int = 0
-
-
-# --- reading the store --------------------------------------------------------------------------
-def _read_range(store: Store, statuses: Sequence[str], rows: tuple[int, int]) -> pl.DataFrame:
-    lines = store.releasable_csv(statuses, rows)
-    if not lines:  # polars reads no columns from no bytes
-        return pl.DataFrame(schema=_STORED_CSV)
-    return pl.read_csv(lines, has_header=False, new_columns=list(_STORED_CSV), schema=_STORED_CSV)
-
-
-def _once(frame: pl.DataFrame, parse: pl.Expr) -> pl.Series:
-    """`parse` of the text column it reads, worked out once per distinct value.
-
-    Dates and updated_at stamps repeat a lot (a few thousand days, one stamp per batch), so a
-    lookup per row is much cheaper than parsing each row.
-    """
-    [source] = parse.meta.root_names()
-    distinct = frame.select(pl.col(source).unique())
-    parsed = distinct.select(parse).to_series()
-    return frame[source].replace_strict(distinct.to_series(), parsed, default=None).rename(parsed.name)
-
-
-def load_events(store: Store, statuses: Sequence[str] = RELEASABLE) -> pl.DataFrame:
-    """The releasable events as a typed frame in release column order (not deduplicated).
-
-    Takes the events with the given statuses, except a `valid` event that carries an error flag
-    anyway: only a reviewer's acceptance releases a row with an error.
-    """
-    # Two threads each read a range with SQLite then parse it with polars (both release the
-    # GIL), so one range is read while the other is parsed; memory holds the parsed frames.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        frames = list(pool.map(lambda rows: _read_range(store, statuses, rows), store.release_ranges()))
-    if not frames:
-        return pl.DataFrame(schema=RELEASE_SCHEMA)
-    frame = pl.concat(frames)
-    flagged = pl.Series(store.error_flagged_ids(), dtype=pl.String)
-    if flagged.len():
-        frame = frame.filter(
-            (pl.col("status") == "accepted") | ~pl.col("event_id_cnty").is_in(flagged.implode())
-        )
-    decisions = store.last_decision_ids()
-    decided = pl.DataFrame(
-        {"event_id_cnty": list(decisions), "review_decision_id": list(decisions.values())},
-        schema={"event_id_cnty": pl.String, "review_decision_id": pl.Int64},
-    )
-    frame = frame.join(decided, on="event_id_cnty", how="left", maintain_order="left")
-    updated = pl.col("_updated").str.to_datetime("%Y-%m-%dT%H:%M:%S%z", time_zone="UTC").dt.epoch("s")
-    return frame.with_columns(
-        _once(frame, pl.col("event_date").str.to_date("%Y-%m-%d")),
-        _once(frame, updated.alias("timestamp")),
-        pl.col("latitude", "longitude").round(4),
-    ).select([pl.col(name).cast(dtype) for name, dtype in RELEASE_SCHEMA.items()])
-
-
-def _release_order() -> pl.Expr:
-    """Rows of a release go by event date (missing dates last), then by id as text."""
-    # One integer key (day, then the id's rank as text): polars sorts it ~10x faster than the
-    # pair of columns, which it encodes row by row.
-    days = pl.col("event_date").cast(pl.Int64).fill_null(2**30)  # past any Date the schema allows
-    return days * 2**32 + pl.col("event_id_cnty").rank("dense").cast(pl.Int64)
 
 
 # --- reading releases ---------------------------------------------------------------------------
@@ -322,9 +204,12 @@ def _contents(
 ) -> _Contents:
     """The deduplicated rows, their changes since the previous release and the deletion list."""
     before = filters.apply(read_release(previous_folder)) if previous_folder else None
-    frame = filters.apply(load_events(store, STATUS_LEVELS[filters.min_status]))
+    frame = filters.apply(load_events(store, STATUS_LEVELS[filters.min_status], blocks=True))
     keep = before["event_id_cnty"] if before is not None else ()
-    frame, merged = merge_duplicates(frame, keep_ids=keep, order=_release_order())
+    blocks = frame["_block"]
+    frame, merged = merge_duplicates(
+        frame.drop("_block"), keep_ids=keep, order=release_order(), blocks=blocks
+    )
     if before is None:
         changes = frame.select("event_id_cnty", "timestamp").with_columns(
             change=pl.lit("added"), fields=pl.lit(None, pl.String)
@@ -434,6 +319,7 @@ def write_release(
         raise ReleaseError(f"release {final} exists already; releases are never overwritten")
     created_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     previous = existing[-1] if existing else None
+    release_rows.refresh(store)  # usually a few rows since validation; the next release starts warm
     contents = _contents(store, filters, out_dir / previous if previous else None, created_at)
 
     tmp = out_dir / f".tmp-{version}-{os.getpid()}"

@@ -295,12 +295,50 @@ def _migration_5_release_table(db: sqlite3.Connection) -> None:
     )
 
 
+def _migration_6_release_cache(db: sqlite3.Connection) -> None:
+    """The release rows kept typed and columnar (coder/release_rows.py), and what changed since.
+
+    Every line inserted, changed or deleted marks its event dirty, whoever writes, so a reader
+    never takes a cached row that its line has overtaken. Existing events start dirty.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE release_cache_layers (
+            layer INTEGER PRIMARY KEY,
+            format TEXT NOT NULL,
+            rows INTEGER NOT NULL,
+            covers BLOB,
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE release_cache_parts (
+            layer INTEGER NOT NULL REFERENCES release_cache_layers(layer),
+            part INTEGER NOT NULL,
+            rows BLOB NOT NULL,
+            PRIMARY KEY (layer, part)
+        );
+        CREATE TABLE release_dirty (id TEXT PRIMARY KEY) WITHOUT ROWID;
+        INSERT INTO release_dirty SELECT id FROM release_lines;
+        """,
+    )
+    mark = "INSERT OR IGNORE INTO release_dirty VALUES ({}.id);"
+    for name, when, rows in (
+        ("insert", "INSERT", ("NEW",)),
+        ("update", "UPDATE", ("OLD", "NEW")),  # an id may change: both are dirty
+        ("delete", "DELETE", ("OLD",)),
+    ):
+        body = " ".join(mark.format(row) for row in rows)
+        trigger = f"release_lines_dirty_{name} AFTER {when} ON release_lines"
+        db.execute(f"CREATE TRIGGER {trigger} BEGIN {body} END")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2_llm,
     _migration_3_stable_ids,
     _migration_4_release_lines,
     _migration_5_release_table,
+    _migration_6_release_cache,
 ]
 
 
@@ -361,6 +399,15 @@ class Store:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN ... COMMIT around reads that must see one state of the file."""
+        self.db.execute("BEGIN")
+        try:
+            yield self.db
+        finally:
+            self.db.execute("COMMIT")
 
     # --- schema ---------------------------------------------------------------------------
     @property

@@ -14,11 +14,13 @@ from coder.store import Store
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
-#: SQL undoing migration 5 (the release_lines table and its triggers), for tests that make a
-#: store look older than it is; migration 4's column and triggers are gone after it already.
+#: SQL undoing migrations 5 and 6 (the release_lines table, its triggers, the release cache), for
+#: tests that make a store look older than it is; migration 4's column and triggers are gone
+#: after it already.
 UNDO_RELEASE_TABLE = (
     "DROP TRIGGER events_release_insert; DROP TRIGGER events_release_update;"
     " DROP TRIGGER events_release_data; DROP TRIGGER events_release_delete; DROP TABLE release_lines;"
+    " DROP TABLE release_cache_parts; DROP TABLE release_cache_layers; DROP TABLE release_dirty;"
 )
 
 ARTICLE = Article(

@@ -316,7 +316,7 @@ def test_offline_coder_rows_of_the_two_outlets_merge_once_the_reviewer_dates_sad
 
 
 def test_merging_in_release_order_equals_merging_then_sorting() -> None:
-    from coder.release import _release_order
+    from coder.release_rows import release_order
 
     rows = [
         _bukamal(event_id_cnty="SYR10", source="A", article_ids=["a1"]),
@@ -329,7 +329,7 @@ def test_merging_in_release_order_equals_merging_then_sorting() -> None:
     ]
     frame = _frame(*rows)
     merged, dropped = merge_duplicates(frame)
-    ordered, dropped_too = merge_duplicates(frame, order=_release_order())
+    ordered, dropped_too = merge_duplicates(frame, order=release_order())
     assert dropped == dropped_too == 1
     expected = merged.sort(["event_date", "event_id_cnty"], nulls_last=True)
     assert ordered.equals(expected)

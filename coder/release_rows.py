@@ -1,0 +1,324 @@
+"""The store's releasable events as typed rows, read through a columnar cache.
+
+A release needs every releasable event as a typed frame. The store keeps each event's release
+columns as a ready CSV line (migrations 4, 5), and parsing a million of them takes over a
+second; the same rows kept as compressed Arrow IPC read back in a fifth of that. So the store
+also holds the typed rows themselves (migration 6): `release_cache_parts` holds them in
+layers, each layer the rows of the events it covers, newest layer first in authority.
+
+The cache cannot go stale by mistake: triggers on `release_lines` put the id of every line
+inserted, changed or deleted into `release_dirty`, inside the writer's own transaction, and a
+reader takes cached rows only for ids that are not dirty and not covered by a newer layer;
+dirty events are read from their lines. `refresh` folds the dirty lines into a new layer (or
+compacts all layers into one when the newer ones add up to a quarter of the oldest) and
+empties `release_dirty`, in one write transaction. Layers written under another cache
+format, polars or coder version are ignored (read as if absent) and rebuilt by the next
+refresh. Validation and every release refresh the cache, so a release reads it warm.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import sqlite3
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import polars as pl
+
+from coder import __version__
+from coder.codebook import ACLED_COLUMNS, CIVILIAN_TARGETING, DISORDER_TYPES, EVENT_TYPES, SUB_EVENT_TYPES
+from coder.dedup import block_hash
+from coder.store import RELEASE_LINE_COLUMNS, Store, now
+
+#: --min-status -> the statuses released.
+STATUS_LEVELS: dict[str, tuple[str, ...]] = {"valid": ("valid", "accepted"), "accepted": ("accepted",)}
+RELEASABLE = STATUS_LEVELS["valid"]
+
+#: Column dtypes of a release; the CSV reads back into exactly this with `read_release_csv`.
+#: Closed codebook vocabularies are Enums and repetitive text Categoricals (Parquet stores both
+#: as dictionaries; pandas reads them as `category`, R arrow as factors, DuckDB as VARCHAR).
+RELEASE_SCHEMA: dict[str, pl.DataType] = {
+    "event_id_cnty": pl.String(),
+    "event_date": pl.Date(),
+    "year": pl.Int64(),
+    "time_precision": pl.Int64(),
+    "disorder_type": pl.Enum(DISORDER_TYPES),
+    "event_type": pl.Enum(EVENT_TYPES),
+    "sub_event_type": pl.Enum(SUB_EVENT_TYPES),
+    "actor1": pl.String(),
+    "assoc_actor_1": pl.String(),
+    "inter1": pl.Int64(),
+    "actor2": pl.String(),
+    "assoc_actor_2": pl.String(),
+    "inter2": pl.Int64(),
+    "interaction": pl.Int64(),
+    "civilian_targeting": pl.Enum([CIVILIAN_TARGETING]),
+    "iso": pl.Int64(),
+    "region": pl.Categorical(),
+    "country": pl.Categorical(),
+    "admin1": pl.Categorical(),
+    "admin2": pl.String(),
+    "admin3": pl.String(),
+    "location": pl.String(),
+    "latitude": pl.Float64(),
+    "longitude": pl.Float64(),
+    "geo_precision": pl.Int64(),
+    "source": pl.String(),
+    "source_scale": pl.Categorical(),
+    "notes": pl.String(),
+    "fatalities": pl.Int64(),
+    "tags": pl.String(),
+    "timestamp": pl.Int64(),
+    # provenance
+    "article_ids": pl.String(),
+    "coder": pl.Categorical(),
+    "coder_version": pl.Categorical(),
+    "model": pl.String(),
+    "prompt_hash": pl.String(),
+    "schema_version": pl.Categorical(),
+    "confidence": pl.Float64(),
+    "status": pl.Enum(("valid", "accepted")),
+    "review_decision_id": pl.Int64(),
+}
+assert tuple(RELEASE_SCHEMA)[: len(ACLED_COLUMNS)] == ACLED_COLUMNS
+
+#: What one stored line becomes: every release column but the review decision, which is joined
+#: from the decisions table when the rows are read (a decision does not touch the line).
+ROW_SCHEMA: dict[str, pl.DataType] = {k: v for k, v in RELEASE_SCHEMA.items() if k != "review_decision_id"}
+#: A row as read and cached: with its deduplication block (coder/dedup.py block_hash), which
+#: costs a release a third of a second to work out for a million rows.
+CACHED_SCHEMA: dict[str, pl.DataType] = ROW_SCHEMA | {"_block": pl.UInt64()}
+
+#: How the store's CSV lines (coder/store.py releasable_csv) are read: text first, typed after.
+_STORED_CSV: dict[str, pl.DataType] = {
+    "event_id_cnty": pl.String(),
+    "status": pl.String(),
+    "_updated": pl.String(),
+} | {name: RELEASE_SCHEMA[name] if kind == "number" else pl.String() for name, kind in RELEASE_LINE_COLUMNS}
+assert set(_STORED_CSV) - {"_updated"} == set(ROW_SCHEMA) - {"timestamp"}
+
+#: Bump when what a cached row holds, or how a line becomes one (block_hash included), changes.
+CACHE_FORMAT = 1
+#: Rows per cached part: a part is one blob, far below SQLite's 1 GB limit on one value.
+_PART_ROWS = 200_000
+#: Layers beyond the oldest before a refresh compacts them all into one.
+_MAX_LAYERS = 8
+
+
+def cache_format() -> str:
+    """The key cached rows are valid under: the row layout, polars (IPC, categoricals), coder."""
+    layout = repr([(name, str(dtype)) for name, dtype in CACHED_SCHEMA.items()])
+    text = f"{CACHE_FORMAT}|{pl.__version__}|{__version__}|{layout}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def release_order() -> pl.Expr:
+    """Rows of a release go by event date (missing dates last), then by id as text."""
+    # One integer key (day, then the id's rank as text): polars sorts it ~10x faster than the
+    # pair of columns, which it encodes row by row.
+    days = pl.col("event_date").cast(pl.Int64).fill_null(2**30)  # past any Date the schema allows
+    return days * 2**32 + pl.col("event_id_cnty").rank("dense").cast(pl.Int64)
+
+
+# --- stored lines -> typed rows -----------------------------------------------------------------
+def _parse(lines: bytes) -> pl.DataFrame:
+    if not lines:  # polars reads no columns from no bytes
+        return pl.DataFrame(schema=_STORED_CSV)
+    return pl.read_csv(lines, has_header=False, new_columns=list(_STORED_CSV), schema=_STORED_CSV)
+
+
+def _once(frame: pl.DataFrame, parse: pl.Expr) -> pl.Series:
+    """`parse` of the text column it reads, worked out once per distinct value.
+
+    Dates and updated_at stamps repeat a lot (a few thousand days, one stamp per batch), so a
+    lookup per row is much cheaper than parsing each row.
+    """
+    [source] = parse.meta.root_names()
+    distinct = frame.select(pl.col(source).unique())
+    parsed = distinct.select(parse).to_series()
+    return frame[source].replace_strict(distinct.to_series(), parsed, default=None).rename(parsed.name)
+
+
+def _typed(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    """Parsed lines as CACHED_SCHEMA rows: dates and stamps parsed, coordinates to 4 decimals."""
+    frame = pl.concat(frames) if frames else pl.DataFrame(schema=_STORED_CSV)
+    updated = pl.col("_updated").str.to_datetime("%Y-%m-%dT%H:%M:%S%z", time_zone="UTC").dt.epoch("s")
+    rows = frame.with_columns(
+        _once(frame, pl.col("event_date").str.to_date("%Y-%m-%d")),
+        _once(frame, updated.alias("timestamp")),
+        pl.col("latitude", "longitude").round(4),
+    ).select([pl.col(name).cast(dtype) for name, dtype in ROW_SCHEMA.items()])
+    return rows.with_columns(block_hash(rows))
+
+
+def _read_lines(store: Store) -> pl.DataFrame:
+    """Every releasable event straight from its line (no cache)."""
+    # Two threads each read a range with SQLite then parse it with polars (both release the
+    # GIL), so one range is read while the other is parsed; memory holds the parsed frames.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ranges = store.release_ranges()
+        return _typed(list(pool.map(lambda rows: _parse(store.releasable_csv(RELEASABLE, rows)), ranges)))
+
+
+def _read_dirty(store: Store) -> tuple[pl.Series, pl.DataFrame]:
+    """The dirty ids, and the rows of those still releasable (read on the caller's snapshot)."""
+    ids = pl.Series(
+        "event_id_cnty", [r[0] for r in store.db.execute("SELECT id FROM release_dirty")], pl.String
+    )
+    if not ids.len():
+        return ids, _typed([])
+    marks = ",".join("?" * len(RELEASABLE))
+    # CROSS JOIN keeps the dirty ids as the outer loop: the lines are looked up by id, not scanned
+    [lines] = store.db.execute(
+        "SELECT CAST(group_concat(l.line, char(10)) AS BLOB) FROM release_dirty d"
+        f" CROSS JOIN release_lines l ON l.id = d.id WHERE l.status IN ({marks})",
+        RELEASABLE,
+    ).fetchone()
+    return ids, _typed([_parse(lines or b"")])
+
+
+# --- the cache ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Layer:
+    number: int
+    height: int
+    covers: pl.Series  # every id this layer speaks for: its rows' ids and the ids it removed
+    rows: pl.DataFrame | None  # None when only the layer's outline was read
+
+
+def _to_blob(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def _from_blob(blob: bytes) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(blob))
+
+
+def _layers(store: Store, with_rows: bool = True) -> list[_Layer] | None:
+    """The cached layers, oldest first; None when there are none under the current format."""
+    sql = "SELECT layer, format, rows, covers FROM release_cache_layers ORDER BY layer"
+    found = store.db.execute(sql).fetchall()
+    if not found or any(row[1] != cache_format() for row in found):
+        return None
+    decoded: dict[int, list[pl.DataFrame]] = {}
+    if with_rows:
+        parts = store.db.execute(
+            "SELECT layer, rows FROM release_cache_parts ORDER BY layer, part"
+        ).fetchall()
+        # decoding is polars work that releases the GIL: two threads decode two parts at once
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for (layer, _), frame in zip(parts, pool.map(_from_blob, [p[1] for p in parts]), strict=True):
+                decoded.setdefault(layer, []).append(frame)
+    layers = []
+    for number, _, height, covers in found:
+        ids = _from_blob(covers).to_series() if covers else pl.Series("event_id_cnty", [], pl.String)
+        rows = pl.concat(decoded.get(number) or [pl.DataFrame(schema=CACHED_SCHEMA)]) if with_rows else None
+        layers.append(_Layer(number, height, ids, rows))
+    return layers
+
+
+def _live(layers: list[_Layer], dirty: pl.Series, fresh: pl.DataFrame) -> pl.DataFrame:
+    """The current rows: each id from the newest source that speaks for it."""
+    frames, shadowed = [fresh], dirty
+    for layer in reversed(layers):
+        rows = layer.rows
+        assert rows is not None
+        if shadowed.len():
+            rows = rows.filter(~pl.col("event_id_cnty").is_in(shadowed.implode()))
+        frames.append(rows)
+        shadowed = pl.concat([shadowed, layer.covers])
+    return pl.concat(frames[::-1])
+
+
+def stored_rows(store: Store) -> pl.DataFrame:
+    """Every releasable event (valid or accepted) as CACHED_SCHEMA rows, in no particular order."""
+    with store.snapshot():  # the layers, the dirty ids and their lines must agree
+        layers = _layers(store)
+        if layers is None:
+            return _read_lines(store)
+        dirty, fresh = _read_dirty(store)
+        return _live(layers, dirty, fresh)
+
+
+@dataclass(frozen=True)
+class RefreshInfo:
+    """What a refresh did: rows read from their lines, and whether it rebuilt the cache."""
+
+    rows_read: int
+    rebuilt: bool
+
+
+def refresh(store: Store) -> RefreshInfo:
+    """Fold the dirty events into the cache (see the module docstring); one write transaction."""
+    with store.transaction() as db:
+        outline = _layers(store, with_rows=False)
+        if outline is None:
+            # Other connections read the lines in parallel: our write lock means nobody
+            # commits meanwhile, so they see what this transaction sees.
+            rows = _read_lines(store)
+            _write(db, None, rows)
+            return RefreshInfo(rows.height, True)
+        dirty, fresh = _read_dirty(store)
+        if not dirty.len():
+            return RefreshInfo(0, False)
+        newer = sum(layer.covers.len() for layer in outline[1:]) + dirty.len()
+        if len(outline) < _MAX_LAYERS and newer * 4 <= max(outline[0].height, 1):
+            _write(db, outline[-1].number, fresh, dirty)
+            return RefreshInfo(fresh.height, False)
+        layers = _layers(store)
+        assert layers is not None
+        _write(db, None, _live(layers, dirty, fresh))
+        return RefreshInfo(fresh.height, True)
+
+
+def _write(
+    db: sqlite3.Connection, after: int | None, rows: pl.DataFrame, covers: pl.Series | None = None
+) -> None:
+    """Add `rows` as the layer after layer `after` (covering `covers`); after None, the only one."""
+    if after is None:
+        db.execute("DELETE FROM release_cache_parts")
+        db.execute("DELETE FROM release_cache_layers")
+    number = (after or 0) + 1
+    # Kept in release order, a release's gather reads the text nearly in sequence: writing
+    # the CSV from rows gathered in random order takes twice as long.
+    rows = rows.sort(release_order())
+    covers_blob = _to_blob(covers.to_frame()) if covers is not None else None
+    db.execute(
+        "INSERT INTO release_cache_layers (layer, format, rows, covers, created_at) VALUES (?,?,?,?,?)",
+        (number, cache_format(), rows.height, covers_blob, now()),
+    )
+    db.executemany(
+        "INSERT INTO release_cache_parts (layer, part, rows) VALUES (?,?,?)",
+        ((number, i, _to_blob(part)) for i, part in enumerate(rows.iter_slices(_PART_ROWS))),
+    )
+    db.execute("DELETE FROM release_dirty")
+
+
+# --- what releases read -------------------------------------------------------------------------
+def load_events(store: Store, statuses: Sequence[str] = RELEASABLE, blocks: bool = False) -> pl.DataFrame:
+    """The releasable events as a typed frame in release column order (not deduplicated).
+
+    Takes the events with the given statuses, except a `valid` event that carries an error flag
+    anyway: only a reviewer's acceptance releases a row with an error. With `blocks`, a last
+    column `_block` holds each row's deduplication block (for merge_duplicates).
+    """
+    frame = stored_rows(store)
+    if set(statuses) != set(RELEASABLE):
+        frame = frame.filter(pl.col("status").cast(pl.String).is_in(list(statuses)))
+    flagged = pl.Series(store.error_flagged_ids(), dtype=pl.String)
+    if flagged.len():
+        frame = frame.filter(
+            (pl.col("status") == "accepted") | ~pl.col("event_id_cnty").is_in(flagged.implode())
+        )
+    decisions = store.last_decision_ids()
+    decided = pl.DataFrame(
+        {"event_id_cnty": list(decisions), "review_decision_id": list(decisions.values())},
+        schema={"event_id_cnty": pl.String, "review_decision_id": pl.Int64},
+    )
+    frame = frame.join(decided, on="event_id_cnty", how="left", maintain_order="left")
+    columns = [pl.col(name).cast(dtype) for name, dtype in RELEASE_SCHEMA.items()]
+    return frame.select(*columns, *(["_block"] if blocks else []))
