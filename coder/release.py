@@ -198,6 +198,20 @@ class _Contents:
             return 0
         return self.frame["article_ids"].str.split("; ").explode().drop_nulls().n_unique()
 
+    @cached_property
+    def outlets(self) -> list[str]:
+        """Every outlet the rows cite, once, sorted."""
+        sources = self.frame["source"].drop_nulls().str.split("; ").explode().str.strip_chars()
+        return sources.unique().sort().to_list()
+
+    @cached_property
+    def by_event_type(self) -> dict[str, int]:
+        return _counts(self.frame, "event_type")
+
+    @cached_property
+    def by_country(self) -> dict[str, int]:
+        return _counts(self.frame, "country")
+
 
 def _contents(
     store: Store, filters: ReleaseFilters, previous_folder: Path | None, created_at: dt.datetime
@@ -234,12 +248,11 @@ def _package(version: str, created: str, c: _Contents, files: dict[str, dict[str
         ("changes", "changes.parquet", c.changes.schema, "Changes since the previous release.", None),
         ("deleted", "deleted.csv", c.deleted.schema, "Every event id deleted so far.", "event_id_cnty"),
     )
-    outlets = c.frame["source"].drop_nulls().str.split("; ").explode().str.strip_chars().unique().sort()
     return descriptor(
         version,
         created,
         [resource(n, p, s, files[p]["sha256"], files[p]["bytes"], d, k) for n, p, s, d, k in described],
-        outlets.to_list(),
+        c.outlets,
         f"ACLED-style political violence and protest events coded from news articles; release {version}.",
     )
 
@@ -260,8 +273,8 @@ def _metadata(
         "merged_rows": c.merged,
         "articles": c.articles,
         "changes": counts(c.changes),
-        "by_event_type": _counts(frame, "event_type"),
-        "by_country": _counts(frame, "country"),
+        "by_event_type": c.by_event_type,
+        "by_country": c.by_country,
         "coders": sorted(f"{name} {v}" for name, v in coders),
         "files": files,
     }
@@ -271,25 +284,29 @@ def _write_folder(
     tmp: Path, version: str, created: str, previous: str | None, filters: ReleaseFilters, c: _Contents
 ) -> dict[str, Any]:
     """Every file of the release into `tmp`; returns metadata.json's content."""
-    # Each file is hashed in another thread while the next one is written (hashlib and polars
-    # both release the GIL): the CSV is the largest file to hash, the Parquet the slowest to write.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        digests: dict[str, Future[str]] = {}
+
+    def csv() -> str:
         # batches of 8192 rows: ~20 % faster than polars' default 1024 on a million rows
         c.frame.write_csv(tmp / "events.csv", date_format="%Y-%m-%d", batch_size=8192)
-        digests["events.csv"] = pool.submit(sha256_file, tmp / "events.csv")
+        return sha256_file(tmp / "events.csv")
+
+    # The CSV is written (on one and a half cores) while this thread writes the other files and
+    # works out the summaries; polars and hashlib release the GIL, so the two cores stay busy.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        digests: dict[str, Future[str]] = {"events.csv": pool.submit(csv)}
         c.frame.write_parquet(tmp / "events.parquet", compression="zstd")
         digests["events.parquet"] = pool.submit(sha256_file, tmp / "events.parquet")
         c.changes.write_parquet(tmp / "changes.parquet", compression="zstd")
         c.deleted.write_csv(tmp / "deleted.csv")
         for name in ("changes.parquet", "deleted.csv"):
             digests[name] = pool.submit(sha256_file, tmp / name)
+        (tmp / "CHANGELOG.md").write_text(render_changelog(c.changes, version, previous), encoding="utf-8")
+        readme = render_readme(
+            c.frame, version, created, counts(c.changes), previous, filters.describe(), c.merged, c.articles
+        )
+        (tmp / "README.md").write_text(readme, encoding="utf-8")
+        c.outlets, c.by_event_type, c.by_country  # noqa: B018 (worked out now, used below)
         files = {n: {"sha256": digests[n].result(), "bytes": (tmp / n).stat().st_size} for n in DATA_FILES}
-    (tmp / "CHANGELOG.md").write_text(render_changelog(c.changes, version, previous), encoding="utf-8")
-    readme = render_readme(
-        c.frame, version, created, counts(c.changes), previous, filters.describe(), c.merged, c.articles
-    )
-    (tmp / "README.md").write_text(readme, encoding="utf-8")
     _write_json(tmp / "datapackage.json", _package(version, created, c, files))
     metadata = _metadata(version, created, previous, filters, c, files)
     _write_json(tmp / "metadata.json", metadata)
