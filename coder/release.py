@@ -31,7 +31,7 @@ from coder.changelog import CHANGES_SCHEMA, counts, diff_frames, render_changelo
 from coder.datapackage import descriptor, resource
 from coder.dedup import merge_duplicates
 from coder.models import SCHEMA_VERSION
-from coder.release_readme import render_readme
+from coder.release_readme import counts_by, render_readme
 from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, load_events, release_order
 from coder.store import Store
 
@@ -357,8 +357,7 @@ def write_release(
 
 
 def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
-    grouped = frame.group_by(pl.col(column).cast(pl.String)).len().sort(column, nulls_last=True)
-    return {str(k): n for k, n in grouped.iter_rows()}
+    return {str(k): n for k, n in counts_by(frame, column)}
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
