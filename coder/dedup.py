@@ -22,7 +22,7 @@ under its id, else the one coded first) except for the columns that combine:
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import polars as pl
 
@@ -163,14 +163,14 @@ def _sequence() -> pl.Expr:
 def merge_duplicates(
     frame: pl.DataFrame,
     keep_ids: Collection[str] | pl.Series = (),
-    order: pl.Expr | None = None,
+    order: Callable[[pl.DataFrame], pl.Series] | None = None,
     blocks: pl.Series | None = None,
 ) -> tuple[pl.DataFrame, int]:
     """The frame with each group of same-event rows merged into one; also how many rows went.
 
     `keep_ids` are the ids of the previous release: a group keeps one of them when it can, so
     an event's id does not change because another outlet reported it later. With `order`, the
-    rows come sorted by that expression (cheaper than sorting after: the wide rows are
+    rows come sorted by the key it gives a frame (cheaper than sorting after: the wide rows are
     gathered once, not once to drop the merged members and again to sort). `blocks` is
     block_hash(frame) when the caller has it already (the release cache keeps it).
     """
@@ -186,7 +186,7 @@ def merge_duplicates(
     dropped = frame.height - int(kept.sum())
     if order is None:
         return (frame.filter(kept) if dropped else frame), dropped
-    keys = frame.select(_key=order, _kept=kept).with_row_index("_i").filter("_kept")
+    keys = pl.DataFrame({"_key": order(frame), "_kept": kept}).with_row_index("_i").filter("_kept")
     if keys["_key"].is_sorted():  # rows read in release order (coder/release_rows.py keeps them so)
         return (frame.filter(kept) if dropped else frame), dropped
     index = keys.sort("_key")["_i"]

@@ -32,7 +32,7 @@ from coder.datapackage import descriptor, resource
 from coder.dedup import merge_duplicates
 from coder.models import SCHEMA_VERSION
 from coder.release_readme import counts_by, render_readme
-from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, load_events, release_order
+from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, load_events, release_key
 from coder.store import Store
 
 VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -221,9 +221,7 @@ def _contents(
     frame = filters.apply(load_events(store, STATUS_LEVELS[filters.min_status], blocks=True))
     keep = before["event_id_cnty"] if before is not None else ()
     blocks = frame["_block"]
-    frame, merged = merge_duplicates(
-        frame.drop("_block"), keep_ids=keep, order=release_order(), blocks=blocks
-    )
+    frame, merged = merge_duplicates(frame.drop("_block"), keep_ids=keep, order=release_key, blocks=blocks)
     if before is None:
         changes = frame.select("event_id_cnty", "timestamp").with_columns(
             change=pl.lit("added"), fields=pl.lit(None, pl.String)

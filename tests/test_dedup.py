@@ -316,7 +316,7 @@ def test_offline_coder_rows_of_the_two_outlets_merge_once_the_reviewer_dates_sad
 
 
 def test_merging_in_release_order_equals_merging_then_sorting() -> None:
-    from coder.release_rows import release_order
+    from coder.release_rows import release_key
 
     rows = [
         _bukamal(event_id_cnty="SYR10", source="A", article_ids=["a1"]),
@@ -329,9 +329,28 @@ def test_merging_in_release_order_equals_merging_then_sorting() -> None:
     ]
     frame = _frame(*rows)
     merged, dropped = merge_duplicates(frame)
-    ordered, dropped_too = merge_duplicates(frame, order=release_order())
+    ordered, dropped_too = merge_duplicates(frame, order=release_key)
     assert dropped == dropped_too == 1
-    expected = merged.sort(["event_date", "event_id_cnty"], nulls_last=True)
+    number = pl.col("event_id_cnty").str.slice(3).cast(pl.Int64)
+    expected = merged.sort([pl.col("event_date"), number], nulls_last=True)
     assert ordered.equals(expected)
-    # by date, ids as text within a day (SYR12 before SYR2), undated rows last
-    assert ordered["event_id_cnty"].to_list() == ["SYR3", "SYR12", "SYR2", "SYR4", "SYR1", "SYR11"]
+    # by date, ids by number within a day (SYR2 before SYR12), undated rows last
+    assert ordered["event_id_cnty"].to_list() == ["SYR3", "SYR2", "SYR4", "SYR12", "SYR1", "SYR11"]
+
+
+def test_release_key_orders_by_date_then_country_letters_then_number() -> None:
+    from coder.release_rows import release_key
+
+    day = dt.date(2020, 3, 1)
+    frame = pl.DataFrame(
+        {
+            "event_id_cnty": ["SYR10", "IRQ7", "SYR9", "SYR1", "LBN3"],
+            "event_date": [day, day, day, None, dt.date(2020, 2, 28)],
+        }
+    )
+    ordered = frame[release_key(frame).arg_sort()]["event_id_cnty"].to_list()
+    assert ordered == ["LBN3", "IRQ7", "SYR9", "SYR10", "SYR1"]
+    # an id of another shape (an import, a test) puts the ids of a day in text order
+    odd = pl.concat([frame, pl.DataFrame({"event_id_cnty": ["syr-2"], "event_date": [day]})])
+    ordered = odd[release_key(odd).arg_sort()]["event_id_cnty"].to_list()
+    assert ordered == ["LBN3", "IRQ7", "SYR10", "SYR9", "syr-2", "SYR1"]
