@@ -125,13 +125,22 @@ def duplicate_groups(frame: pl.DataFrame, blocks: pl.Series | None = None) -> pl
     return grouped.select("event_id_cnty", "group", "_row")
 
 
-def _union(column: str, sep: str) -> pl.Expr:
-    """Every item of the group's values once, in member order, `; `-joined (null when none)."""
+def _union(members: pl.DataFrame, column: str, source: str | None = None) -> pl.DataFrame:
+    """group -> every `;`-separated item of the members' `source` values once, in member
+    order, `; `-joined (null when none), as `column`."""
+    # Frame operations over all groups at once: the same as an expression in group_by().agg(),
+    # which polars evaluates group by group, ten times faster on thousands of groups.
     items = (
-        pl.col(column).str.split(sep).list.explode(keep_nulls=False, empty_as_null=False).str.strip_chars()
+        members.select("group", _item=pl.col(source or column).str.split(";"))
+        .explode("_item", keep_nulls=False, empty_as_null=False)
+        .with_columns(pl.col("_item").str.strip_chars())
+        .filter(pl.col("_item") != "")
+        .unique(["group", "_item"], keep="first", maintain_order=True)
     )
-    joined = items.filter(items.is_not_null() & (items != "")).unique(maintain_order=True).str.join("; ")
-    return pl.when(joined != "").then(joined).alias(column)
+    joined = items.group_by("group", maintain_order=True).agg(pl.col("_item").str.join("; ").alias(column))
+    return members.select(pl.col("group").unique(maintain_order=True)).join(
+        joined, on="group", how="left", maintain_order="left"
+    )
 
 
 def _scales(members: pl.DataFrame) -> pl.DataFrame:
@@ -232,11 +241,6 @@ def _combined(
     )
     combined = members.group_by("group", maintain_order=True).agg(
         pl.col("_row").first(),  # the primary member
-        _union("source", ";"),
-        _union("article_ids", ";"),
-        _union("tags", ";"),
-        _union("_assoc1", ";").alias("assoc_actor_1"),
-        _union("_assoc2", ";").alias("assoc_actor_2"),
         # codebook section 6: the lowest figure; a report without one (0) counts only if all lack one
         pl.col("fatalities").filter(pl.col("fatalities") > 0).min().fill_null(0),
         pl.col("confidence", "timestamp", "review_decision_id").max(),
@@ -245,5 +249,14 @@ def _combined(
         .otherwise(pl.col("status").cast(pl.String).first())
         .alias("status"),
     )
-    combined = combined.join(_scales(members), on="group", how="left")
+    unions = (
+        _union(members, "source"),
+        _union(members, "article_ids"),
+        _union(members, "tags"),
+        _union(members, "assoc_actor_1", "_assoc1"),
+        _union(members, "assoc_actor_2", "_assoc2"),
+        _scales(members),
+    )
+    for union in unions:
+        combined = combined.join(union, on="group", how="left", maintain_order="left")
     return combined.select("_row", *[pl.col(name).cast(frame.schema[name]) for name in COMBINED])
