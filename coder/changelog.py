@@ -63,16 +63,22 @@ def diff_frames(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = N
         old = pl.DataFrame(schema={ID: pl.String})
     common = [c for c in new.columns if c in old.columns and c not in NOT_COMPARED]
     reshaped = sorted((set(new.columns) ^ set(old.columns)) - NOT_COMPARED)
-    stamps = new.select(ID, "timestamp") if "timestamp" in new.columns else new.select(ID, timestamp=None)
+    stamp = pl.col("timestamp") if "timestamp" in new.columns else pl.lit(None, pl.Int64)
     # Categories of one dtype hash alike in both frames; only differing dtypes go through text.
     text = {c for c in common if old.schema[c] != new.schema[c]}
-    # One join of the row hashes finds the added, the deleted and the few changed rows; only
-    # the changed ones are compared column by column.
+    # One join of the row hashes (and the new timestamps) finds the added, the deleted and the
+    # few changed rows; only the changed ones are compared column by column.
     both = _row_hashes(old, common, text).join(
-        _row_hashes(new, common, text), on=ID, how="full", suffix="_new"
+        _row_hashes(new, common, text).with_columns(new.select(stamp.alias("timestamp"))),
+        on=ID,
+        how="full",
+        suffix="_new",
     )
     added = both.filter(pl.col(ID).is_null()).select(
-        pl.col(f"{ID}_new").alias(ID), change=pl.lit("added"), fields=pl.lit(None, pl.String)
+        pl.col(f"{ID}_new").alias(ID),
+        change=pl.lit("added"),
+        fields=pl.lit(None, pl.String),
+        timestamp="timestamp",
     )
     deleted = both.filter(pl.col(f"{ID}_new").is_null()).select(
         ID, change=pl.lit("deleted"), fields=pl.lit(None, pl.String), timestamp=pl.lit(deleted_at, pl.Int64)
@@ -80,12 +86,12 @@ def diff_frames(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = N
     in_both = both.filter(pl.col(ID).is_not_null() & pl.col(f"{ID}_new").is_not_null())
     if not reshaped:  # a column gained or lost: every row changed, in that column at least
         in_both = in_both.filter(pl.col("_hash") != pl.col("_hash_new"))
-    changed = _changed_fields(old, new, in_both.select(ID), common, reshaped).select(
-        ID, change=pl.lit("changed"), fields="fields"
+    changed = (
+        _changed_fields(old, new, in_both.select(ID), common, reshaped)
+        .join(in_both.select(ID, "timestamp"), on=ID, how="left")
+        .select(ID, change=pl.lit("changed"), fields="fields", timestamp="timestamp")
     )
-    out = pl.concat(
-        [pl.concat([added, changed]).join(stamps, on=ID, how="left"), deleted], how="vertical_relaxed"
-    )
+    out = pl.concat([added, changed, deleted], how="vertical_relaxed")
     return out.cast(CHANGES_SCHEMA).sort(["change", ID])  # type: ignore[arg-type]
 
 

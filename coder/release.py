@@ -217,8 +217,12 @@ def _contents(
     store: Store, filters: ReleaseFilters, previous_folder: Path | None, created_at: dt.datetime
 ) -> _Contents:
     """The deduplicated rows, their changes since the previous release and the deletion list."""
-    before = filters.apply(read_release(previous_folder)) if previous_folder else None
-    frame = filters.apply(load_events(store, STATUS_LEVELS[filters.min_status], blocks=True))
+    # the previous release is read in another thread while the store is (both mostly wait on
+    # polars and SQLite, which release the GIL)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        previous = pool.submit(read_release, previous_folder) if previous_folder else None
+        frame = filters.apply(load_events(store, STATUS_LEVELS[filters.min_status], blocks=True))
+        before = filters.apply(previous.result()) if previous else None
     keep = before["event_id_cnty"] if before is not None else ()
     blocks = frame["_block"]
     frame, merged = merge_duplicates(frame.drop("_block"), keep_ids=keep, order=release_key, blocks=blocks)
