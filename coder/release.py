@@ -330,9 +330,15 @@ def write_release(
     filters = filters or ReleaseFilters()
     out_dir.mkdir(parents=True, exist_ok=True)
     existing = release_versions(out_dir)
+    recorded = {r["version"]: r["path"] for r in store.releases()}
     if version is None:
-        version = next_version(existing + [r["version"] for r in store.releases()])
+        version = next_version(existing + list(recorded))
     check_version(version, existing)
+    if version in recorded:  # in another folder, or one since removed: a version names one release
+        raise ReleaseError(
+            f"release {version} of this store was written already, to {recorded[version]};"
+            " leave --version out for the next free one"
+        )
     final = out_dir / version
     if final.exists():
         raise ReleaseError(f"release {final} exists already; releases are never overwritten")

@@ -102,6 +102,11 @@ def test_releases_are_never_overwritten_and_read_only(store: Store, tmp_path: Pa
     assert (first.version, second.version) == ("1.0.0", "1.1.0")
     with pytest.raises(ReleaseError, match="never overwritten"):
         write_release(store, tmp_path / "r", version="1.0.0")
+    # nor is a version written to another folder: refused before anything is written
+    with pytest.raises(ReleaseError, match=r"1\.1\.0 of this store was written already, to .*r/1\.1\.0"):
+        write_release(store, tmp_path / "elsewhere", version="1.1.0")
+    assert not list((tmp_path / "elsewhere").iterdir())
+    assert write_release(store, tmp_path / "elsewhere").version == "1.2.0"
     # no write bit for anyone (root ignores mode bits, so check the bits themselves)
     assert all(p.stat().st_mode & 0o222 == 0 for p in [first.path, *first.path.iterdir()])
     assert not [p for p in (tmp_path / "r").iterdir() if p.name.startswith(".tmp")]
