@@ -312,7 +312,7 @@ def main() -> None:
         if version == "1.1.0":
             row("edit 1 %, reject 0.1 %", edited, "")
         row(
-            "refresh release cache" + (" (cold)" if refreshed["rebuilt"] else ""),
+            "refresh release cache" + (" (all rewritten)" if refreshed["rebuilt"] else ""),
             refreshed,
             f"{refreshed['rows']:,} rows read from their lines (the end of `coder validate`)",
         )
