@@ -1747,12 +1747,33 @@ def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text
     )
 
 
-#: "killed a police officer", "shot dead two soldiers": the actor after it was the victim.
+def _force_attacked(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
+    """The only side named is a state force, and it was attacked ("police officers on patrol
+    were shot by a man"): the other side is armed, whoever it was; no civilian is named."""
+    return (
+        isinstance(actor1, ActorMention)
+        and actor1.actor.inter in (1, 8)
+        and not any(m.actor.inter == 7 for m in actors)
+        and all(m.actor.name == actor1.actor.name for m in actors)
+        and not _OFF_DUTY.search(text[max(0, actor1.start - 40) : actor1.end + 40])
+        # attacked, or harmed in the passive; not "killed during a police raid", "shot by the
+        # police" or "police intervened", where the force did the deed or answered it
+        and bool(
+            _OBJECT_BEFORE.search(text[max(0, actor1.start - 60) : actor1.start])
+            or _HARMED_AFTER.match(text, actor1.end, actor1.end + 60)
+        )
+        and not _BY_BEFORE.search(text[max(0, actor1.start - 40) : actor1.start])
+    )
+
+
+#: "killed a police officer", "shot dead two soldiers", "shot dead a member of the regime's
+#: Air Force Intelligence": the actor after it was the victim.
 _KILLED_BEFORE = re.compile(
     r"\b(?:killed|killing|kills|kill|shot dead|shoots? dead|shot|shooting|shoots|murdered|abducted|"
     r"kidnapped|wounded|wounding|injured|injuring|stabbed|hacked)\s+"
-    r"(?:(?:a|an|the|one|two|three|four|five|several|some|\d+)\s+)?"
-    r"(?:[\w'-]+\s+){0,2}$",
+    r"(?:(?:a|an|the|one|two|three|four|five|several|some|\d+)\s+)?(?:members?\s+of\s+)?"
+    # not "killed during a police raid", "shot near the army barracks": a preposition ends the object
+    r"(?:(?!(?:during|in|by|at|on|near|after|before|while|when|as|outside|inside|from|with)\b)[\w'-]+\s+){0,2}$",
     re.IGNORECASE,
 )
 #: "two NDS members were shot and killed", "Police detective shot dead while investigating": the
@@ -1834,7 +1855,11 @@ def _draft(
     if sub == "Abduction/forced disappearance" and toll > 0:
         # "abducted ... and stabbed to death": a killing, which ACLED codes as an attack
         sub = "Attack"
-    if sub == "Attack" and (_state_target(actors, actor1, article.text) or _armed_victims(sentence.text)):
+    if sub == "Attack" and (
+        _state_target(actors, actor1, article.text)
+        or _armed_victims(sentence.text)
+        or _force_attacked(actors, actor1, article.text)
+    ):
         # the victims are police or soldiers and no civilian is named: a fight between armed
         # actors, not violence against civilians (codebook: an attack targets civilians)
         sub = "Armed clash"

@@ -312,9 +312,27 @@ def _first_event(text: str, published: dt.date = dt.date(2019, 5, 3)) -> Event:
             "Armed clash",
             "Police Forces of Kenya (2013-2022)",
         ),
+        # the force is the only side named, and the one shot at
+        (
+            "On 2 May 2019, two policemen on duty were wounded by a lone gunman in Kisumu.",
+            "Armed clash",
+            "Police Forces of Kenya (2013-2022)",
+        ),
+        # a member of a force
+        (
+            "On 2 May 2019, gunmen killed one member of the army's signals unit in Kisumu.",
+            "Armed clash",
+            "Military Forces of Kenya (2013-2022)",
+        ),
         # off duty, a police officer is a civilian for ACLED
         (
             "On 2 May 2019, gunmen shot dead an off-duty police officer in Kisumu.",
+            "Attack",
+            "Civilians (Kenya)",
+        ),
+        # the force did the deed, or came after it: still one-sided violence
+        (
+            "On 2 May 2019, a street vendor died, beaten to death by police officers in Kisumu.",
             "Attack",
             "Civilians (Kenya)",
         ),
@@ -323,6 +341,23 @@ def _first_event(text: str, published: dt.date = dt.date(2019, 5, 3)) -> Event:
 def test_an_attack_on_police_on_duty_is_a_clash(text: str, sub: str, actor2: str) -> None:
     event = _first_event(text)
     assert (event.sub_event_type, event.actor2) == (sub, actor2)
+    if sub == "Armed clash":
+        assert event.actor1 == "Unidentified Armed Group (Kenya)"
+
+
+@pytest.mark.parametrize(
+    ("before", "victim"),
+    [
+        ("unknown gunmen shot dead two ", True),
+        ("gunmen killed one member of the ", True),
+        ("one suspect killed during a ", False),  # "... during a police raid": the police did it
+        ("a trader was shot near the ", False),  # "... near the army barracks": a place, not a victim
+    ],
+)
+def test_the_words_before_an_actor_that_make_it_the_victim(before: str, victim: bool) -> None:
+    from coder.offline import _KILLED_BEFORE
+
+    assert bool(_KILLED_BEFORE.search(before)) is victim
 
 
 def test_a_change_of_territory_needs_words_for_it() -> None:
