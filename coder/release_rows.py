@@ -13,7 +13,9 @@ dirty events are read from their lines. `refresh` folds the dirty lines into a n
 compacts all layers into one when the newer ones add up to a quarter of the oldest) and
 empties `release_dirty`, in one write transaction. Layers written under another cache
 format, polars or coder version are ignored (read as if absent) and rebuilt by the next
-refresh. Validation and every release refresh the cache, so a release reads it warm.
+refresh. Validation and every release refresh the cache, so a release reads it warm. When
+most events are dirty (a validation of every event sets every status), all lines are read in
+ranges instead, as with no cache at all.
 """
 
 from __future__ import annotations
@@ -105,6 +107,9 @@ CACHE_FORMAT = 3
 _PART_ROWS = 200_000
 #: Layers beyond the oldest before a refresh compacts them all into one.
 _MAX_LAYERS = 8
+#: Dirty events past which (and past half of all) every line is read in ranges, not by id:
+#: after a validation of every event, one scan beats a million lookups.
+_SCAN_DIRTY = 10_000
 
 
 def cache_format() -> str:
@@ -194,6 +199,14 @@ def _read_dirty(store: Store) -> tuple[pl.Series, pl.DataFrame]:
     return ids, _typed([_parse(lines or b"")])
 
 
+def _mostly_dirty(store: Store) -> bool:
+    [dirty] = store.db.execute("SELECT count(*) FROM release_dirty").fetchone()
+    if dirty < _SCAN_DIRTY:
+        return False
+    [lines] = store.db.execute("SELECT count(*) FROM release_lines").fetchone()
+    return dirty * 2 > lines
+
+
 # --- the cache ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Layer:
@@ -254,6 +267,8 @@ def _live(layers: list[_Layer], dirty: pl.Series, fresh: pl.DataFrame) -> pl.Dat
 def stored_rows(store: Store) -> pl.DataFrame:
     """Every releasable event (valid or accepted) as CACHED_SCHEMA rows, in no particular order."""
     with store.snapshot():  # the layers, the dirty ids and their lines must agree
+        if _mostly_dirty(store):
+            return _read_lines(store)
         layers = _layers(store)
         if layers is None:
             return _read_lines(store)
@@ -273,7 +288,7 @@ def refresh(store: Store) -> RefreshInfo:
     """Fold the dirty events into the cache (see the module docstring); one write transaction."""
     with store.transaction() as db:
         outline = _layers(store, with_rows=False)
-        if outline is None:
+        if outline is None or _mostly_dirty(store):
             # Other connections read the lines in parallel: our write lock means nobody
             # commits meanwhile, so they see what this transaction sees.
             rows = _read_lines(store)

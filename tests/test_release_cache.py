@@ -170,3 +170,19 @@ def test_validate_brings_the_cache_up_to_date(tmp_path: Path) -> None:
         assert (_dirty(store), _layers(store)) == (0, 1)
         assert_frame_equal(_cached(store), _from_lines(store))
         assert _cached(store).height == 1
+
+
+def test_a_store_mostly_dirty_is_read_in_one_scan(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = _store_events(store)
+    refresh(store)
+    monkeypatch.setattr(release_rows, "_SCAN_DIRTY", 1)
+    store.set_validation({i: ("valid", []) for i in ids[:4]})  # half: still by id
+    assert not release_rows._mostly_dirty(store)
+    store.set_validation({i: ("valid", []) for i in ids[4:5]})  # past half: one scan
+    assert release_rows._mostly_dirty(store)
+    with monkeypatch.context() as patched:
+        patched.setattr(release_rows, "_read_dirty", None)  # no lookups by id on either path
+        assert_frame_equal(_cached(store), _from_lines(store))
+        info = refresh(store)
+    assert (info.rows_read, info.rebuilt, _dirty(store), _layers(store)) == (len(ids), True, 0, 1)
+    assert_frame_equal(_cached(store), _from_lines(store))
