@@ -667,16 +667,36 @@ class Store:
             )
         return out
 
-    def set_validation(self, results: dict[str, tuple[str, list[Flag]]]) -> None:
-        """Replace validator flags and set statuses: {event_id: (status, validator flags)}."""
+    def set_validation(self, results: dict[str, tuple[str, list[Flag]]]) -> int:
+        """Replace validator flags and set statuses: {event_id: (status, validator flags)}.
+
+        An event whose status and validator flags stay as they are is left alone, updated_at
+        included: validating again is no change (and rewrites no release line). Returns how
+        many events changed.
+        """
+        changed = 0
         with self.transaction() as db:
             for event_id, (status, flags) in results.items():
+                before = db.execute("SELECT status FROM events WHERE id = ?", (event_id,)).fetchone()
+                kept = db.execute(
+                    "SELECT code, severity, field, message FROM flags"
+                    " WHERE event_id = ? AND source = 'validator' ORDER BY id",
+                    (event_id,),
+                ).fetchall()
+                if (
+                    before is not None
+                    and before[0] == status
+                    and [tuple(r) for r in kept] == [(f.code, f.severity, f.field, f.message) for f in flags]
+                ):
+                    continue
+                changed += 1
                 db.execute("DELETE FROM flags WHERE event_id = ? AND source = 'validator'", (event_id,))
                 self._insert_flags(db, event_id, "validator", flags)
                 db.execute(
                     "UPDATE events SET status = ?, updated_at = ? WHERE id = ?",
                     (status, now(), event_id),
                 )
+        return changed
 
     # --- review ---------------------------------------------------------------------------
     def record_decision(

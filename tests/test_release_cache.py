@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import sqlite3
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from polars.testing import assert_frame_equal
 
 from coder import release_rows
 from coder.cli import cli
-from coder.models import Article, CodedEvent
+from coder.models import Article, CodedEvent, Flag
 from coder.release_rows import CACHED_SCHEMA, refresh, stored_rows
 from coder.store import MIGRATIONS, Store
 from tests.conftest import ARTICLE, make_event
@@ -33,6 +34,15 @@ def _store_events(store: Store, n: int = len(PLACES), article: Article = ARTICLE
     ids = store.save_coding(article.id, "offline", run, coded, lambda e: "SYR")
     store.set_validation({i: ("valid", []) for i in ids})
     return ids
+
+
+_STAMPS = itertools.count()
+
+
+def _touch(store: Store, *ids: str) -> None:
+    """A new updated_at on events, as any writer may give them."""
+    stamp = f"2031-01-01T00:00:{next(_STAMPS) % 60:02d}+00:00"
+    store.db.executemany("UPDATE events SET updated_at = ? WHERE id = ?", [(stamp, i) for i in ids])
 
 
 def _from_lines(store: Store) -> pl.DataFrame:
@@ -64,8 +74,10 @@ def test_the_cache_agrees_with_the_lines_through_every_kind_of_change(store: Sto
     changes = [
         # a reviewer's edit (data, status and stamp change)
         lambda: store.record_decision(ids[0], stored.version, "amal", "edit", make_event(fatalities=7), None),
-        # validation sends one to review and another back
-        lambda: store.set_validation({ids[1]: ("flagged", []), ids[2]: ("valid", [])}),
+        # validation sends one to review
+        lambda: store.set_validation({ids[1]: ("flagged", [])}),
+        # a new stamp alone
+        lambda: _touch(store, ids[2]),
         # a script writing the JSON directly
         lambda: store.db.execute(
             "UPDATE events SET data = json_set(data, '$.location', 'Jisr al-Shughur') WHERE id = ?", (ids[3],)
@@ -95,7 +107,7 @@ def test_small_changes_add_layers_until_they_weigh_a_quarter_of_the_first(store:
     ids = _store_events(store)  # 8 rows: up to 2 changed ids stay in layers of their own
     refresh(store)
     for i, layers in ((0, 2), (1, 3), (2, 1)):  # the third change makes 3 x 4 > 8: one layer again
-        store.set_validation({ids[i]: ("valid", [])})
+        _touch(store, ids[i])
         info = refresh(store)
         assert (_layers(store), info.rows_read, info.rebuilt) == (layers, 1, layers == 1)
         assert_frame_equal(_cached(store), _from_lines(store))
@@ -113,7 +125,7 @@ def test_rows_are_read_from_the_cache_not_from_their_lines(store: Store) -> None
     store.db.execute("UPDATE release_cache_parts SET rows = ?", (buffer.getvalue(),))
     assert set(_cached(store)["location"]) == {"Nowhere"}
     # once the line changes, its own row comes back
-    store.set_validation({ids[0]: ("valid", [])})
+    _touch(store, ids[0])
     cached = _cached(store)
     assert cached.filter(pl.col("event_id_cnty") == ids[0])["location"].to_list() == [PLACES[0]]
 
@@ -135,7 +147,7 @@ def test_a_cache_written_under_another_format_is_not_read(
 
 def test_cached_rows_keep_the_schema_and_release_order(store: Store) -> None:
     ids = _store_events(store)
-    store.set_validation({ids[0]: ("valid", [])})  # a later stamp: not the first row by time
+    _touch(store, ids[0])  # a later stamp: not the first row by time
     refresh(store)
     rows = stored_rows(store)
     assert rows.schema == pl.Schema(CACHED_SCHEMA)
@@ -176,9 +188,9 @@ def test_a_store_mostly_dirty_is_read_in_one_scan(store: Store, monkeypatch: pyt
     ids = _store_events(store)
     refresh(store)
     monkeypatch.setattr(release_rows, "_SCAN_DIRTY", 1)
-    store.set_validation({i: ("valid", []) for i in ids[:4]})  # half: still by id
+    _touch(store, *ids[:4])  # half: still by id
     assert not release_rows._mostly_dirty(store)
-    store.set_validation({i: ("valid", []) for i in ids[4:5]})  # past half: one scan
+    _touch(store, ids[4])  # past half: one scan
     assert release_rows._mostly_dirty(store)
     with monkeypatch.context() as patched:
         patched.setattr(release_rows, "_read_dirty", None)  # no lookups by id on either path
@@ -186,3 +198,17 @@ def test_a_store_mostly_dirty_is_read_in_one_scan(store: Store, monkeypatch: pyt
         info = refresh(store)
     assert (info.rows_read, info.rebuilt, _dirty(store), _layers(store)) == (len(ids), True, 0, 1)
     assert_frame_equal(_cached(store), _from_lines(store))
+
+
+def test_validating_again_touches_no_event(store: Store) -> None:
+    ids = _store_events(store)
+    refresh(store)
+    stamps = store.db.execute("SELECT id, updated_at FROM events ORDER BY id").fetchall()
+    flag = Flag(code="NOTES_DATE_MISMATCH", severity="error", field="event_date", message="check the date")
+    assert store.set_validation({i: ("valid", []) for i in ids}) == 0
+    assert store.db.execute("SELECT id, updated_at FROM events ORDER BY id").fetchall() == stamps
+    assert _dirty(store) == 0
+    # a new flag, or a new status, is a change
+    assert store.set_validation({ids[0]: ("valid", [flag]), ids[1]: ("flagged", [])}) == 2
+    assert store.set_validation({ids[0]: ("valid", [flag]), ids[1]: ("flagged", [])}) == 0
+    assert _dirty(store) == 2
