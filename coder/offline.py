@@ -1747,6 +1747,18 @@ def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text
     )
 
 
+_FORCES = r"(?:police|policem[ae]n|(?:police\s+)?officers?|forces|soldiers|troops|army|guards|gendarmes)"
+_FORCE_DEEDS = r"(?:beat|beaten|tortured|whipped|flogged|assaulted|manhandled|thrashed|attacked|shot)"
+#: "soldiers beat three men", "police guards opened fire on prisoners", "tortured by police"
+_FORCE_DID = re.compile(
+    rf"\b{_FORCES}\s+(?:(?!(?:was|were|been|being|is|are)\b)\w+\s+){{0,2}}?"
+    rf"(?:beat|tortured|whipped|flogged|assaulted|manhandled|thrashed|attacked|opened fire on|shot at)\b"
+    rf"|\b{_FORCE_DEEDS}\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?{_FORCES}\b",
+    re.IGNORECASE,
+)
+_CROWD = re.compile(r"\b(?:mob|vigilantes?|lynch\w*|residents|villagers|crowds?|rioters?)\b", re.IGNORECASE)
+
+
 def _force_attacked(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
     """The only side named is a state force, and it was attacked ("police officers on patrol
     were shot by a man"): the other side is armed, whoever it was; no civilian is named."""
@@ -1850,6 +1862,11 @@ def _draft(
         sub = "Attack"
         actor1, actor2 = _actors(sub, actors, country, toll, day)
     elif sub == "Armed clash" and _civilians_attacked(sentence.text):
+        sub = "Attack"
+        actor1, actor2 = _actors(sub, actors, country, toll, day)
+    if sub == "Mob violence" and _FORCE_DID.search(sentence.text) and not _CROWD.search(sentence.text):
+        # "soldiers beat three men", "tortured by police": a state force's violence against
+        # civilians, not a mob's, however the deed reads
         sub = "Attack"
         actor1, actor2 = _actors(sub, actors, country, toll, day)
     if sub == "Abduction/forced disappearance" and toll > 0:

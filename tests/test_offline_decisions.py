@@ -346,6 +346,36 @@ def test_an_attack_on_police_on_duty_is_a_clash(text: str, sub: str, actor2: str
 
 
 @pytest.mark.parametrize(
+    ("text", "sub", "actor1", "actor2"),
+    [
+        # a beating to death reads like a mob's, but the doer is a state force
+        (
+            "On 2 May 2019, police officers beat a street vendor to death in Kisumu.",
+            "Attack",
+            "Police Forces of Kenya (2013-2022)",
+            "Civilians (Kenya)",
+        ),
+        (
+            "On 2 May 2019, soldiers beat a boda boda rider to death in Kisumu.",
+            "Attack",
+            "Military Forces of Kenya (2013-2022)",
+            "Civilians (Kenya)",
+        ),
+        # a mob's deed stays a mob's, police or not
+        (
+            "On 2 May 2019, a mob beat a suspected thief to death in Kisumu before police arrived.",
+            "Mob violence",
+            "Rioters (Kenya)",
+            "Civilians (Kenya)",
+        ),
+    ],
+)
+def test_a_beating_by_a_state_force_is_an_attack(text: str, sub: str, actor1: str, actor2: str) -> None:
+    event = _first_event(text)
+    assert (event.sub_event_type, event.actor1, event.actor2) == (sub, actor1, actor2)
+
+
+@pytest.mark.parametrize(
     ("before", "victim"),
     [
         ("unknown gunmen shot dead two ", True),
