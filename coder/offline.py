@@ -1684,11 +1684,17 @@ _HARMS_CIVILIANS = GatedPattern.compile(
     r"businessm[ae]n|bystanders?|car|vehicle|bus|village|villages|homes?|houses?|workers?|employees?|"
     r"officials?|activists?|voters?|managers?|cleric|son|daughter|wife|husband|\d+-year-old)\b",
 )
-#: ... unless the unit tells of a fight, a second armed side among the victims, or suspects.
+#: ... unless the unit tells of a fight, or suspects ...
 _NOT_ONE_SIDED = GatedPattern.compile(
     rf"\b(?:{_FIGHT_WORDS}|exchang\w* (?:of )?(?:gun)?fire|encounters?|suspects?|suspected of|"
-    r"carjackers?|retaliat\w*|police (?:officers?|team|patrol|post|station|reservists?)|policem[ae]n|"
-    r"soldiers?|troops|militants?|military vehicle|patrol|reservists?|gendarmes?|escorts?|bodyguards?)\b",
+    r"carjackers?|retaliat\w*)\b",
+)
+_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|got)\s+$")
+#: ... or of a second armed side from the deed on: among the victims, not the doers before it
+#: ("militants shot and killed a teacher" is one-sided; "killed a farmer and two soldiers" is not).
+_ARMED_SIDE = GatedPattern.compile(
+    r"\b(?:police (?:officers?|team|patrol|post|station|reservists?)|policem[ae]n|soldiers?|troops|"
+    r"militants?|military vehicle|patrol|reservists?|gendarmes?|escorts?|bodyguards?)\b",
 )
 
 
@@ -1723,7 +1729,12 @@ def _civilians_attacked(unit: str) -> bool:
     """Civilians are the object of the deed and nothing tells of a fight (codebook: violence
     against civilians is one-sided; a battle needs two armed sides)."""
     folded = unit.casefold()
-    return bool(_HARMS_CIVILIANS.search(folded)) and not _NOT_ONE_SIDED.search(folded)
+    deed = _HARMS_CIVILIANS.search(folded)
+    if deed is None or _NOT_ONE_SIDED.search(folded):
+        return False
+    # a passive puts the victims before the deed: "two police reservists are killed when ..."
+    passive = _PASSIVE_BEFORE.search(folded, max(0, deed.start() - 12), deed.start())
+    return not _ARMED_SIDE.search(folded[0 if passive else deed.start() :])
 
 
 def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:

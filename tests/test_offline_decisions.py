@@ -605,6 +605,9 @@ def test_heavy_weapons_in_a_fight_make_a_clash(sub: str, unit: str, kind: str) -
         # "suspected" hedges the doer; it names no suspects among the victims
         ("Suspected al Shabaab, about ten of them, killed a borehole worker near Wajir.", True),
         ("A member of the militia shoots and kills a county official at a market.", True),
+        # armed men named as the doers, before the deed, are no second side
+        ("In Mandera, Al Shabaab militants stabbed a primary school teacher at dawn.", True),
+        ("Soldiers at a roadblock beat a driver and injured his passengers.", True),
         # a fight, armed victims or suspects: not one-sided
         (
             "Herders chased the raiders and there was an exchange of fire; two men were shot dead.",
@@ -612,6 +615,9 @@ def test_heavy_weapons_in_a_fight_make_a_clash(sub: str, unit: str, kind: str) -
         ),
         ("Gunmen opened fire on a police patrol, injuring three policemen.", False),
         ("Police shot dead two men suspected of robbery.", False),
+        ("Gunmen killed a farmer and two soldiers at a roadblock.", False),
+        # a passive names its victims first
+        ("Two police reservists were killed when armed men ambushed them.", False),
     ],
 )
 def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
