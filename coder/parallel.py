@@ -3,10 +3,10 @@
 The offline coder is CPU-bound Python, so one process uses one core; `coder code --jobs N`
 spreads a large run over N worker processes. Articles are cut into consecutive chunks and
 each chunk is coded by a fresh coder that first reads the CONTEXT_WINDOW articles before the
-chunk (results thrown away), so the run context it relies on (the country most recent
-articles were about, the provinces of recent events) is the one a single process would have
-had. Results come back in article order, so the store is written exactly as a one-process
-run writes it, one article at a time.
+chunk (results thrown away; the first chunk, which has none to read, is that much longer),
+so the run context it relies on (the country most recent articles were about, the provinces
+of recent events) is the one a single process would have had. Results come back in article
+order, so the store is written exactly as a one-process run writes it, one article at a time.
 
 On Linux the parent loads the gazetteer, the actor dictionary and
 the classifier once and the workers inherit them, so they start coding at once. Forking a
@@ -70,6 +70,21 @@ def _code_chunk(country: str | None, warm: list[Article], chunk: list[Article]) 
     return [attempt(coder, article) for article in chunk]
 
 
+def _spans(n: int, jobs: int, window: int) -> list[tuple[int, int]]:
+    """Consecutive (start, end) chunks of n articles, at least `jobs` of them, of equal work.
+
+    Every chunk but the first also codes the `window` articles before it, so the first is that
+    much longer: with two workers and 1,000 articles, 525 and 475 (+50), which end together,
+    where 500 and 500 (+50) kept one worker waiting on the other for a tenth of the run.
+    """
+    chunks = max(jobs, -(-n // CHUNK))
+    # the first chunk takes on the others' re-reading, up to half a chunk (small test chunks)
+    extra = min(window, -(-n // chunks) // 2)
+    size = -(-(n - extra) // chunks)
+    ends = sorted({min(n, extra + size * i) for i in range(1, chunks)} | {n})
+    return list(zip([0, *ends[:-1]], ends, strict=True))
+
+
 def code_offline(
     articles: Sequence[Article], country: str | None = None, jobs: int = 1
 ) -> Iterator[tuple[Article, Outcome]]:
@@ -80,28 +95,24 @@ def code_offline(
             yield article, attempt(coder, article)
         return
     window = OfflineCoder.CONTEXT_WINDOW
-    # big chunks: each re-reads the CONTEXT_WINDOW articles before it, so small ones waste work
-    chunk = min(CHUNK, -(-len(articles) // jobs))
-    starts = deque(range(0, len(articles), chunk))
+    spans = deque(_spans(len(articles), jobs, window))
     # fork only on Linux: macOS' system libraries are not fork-safe (Python spawns there too)
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     if method == "fork":
         _load_everything()
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context(method))
-    pending: deque[tuple[int, Future[list[Outcome]]]] = deque()
+    pending: deque[tuple[int, int, Future[list[Outcome]]]] = deque()
 
     def submit() -> None:
-        start = starts.popleft()
+        start, end = spans.popleft()
         warm = list(articles[max(0, start - window) : start])
-        pending.append(
-            (start, pool.submit(_code_chunk, country, warm, list(articles[start : start + chunk])))
-        )
+        pending.append((start, end, pool.submit(_code_chunk, country, warm, list(articles[start:end]))))
 
     try:
-        while starts and len(pending) < 2 * jobs:  # bounded: results wait in memory only briefly
+        while spans and len(pending) < 2 * jobs:  # bounded: results wait in memory only briefly
             submit()
         while pending:
-            start, future = pending.popleft()
+            start, end, future = pending.popleft()
             try:
                 outcomes = future.result()
             except BrokenProcessPool as exc:
@@ -109,8 +120,8 @@ def code_offline(
                     "a coding process ended abruptly (out of memory?); the articles coded so far"
                     " are saved: run the command again, with --jobs 1 if it happens again"
                 ) from exc
-            if starts:
+            if spans:
                 submit()
-            yield from zip(articles[start : start + chunk], outcomes, strict=True)
+            yield from zip(articles[start:end], outcomes, strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -98,3 +99,17 @@ def test_a_dead_worker_is_reported_and_finished_articles_are_kept(
     assert coded and order[-1] not in coded  # the chunks before the crash are saved
     assert run["status"] == "failed"
     assert order[-1] in left and not set(left) & coded  # running again codes the rest
+
+
+@pytest.mark.parametrize(("n", "jobs"), [(400, 2), (1000, 2), (3000, 2), (5000, 3), (22, 2)])
+def test_chunks_cover_the_run_and_take_equal_work(n: int, jobs: int) -> None:
+    window = 50
+    spans = parallel._spans(n, jobs, window)
+    assert spans[0][0] == 0 and spans[-1][1] == n
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(spans))
+    assert len(spans) >= jobs
+    # work = the chunk plus the articles re-read before it; the last chunk may be shorter
+    work = [end - start + min(window, start) for start, end in spans]
+    assert max(work[:-1]) - min(work[:-1]) <= 1
+    if n >= 1000 and len(spans) == jobs:
+        assert max(work) - min(work) <= 1  # 525 and 475 + 50 for 1,000 articles on two workers
