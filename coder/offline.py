@@ -38,6 +38,19 @@ from coder.literal_gate import GatedPattern
 from coder.merge import drop_withdrawals_taken_over, merge_events
 from coder.models import Article, CodedEvent, Event, Flag, Span
 from coder.textnorm import name_key, normalize, normalize_document, normalize_with_map
+from coder.victims import (
+    HARMED_AFTER,
+    OBJECT_BEFORE,
+    RESPONDS_AFTER,
+    acted_upon,
+    armed_victims,
+    civilians_attacked,
+    force_attacked,
+    force_did_it,
+    one_sided,
+    reports_only,
+    state_target,
+)
 
 CODER_NAME = "offline"
 CODER_VERSION = "0.1.0"
@@ -1524,13 +1537,13 @@ def _by_closeness(
             return (3, m.start)
         if language != "ar" and _AGENT_BEFORE.search(text[max(0, m.start - 40) : m.start]):
             return (0, -1)  # the agent of a passive: "attacks by Taliban militants", "killed by police"
-        if language != "ar" and _OBJECT_BEFORE.search(text[max(0, m.start - 50) : m.start]):
+        if language != "ar" and OBJECT_BEFORE.search(text[max(0, m.start - 50) : m.start]):
             return (3, m.start)  # the object of an attack: "armed men ambushed police"
-        if language != "ar" and _HARMED_AFTER.match(text, m.end, m.end + 60):
+        if language != "ar" and HARMED_AFTER.match(text, m.end, m.end + 60):
             # the victims of a passive ("two policemen were shot by gunmen"): after any other
             # side named, yet before a side that only responded
             return (2, len(text) + m.start)
-        if language != "ar" and _RESPONDS_AFTER.match(text, m.end):
+        if language != "ar" and RESPONDS_AFTER.match(text, m.end):
             # "police responded", "troops repulsed their attack": not who began it, even when the
             # attackers are named as the dead ("9 militants were killed when troops repulsed ...")
             return (3, m.start)
@@ -1558,22 +1571,6 @@ _AGENT_BEFORE = re.compile(
     r"escorted|assisted|aided|funded|armed|trained|controlled|held|owned|organised|organized)\b)\w+ed"
     r"|\battacks?|\braids?|\bambush(?:es)?|\boffensives?|\bassaults?|\bstrikes?)"
     r"\s+by\s+(?:the\s+|suspected\s+|alleged\s+|presumed\s+)*$",
-    re.IGNORECASE,
-)
-
-#: "attacked a police station", "ambushed two police officers", "opened fire on the troops": the
-#: actor after it was attacked.
-_OBJECT_BEFORE = re.compile(
-    r"\b(?:attack(?:ed|s|ing)?|ambush(?:ed|es|ing)?|raid(?:ed|s|ing)?|storm(?:ed|s|ing)?|"
-    r"(?:fired|firing|fire|opened fire|opening fire)\s+(?:on|at|upon)|shot at|targeted|targeting|"
-    r"attacks? on|ambush(?:es)? on|raids? on)\s+(?:(?:a|an|the|two|three|four|several|some)\s+)?"
-    r"(?:[\w'-]+\s+){0,2}$",
-    re.IGNORECASE,
-)
-#: "police responded", "troops later repulsed the attack": the actor before it did not begin the fight.
-_RESPONDS_AFTER = re.compile(
-    r"\s+(?:\w+\s+)?(?:responded|intervened|repulsed|repelled|retaliated|fought back|returned fire|"
-    r"reacted|pursued|foiled|thwarted)\b",
     re.IGNORECASE,
 )
 
@@ -1637,212 +1634,6 @@ def _opponent(actors: list[ActorMention]) -> Actor | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-#: People who are not fighters, as victims: "a woman", "two farmers", "1 shepherd", "students".
-_CIVILIAN_VICTIMS = GatedPattern.compile(
-    r"\b(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|\d+|the)\s+(?:[\w'-]+\s+)?"
-    r"(?:woman|women|man|men|boys?|girls?|child|children|baby|infant)|(?:(?:a|an|one|two|three|four|five|"
-    r"several|\d+|the)\s+)?(?:[\w'-]+\s+)?(?:students?|farmers?|herders?|shepherds?|workers?|traders?|"
-    r"teachers?|villagers?|residents?|passengers?|patrons?|civilians?|pedestrians?|journalists?|pastors?|"
-    r"priests?|imams?|businessm[ae]n|motorists?|travell?ers?|fisherm[ae]n|miners?|vendors?|shopkeepers?|"
-    r"elders?|teenagers?|pupils?|worshippers?|families|family))\b",
-)
-#: A fight, or a second armed side: then it is not one-sided violence.
-#: Words of a fight, and of armed or criminal people taking part in one; both one-sidedness
-#: tests below add their own.
-_FIGHT_WORDS = (
-    r"clash\w*|fought|fighting|fights?|gun ?battles?|shoot-?outs?|battle\w*|firefights?|engag\w*|"
-    r"repuls\w*|repell?\w*|returned fire|crossfire|confrontations?|skirmish\w*|fighters?|gangsters?|"
-    r"criminals?|robbers?|thieves"
-)
-_FIGHT = GatedPattern.compile(
-    rf"\b(?:{_FIGHT_WORDS}|exchang\w*|gun ?fights?|ambush\w*|positions?|conflicts?|disputes?|up arms|"
-    r"communities|pastoralists|separatists?|opened fire|shot at|fired at|interven\w*|militias?|"
-    r"militiam[ae]n|rebels?|gangs?|suspect\w*|thugs?|insurgents?|security guards?|guards?)\b",
-)
-
-
-def _one_sided(actors: list[ActorMention], unit: str) -> bool:
-    """Civilian victims are named (a dictionary civilian or a noun for one) and no fight."""
-    folded = unit.casefold()
-    if _FIGHT.search(folded):
-        return False
-    if any(m.actor.inter == 7 for m in actors):
-        return True
-    return bool(_CIVILIAN_VICTIMS.search(folded))
-
-
-#: A deed done to civilians, named as its object: "shot dead a Baloch man", "opened fire on a
-#: civilian car", "killed a doctor", "slashed residents".
-_HARMS_CIVILIANS = GatedPattern.compile(
-    r"\b(?:shot dead|shoots? dead|shot and killed|shoots? and kills?|killed|kills|killing|murdered|"
-    r"opened fire (?:on|at)|fired (?:on|at)|shot|attacked|kidnapped|abducted|beat|assaulted|hacked|"
-    r"stabbed|slashed|injured|wounded|injuring|wounding)\s+(?:(?:a|an|the|one|two|three|four|five|six|"
-    r"seven|eight|nine|ten|several|some|\d+)\s+)?(?:[\w'-]+\s+){0,2}(?:man|men|woman|women|boys?|"
-    r"girls?|child|children|teenagers?|youths?|civilians?|residents?|villagers?|farmers?|herders?|"
-    r"shepherds?|teachers?|students?|doctors?|nurses?|traders?|drivers?|passengers?|pedestrians?|"
-    r"worshippers?|journalists?|family|families|person|people|elders?|chief|pastor|priest|imam|"
-    r"businessm[ae]n|bystanders?|car|vehicle|bus|village|villages|homes?|houses?|workers?|employees?|"
-    r"officials?|activists?|voters?|managers?|cleric|son|daughter|wife|husband|\d+-year-old)\b",
-)
-#: ... unless the unit tells of a fight, or suspects ...
-_NOT_ONE_SIDED = GatedPattern.compile(
-    rf"\b(?:{_FIGHT_WORDS}|exchang\w* (?:of )?(?:gun)?fire|encounters?|suspects?|suspected of|"
-    r"carjackers?|retaliat\w*)\b",
-)
-_PASSIVE_BEFORE = re.compile(r"\b(?:is|are|was|were|been|being|got)\s+$")
-#: ... or of a second armed side from the deed on: among the victims, not the doers before it
-#: ("militants shot and killed a teacher" is one-sided; "killed a farmer and two soldiers" is not).
-_ARMED_SIDE = GatedPattern.compile(
-    r"\b(?:police (?:officers?|team|patrol|post|station|reservists?)|policem[ae]n|soldiers?|troops|"
-    r"militants?|military vehicle|patrol|reservists?|gendarmes?|escorts?|bodyguards?)\b",
-)
-
-
-_ARMED_NOUNS = (
-    r"(?:militants?|fighters?|separatists?|rebels?|insurgents?|gang members?|drug (?:dealers?|traffickers?)|"
-    r"traffickers?|jihadists?|terrorists?|combatants?|militiam[ae]n)"
-)
-#: Members of an armed group as the deed's object: "the army killed two suspected ISGS militants",
-#: "2 opposition fighters were found dead", "a drug trafficker was found dead".
-_HARMS_ARMED = GatedPattern.compile(
-    r"\b(?:(?:killed|killing|kills|shot dead|shot and killed|shot|gunned down|executed|attacked|ambushed)\s+"
-    r"(?:(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some|at least|\d+)\s+)*"
-    r"(?:(?!(?:by|after|before|when|as|while|in|at|on|during)\b)[\w'-]+\s+){0,3}?"
-    + _ARMED_NOUNS
-    + r"|"
-    + _ARMED_NOUNS
-    + r"\s+(?:was|were)\s+(?:\w+\s+)?(?:killed|shot|found dead|executed|gunned down))\b"
-)
-_CIVILIAN_WORDS = GatedPattern.compile(
-    r"\b(?:civilians?|villagers?|residents?|children|women|farmers?|passers?-?by|bystanders?)\b"
-)
-
-
-def _armed_victims(unit: str) -> bool:
-    """Members of an armed group are the victims and no civilian is named: a fight between armed
-    actors (codebook: an attack targets civilians)."""
-    folded = unit.casefold()
-    return bool(_HARMS_ARMED.search(folded)) and not _CIVILIAN_WORDS.search(folded)
-
-
-def _civilians_attacked(unit: str) -> bool:
-    """Civilians are the object of the deed and nothing tells of a fight (codebook: violence
-    against civilians is one-sided; a battle needs two armed sides)."""
-    folded = unit.casefold()
-    deed = _HARMS_CIVILIANS.search(folded)
-    if deed is None or _NOT_ONE_SIDED.search(folded):
-        return False
-    # a passive puts the victims before the deed: "two police reservists are killed when ..."
-    passive = _PASSIVE_BEFORE.search(folded, max(0, deed.start() - 12), deed.start())
-    return not _ARMED_SIDE.search(folded[0 if passive else deed.start() :])
-
-
-def _state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
-    """The attack's object is a state force on duty ("ambushed a police patrol", "killed two
-    soldiers"), other than the doer, and no civilian is named. Police who only report it
-    ("police said") and off-duty or former members (civilians, for ACLED) do not count."""
-    if any(m.actor.inter == 7 for m in actors):
-        return False
-    doer = actor1.actor.name if isinstance(actor1, ActorMention) else actor1.name
-    return any(
-        m.actor.inter in (1, 8)
-        and m.actor.name != doer
-        and (
-            _OBJECT_BEFORE.search(text[max(0, m.start - 60) : m.start])
-            or _KILLED_BEFORE.search(text[max(0, m.start - 60) : m.start])
-            or _HARMED_AFTER.match(text, m.end, m.end + 60)
-        )
-        and not _BY_BEFORE.search(text[max(0, m.start - 40) : m.start])  # "shot by police officers"
-        and not _OFF_DUTY.search(text[max(0, m.start - 40) : m.end + 40])
-        for m in actors
-    )
-
-
-_FORCES = r"(?:police|policem[ae]n|(?:police\s+)?officers?|forces|soldiers|troops|army|guards|gendarmes)"
-_FORCE_DEEDS = r"(?:beat|beaten|tortured|whipped|flogged|assaulted|manhandled|thrashed|attacked|shot)"
-#: "soldiers beat three men", "police guards opened fire on prisoners", "tortured by police"
-_FORCE_DID = re.compile(
-    rf"\b{_FORCES}\s+(?:(?!(?:was|were|been|being|is|are)\b)\w+\s+){{0,2}}?"
-    rf"(?:beat|tortured|whipped|flogged|assaulted|manhandled|thrashed|attacked|opened fire on|shot at)\b"
-    rf"|\b{_FORCE_DEEDS}\s+by\s+(?:a\s+|the\s+)?(?:\w+\s+)?{_FORCES}\b",
-    re.IGNORECASE,
-)
-_CROWD = re.compile(r"\b(?:mob|vigilantes?|lynch\w*|residents|villagers|crowds?|rioters?)\b", re.IGNORECASE)
-
-
-def _force_attacked(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
-    """The only side named is a state force, and it was attacked ("police officers on patrol
-    were shot by a man"): the other side is armed, whoever it was; no civilian is named."""
-    return (
-        isinstance(actor1, ActorMention)
-        and actor1.actor.inter in (1, 8)
-        and not any(m.actor.inter == 7 for m in actors)
-        and all(m.actor.name == actor1.actor.name for m in actors)
-        and not _OFF_DUTY.search(text[max(0, actor1.start - 40) : actor1.end + 40])
-        # attacked, or harmed in the passive; not "killed during a police raid", "shot by the
-        # police" or "police intervened", where the force did the deed or answered it
-        and bool(
-            _OBJECT_BEFORE.search(text[max(0, actor1.start - 60) : actor1.start])
-            or _HARMED_AFTER.match(text, actor1.end, actor1.end + 60)
-        )
-        and not _BY_BEFORE.search(text[max(0, actor1.start - 40) : actor1.start])
-    )
-
-
-#: "killed a police officer", "shot dead two soldiers", "shot dead a member of the regime's
-#: Air Force Intelligence": the actor after it was the victim.
-_KILLED_BEFORE = re.compile(
-    r"\b(?:killed|killing|kills|kill|shot dead|shoots? dead|shot|shooting|shoots|murdered|abducted|"
-    r"kidnapped|wounded|wounding|injured|injuring|stabbed|hacked)\s+"
-    r"(?:(?:a|an|the|one|two|three|four|five|several|some|\d+)\s+)?(?:members?\s+of\s+)?"
-    # not "killed during a police raid", "shot near the army barracks": a preposition ends the object
-    r"(?:(?!(?:during|in|by|at|on|near|after|before|while|when|as|outside|inside|from|with)\b)[\w'-]+\s+){0,2}$",
-    re.IGNORECASE,
-)
-#: "two NDS members were shot and killed", "Police detective shot dead while investigating": the
-#: actor before it was the victim (a passive, or a headline's bare participle with no object).
-_HARMED_AFTER = re.compile(
-    r"(?:\s+[\w'-]+){0,4}?\s+(?:(?:was|were|has been|have been|had been|being|got)\s+(?:\w+\s+)?"
-    r"(?:shot|killed|attacked|ambushed|wounded|injured|gunned down|murdered|stabbed|hacked|abducted|"
-    r"kidnapped|taken hostage|found dead|targeted|hit|struck|blown up)\b|"
-    r"(?:shot dead|shot and killed|killed|gunned down|murdered|wounded|injured)"
-    r"(?=\s*(?:[.,;]|$|(?:while|in|at(?!\s+(?:least|most)\b)|on|by|after|during|near|outside|as)\b)))",
-    re.IGNORECASE,
-)
-_BY_BEFORE = re.compile(r"\bby\s+(?:(?:the|suspected|alleged)\s+)*(?:[\w'-]+\s+)?$", re.IGNORECASE)
-_OFF_DUTY = re.compile(r"\b(?:off[- ]duty|former|retired|defected|ex-)", re.IGNORECASE)
-
-
-#: "police said", "according to police", "police found the bodies": the force reports the event
-#: or comes after it; it is not a side of it.
-_REPORTS_AFTER = re.compile(
-    r"(?:\s+(?:chief|spokesm[ae]n|spokesperson|sources?|officials?|commander))?\s+(?:later\s+)?"
-    r"(?:said|say|says|stated|reported|reports|believe[sd]?|suspect(?:s|ed)?|found|discovered|confirmed|"
-    r"denied|recovered|launched an? investigation|(?:are|were|is|was) investigating|(?:has|have) yet to|"
-    r"rushed|arrived|were called|was called)\b",
-    re.IGNORECASE,
-)
-_REPORTS_BEFORE = re.compile(r"\b(?:according to|told|informed|reported to)\s+(?:the\s+)?$", re.IGNORECASE)
-
-
-def _reports_only(m: ActorMention, text: str) -> bool:
-    return m.actor.inter in (1, 8) and bool(
-        _REPORTS_AFTER.match(text, m.end, m.end + 60)
-        or _REPORTS_BEFORE.search(text[max(0, m.start - 30) : m.start])
-    )
-
-
-def _acted_upon(m: ActorMention, text: str) -> bool:
-    """The mention is the object, victim or responder of the deed, not who began it."""
-    before = text[max(0, m.start - 60) : m.start]
-    return bool(
-        _OBJECT_BEFORE.search(before)
-        or _KILLED_BEFORE.search(before)
-        or _HARMED_AFTER.match(text, m.end, m.end + 60)
-        or _RESPONDS_AFTER.match(text, m.end)
-    )
-
-
 def _draft(
     article: Article,
     sentence: Sentence,
@@ -1858,7 +1649,7 @@ def _draft(
     `opponent` is the article's main non-state armed group, the side that loses territory when
     the sentence does not name it ("the army took the city" in an article about IS).
     """
-    actors = [m for m in scan.within(scan.actors, sentence) if not _reports_only(m, article.text)]
+    actors = [m for m in scan.within(scan.actors, sentence) if not reports_only(m, article.text)]
     deaths = scan.within(scan.deaths, sentence)
     sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
     date = best_date(sentence_dates, article.published)
@@ -1867,15 +1658,15 @@ def _draft(
     day = date.date if date is not None and date.date is not None else article.published
     toll = lowest_credible(deaths)
     actor1, actor2 = _actors(sub, actors, country, toll, day)
-    if sub == "Armed clash" and not isinstance(actor2, ActorMention) and _one_sided(actors, sentence.text):
+    if sub == "Armed clash" and not isinstance(actor2, ActorMention) and one_sided(actors, sentence.text):
         # one armed actor and its victims, no second side, no fight: violence against civilians
         # (codebook: a battle is between two armed, organised groups)
         sub = "Attack"
         actor1, actor2 = _actors(sub, actors, country, toll, day)
-    elif sub == "Armed clash" and _civilians_attacked(sentence.text):
+    elif sub == "Armed clash" and civilians_attacked(sentence.text):
         sub = "Attack"
         actor1, actor2 = _actors(sub, actors, country, toll, day)
-    if sub == "Mob violence" and _FORCE_DID.search(sentence.text) and not _CROWD.search(sentence.text):
+    if sub == "Mob violence" and force_did_it(sentence.text):
         # "soldiers beat three men", "tortured by police": a state force's violence against
         # civilians, not a mob's, however the deed reads
         sub = "Attack"
@@ -1884,9 +1675,9 @@ def _draft(
         # "abducted ... and stabbed to death": a killing, which ACLED codes as an attack
         sub = "Attack"
     if sub == "Attack" and (
-        _state_target(actors, actor1, article.text)
-        or _armed_victims(sentence.text)
-        or _force_attacked(actors, actor1, article.text)
+        state_target(actors, actor1, article.text)
+        or armed_victims(sentence.text)
+        or force_attacked(actors, actor1, article.text)
     ):
         # the victims are police or soldiers and no civilian is named: a fight between armed
         # actors, not violence against civilians (codebook: an attack targets civilians)
@@ -1896,7 +1687,7 @@ def _draft(
         SUB_TO_EVENT[sub] in ("Battles", "Explosions/Remote violence")
         and isinstance(actor1, ActorMention)
         and not isinstance(actor2, ActorMention)
-        and _acted_upon(actor1, article.text)
+        and acted_upon(actor1, article.text)
     ):
         # the only side named was attacked or responded ("two police officers were killed",
         # "bandits attacked, police intervened"): the unnamed side began it

@@ -385,7 +385,7 @@ def test_a_beating_by_a_state_force_is_an_attack(text: str, sub: str, actor1: st
     ],
 )
 def test_the_words_before_an_actor_that_make_it_the_victim(before: str, victim: bool) -> None:
-    from coder.offline import _KILLED_BEFORE
+    from coder.victims import _KILLED_BEFORE
 
     assert bool(_KILLED_BEFORE.search(before)) is victim
 
@@ -467,7 +467,7 @@ def test_peaceful_protest_reread_from_what_happened(unit: str, kind: str) -> Non
 
 
 @pytest.mark.parametrize(
-    ("unit", "one_sided"),
+    ("unit", "expected"),
     [
         ("Two police officers shot and killed a woman in a park.", True),
         ("Soldiers beat eight herders they had detained near the forest.", True),
@@ -480,10 +480,10 @@ def test_peaceful_protest_reread_from_what_happened(unit: str, kind: str) -> Non
         ("A fight between farmers and herders left two injured.", False),
     ],
 )
-def test_one_armed_side_and_its_victims_is_no_battle(unit: str, one_sided: bool) -> None:
-    from coder.offline import _one_sided
+def test_one_armed_side_and_its_victims_is_no_battle(unit: str, expected: bool) -> None:
+    from coder.victims import one_sided
 
-    assert _one_sided([], unit) is one_sided
+    assert one_sided([], unit) is expected
 
 
 def test_a_split_plural_is_joined_again() -> None:
@@ -621,9 +621,9 @@ def test_heavy_weapons_in_a_fight_make_a_clash(sub: str, unit: str, kind: str) -
     ],
 )
 def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
-    from coder.offline import _civilians_attacked
+    from coder.victims import civilians_attacked
 
-    assert _civilians_attacked(unit) is attacked
+    assert civilians_attacked(unit) is attacked
 
 
 @pytest.mark.parametrize(
@@ -721,9 +721,9 @@ def test_a_province_is_not_a_namesake_town_elsewhere() -> None:
     ],
 )
 def test_armed_group_members_as_the_victims(unit: str, armed: bool) -> None:
-    from coder.offline import _armed_victims
+    from coder.victims import armed_victims
 
-    assert _armed_victims(unit) is armed
+    assert armed_victims(unit) is armed
 
 
 def test_a_name_shared_with_the_runs_country_is_read_there() -> None:
