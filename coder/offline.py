@@ -48,6 +48,7 @@ from coder.victims import (
     force_attacked,
     force_did_it,
     one_sided,
+    post_attacked,
     reports_only,
     state_target,
 )
@@ -1678,6 +1679,7 @@ def _draft(
         state_target(actors, actor1, article.text)
         or armed_victims(sentence.text)
         or force_attacked(actors, actor1, article.text)
+        or post_attacked(sentence.text)
     ):
         # the victims are police or soldiers and no civilian is named: a fight between armed
         # actors, not violence against civilians (codebook: an attack targets civilians)

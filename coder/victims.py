@@ -239,3 +239,19 @@ def acted_upon(m: ActorMention, text: str) -> bool:
         or HARMED_AFTER.match(text, m.end, m.end + 60)
         or RESPONDS_AFTER.match(text, m.end)
     )
+
+
+#: "attacked a police checkpoint", "stormed a remote police camp": a post of an armed force as
+#: the object of the attack.
+_POST_ATTACKED = re.compile(
+    r"\b(?:attack(?:ed|ing|s)?|storm(?:ed|ing)|raid(?:ed|ing|s)?|overran|ambush(?:ed|ing|es)?)\s+(?:on\s+)?"
+    r"(?:(?:a|an|the|their)\s+)?(?:\w+\s+){0,2}?(?:police|military|army|gendarmerie|gendarme|border guard)\s+"
+    r"(?:stations?|posts?|checkpoints?|camps?|bases?|barracks|outposts?|positions?)\b",
+    re.IGNORECASE,
+)
+
+
+def post_attacked(unit: str) -> bool:
+    """A post of an armed force was attacked: a battle with the force that holds it, whoever
+    else was killed with them ("stormed a police camp, killing three police and a teacher")."""
+    return bool(_POST_ATTACKED.search(unit))

@@ -934,3 +934,20 @@ def test_a_type_reread_from_what_was_done(sub: str, unit: str, kind: str) -> Non
     from coder.offline import _reread
 
     assert _reread(sub, unit) == kind
+
+
+@pytest.mark.parametrize(
+    ("unit", "post"),
+    [
+        ("Gunmen attacked a police post near Garissa at night, killing two officers and a cook.", True),
+        ("Rebels overran an army base in the hills before dawn.", True),
+        ("The raid on their military camp lasted an hour.", True),
+        # a place named after a post is no post attacked
+        ("Bandits attacked traders near the police station.", False),
+        ("Youths beat a man outside the police station.", False),
+    ],
+)
+def test_a_post_of_an_armed_force_attacked_is_a_battle(unit: str, post: bool) -> None:
+    from coder.victims import post_attacked
+
+    assert post_attacked(unit) is post
