@@ -1169,11 +1169,13 @@ _DEFINITIVE = {"Suicide bomb", "Chemical weapon", "Disrupted weapons use"}
 #: Demonstrators' own violence (codebook: a violent demonstration).
 _STONES_AND_FIRE = (
     r"threw stones|throwing stones|stoned|pelted|stone.throwing|broke into|looting|torched|"
-    r"set (?:ablaze|on fire|fire to)|rowdy|fought (?:with )?(?:the )?police|smashed"
+    r"set (?:ablaze|on fire|fire to)|rowdy|fought (?:with )?(?:the )?police|smashed|"
+    r"burn(?:ed|t|ing) (?:debris|rubbish|garbage|logs|wood)|lit (?:a )?fires?|"
+    r"attacked (?:a|the) police (?:station|post)"
 )
 _PROTESTER_VIOLENCE = GatedPattern.compile(
     rf"\b(?:{_STONES_AND_FIRE}|looted|vandali[sz]ed|burn(?:ed|t|ing) (?:tyres|tires)|"
-    r"clashed with (?:the )?police|destroyed|barricades?)\b",
+    r"clashed with (?:the )?police|destroyed|barricades?|violently)\b",
 )
 
 

@@ -419,6 +419,14 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
     )
     assert _protest_kind("Excessive force against protesters", unit) == "Violent demonstration"
     assert _protest_kind("Peaceful protest", unit) == "Violent demonstration"
+    # fires of debris, fires lit, a police post attacked, a protest held violently
+    for unit in (
+        "Traders burned rubbish across the street before police used tear gas on the crowd.",
+        "Riders lit fires on the highway, and police later cleared the road.",
+        "Youths attacked the police post over a death in custody; officers fired tear gas.",
+        "Students demonstrated violently over fees until police broke up the march.",
+    ):
+        assert _protest_kind("Protest with intervention", unit) == "Violent demonstration"
 
 
 @pytest.mark.parametrize(
