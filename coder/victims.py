@@ -136,17 +136,28 @@ def state_target(actors: list[ActorMention], actor1: ActorMention | Actor, text:
     if any(m.actor.inter == 7 for m in actors):
         return False
     doer = actor1.actor.name if isinstance(actor1, ActorMention) else actor1.name
-    return any(
+    return any(m.actor.name != doer and _force_harmed(m, text) for m in actors)
+
+
+def _harmed(m: ActorMention, text: str, killed_words: bool = True) -> bool:
+    """The mention is the deed's object ("ambushed a police patrol"), its victim ("killed two
+    soldiers"; only with `killed_words`) or harmed in a passive ("were shot")."""
+    before = text[max(0, m.start - 60) : m.start]
+    return bool(
+        OBJECT_BEFORE.search(before)
+        or (killed_words and _KILLED_BEFORE.search(before))
+        or HARMED_AFTER.match(text, m.end, m.end + 60)
+    )
+
+
+def _force_harmed(m: ActorMention, text: str, killed_words: bool = True) -> bool:
+    """A state force on duty harmed (see _harmed): not the agent of a passive ("shot by police
+    officers"), nor off-duty or former members (civilians, for ACLED)."""
+    return (
         m.actor.inter in (1, 8)
-        and m.actor.name != doer
-        and (
-            OBJECT_BEFORE.search(text[max(0, m.start - 60) : m.start])
-            or _KILLED_BEFORE.search(text[max(0, m.start - 60) : m.start])
-            or HARMED_AFTER.match(text, m.end, m.end + 60)
-        )
-        and not _BY_BEFORE.search(text[max(0, m.start - 40) : m.start])  # "shot by police officers"
+        and _harmed(m, text, killed_words)
+        and not _BY_BEFORE.search(text[max(0, m.start - 40) : m.start])
         and not _OFF_DUTY.search(text[max(0, m.start - 40) : m.end + 40])
-        for m in actors
     )
 
 
@@ -171,19 +182,13 @@ def force_did_it(unit: str) -> bool:
 def force_attacked(actors: list[ActorMention], actor1: ActorMention | Actor, text: str) -> bool:
     """The only side named is a state force, and it was attacked ("police officers on patrol
     were shot by a man"): the other side is armed, whoever it was; no civilian is named."""
+    # attacked, or harmed in the passive, not killed-words before it: "killed during a police
+    # raid", "shot by the police", "police intervened" are deeds the force did or answered
     return (
         isinstance(actor1, ActorMention)
-        and actor1.actor.inter in (1, 8)
         and not any(m.actor.inter == 7 for m in actors)
         and all(m.actor.name == actor1.actor.name for m in actors)
-        and not _OFF_DUTY.search(text[max(0, actor1.start - 40) : actor1.end + 40])
-        # attacked, or harmed in the passive; not "killed during a police raid", "shot by the
-        # police" or "police intervened", where the force did the deed or answered it
-        and bool(
-            OBJECT_BEFORE.search(text[max(0, actor1.start - 60) : actor1.start])
-            or HARMED_AFTER.match(text, actor1.end, actor1.end + 60)
-        )
-        and not _BY_BEFORE.search(text[max(0, actor1.start - 40) : actor1.start])
+        and _force_harmed(actor1, text, killed_words=False)
     )
 
 
@@ -232,13 +237,7 @@ def reports_only(m: ActorMention, text: str) -> bool:
 
 def acted_upon(m: ActorMention, text: str) -> bool:
     """The mention is the object, victim or responder of the deed, not who began it."""
-    before = text[max(0, m.start - 60) : m.start]
-    return bool(
-        OBJECT_BEFORE.search(before)
-        or _KILLED_BEFORE.search(before)
-        or HARMED_AFTER.match(text, m.end, m.end + 60)
-        or RESPONDS_AFTER.match(text, m.end)
-    )
+    return _harmed(m, text) or bool(RESPONDS_AFTER.match(text, m.end))
 
 
 #: "attacked a police checkpoint", "stormed a remote police camp": a post of an armed force as
