@@ -194,7 +194,7 @@ def test_local_names_of_unidentified_armed_men(text: str, actor1: str) -> None:
     [
         # the target named right before the weapon is not the doer
         (
-            "On 3 May 2020, GNA forces targeted LNA trenches with mortar fire east of Sirte.",
+            "On 4 May 2020, east of Sirte, GNA troops targeted LNA trenches with mortar fire.",
             "Shelling/artillery/missile attack",
             "Military Forces of Libya (2016-2021) Government of National Accord",
             "Military Forces of Libya (2014-) Libyan National Army",
@@ -650,21 +650,22 @@ def test_civilians_as_the_object_of_the_deed(unit: str, attacked: bool) -> None:
         ),
         # "killed at least 10" is an active verb with its count, not a headline's passive
         (
-            "On 14 June 2020, an air raid by Afghan military forces killed at least 6 Taliban militants"
-            " near Qala-i-Naw.",
+            "On 14 June 2020, an air raid carried out by Afghan military forces near Qala-i-Naw killed"
+            " at least 6 Taliban fighters.",
             "Military Forces of Afghanistan (2014-2021)",
             "Taliban",
         ),
         # the dead attackers began it when the troops only repulsed them
         (
-            "On 11 June 2020, 7 Taliban militants were killed when Afghan military forces repulsed their"
-            " assault on a checkpoint near Tarinkot.",
+            "On 11 June 2020, seven Taliban fighters were killed near Tarinkot as Afghan military forces"
+            " repulsed an assault on a checkpoint.",
             "Taliban",
             "Military Forces of Afghanistan (2014-2021)",
         ),
         # of subjects joined by "and", the first named leads
         (
-            "On 12 June 2020, near Kyauktaw, Rakhine State, the Myanmar military and AA clashed.",
+            "On 12 June 2020, Myanmar military troops and the AA exchanged fire near Kyauktaw,"
+            " Rakhine State.",
             "Military Forces of Myanmar (2016-2021)",
             "AA: Arakan Army",
         ),
