@@ -569,10 +569,7 @@ def test_who_people_are_and_where_armed_groups_come_from_weigh_less() -> None:
     assert vote("An Abu Sayyaf member died in a gun battle near Patikul, Sulu.") == "Philippines"
     assert vote("Government artillery hit Kansafra in Jabal al-Zawiya, south of Idleb.") == "Syria"
     # a word for a local unit only one country uses
-    assert (
-        vote("The NPA and the military exchanged fire in Barangay Magdawat, Pinabacdao, Samar.")
-        == "Philippines"
-    )
+    assert vote("Troops and rebels traded fire in Barangay San Roque on Tuesday.") == "Philippines"
     assert vote("Gunmen killed two farmers in Makurdi LGA.") == "Nigeria"
     # "NGO" is no town of Congo, "the Coast region" no region of Tanzania
     assert vote("Gunmen robbed the office of an NGO at night.", prior="Kenya") == "Kenya"
@@ -618,7 +615,7 @@ def test_heavy_weapons_in_a_fight_make_a_clash(sub: str, unit: str, kind: str) -
         ("Soldiers at a roadblock beat a driver and injured his passengers.", True),
         # a fight, armed victims or suspects: not one-sided
         (
-            "Herders chased the raiders and there was an exchange of fire; two men were shot dead.",
+            "Herders pursued the raiders and the two groups exchanged fire; two men were shot dead.",
             False,
         ),
         ("Gunmen opened fire on a police patrol, injuring three policemen.", False),
