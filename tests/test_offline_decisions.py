@@ -452,7 +452,7 @@ def test_protesters_who_stone_make_a_violent_demonstration() -> None:
             "Marchers asked for the release of students who were detained at last week's rally.",
             "peaceful",
         ),
-        ("Nurses went on strike and barricaded themselves inside the hospital canteen.", "peaceful"),
+        ("Striking nurses barricaded themselves inside the hospital canteen.", "peaceful"),
         # deadly or wounding force on demonstrators who did nothing violent
         ("Police opened fire on teachers marching to the ministry, killing one.", "excessive"),
         ("A student was shot dead by police during a demonstration over fees.", "excessive"),
@@ -719,7 +719,7 @@ def test_a_province_is_not_a_namesake_town_elsewhere() -> None:
     [
         ("The army reportedly killed three suspected JNIM militants near Djibo.", True),
         ("Three rebel fighters were found dead by the river, killed by unknown gunmen.", True),
-        ("A gang member was killed by three rival gang members outside a bar.", True),
+        ("Outside a bar, one gang member was shot by men of a rival gang.", True),
         # the militants did it, or civilians were among the victims
         ("A fisherman was shot dead by suspected ADF militants near the lake.", False),
         ("At least 12 people were killed after suspected militants attacked a lorry.", False),
