@@ -6,6 +6,8 @@ compared: it records when a row last changed, so it moves only with the other co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 ID = "event_id_cnty"
@@ -27,29 +29,104 @@ def _text(column: pl.Series) -> pl.Series:
 
 
 def _row_hashes(frame: pl.DataFrame, columns: list[str], text: set[str]) -> pl.DataFrame:
-    """ID and one hash of the compared values per row; `text` columns are hashed as text."""
+    """ID, position (`_pos`) and one hash of the compared values per row; `text` columns are
+    hashed as text."""
+    rows = frame.select(ID).with_row_index("_pos")
     if not columns:
-        return frame.select(ID, _hash=pl.lit(0, pl.UInt64))
+        return rows.with_columns(_hash=pl.lit(0, pl.UInt64))
     values = frame.select(_text(frame[c]) if c in text else frame[c] for c in columns)
-    return frame.select(ID).with_columns(_hash=values.hash_rows())
+    return rows.with_columns(_hash=values.hash_rows())
 
 
 def _changed_fields(
     old: pl.DataFrame, new: pl.DataFrame, candidates: pl.DataFrame, common: list[str], extra: list[str]
 ) -> pl.DataFrame:
-    """ID and `fields` of the `candidates` (ids in both frames) whose compared values differ."""
-    # filtered first: joining the few candidates straight to a million rows hashes the million
-    wanted = pl.col(ID).is_in(candidates[ID].implode())
-    before = candidates.join(old.filter(wanted).select(ID, *common), on=ID, how="left", maintain_order="left")
-    after = candidates.join(new.filter(wanted).select(ID, *common), on=ID, how="left", maintain_order="left")
+    """`_pos_new` and `fields` of the `candidates` (`_pos` in old, `_pos_new` in new) whose
+    compared values differ."""
+    # the few candidates gathered by position: no lookup of their ids among a million rows
+    before = old.select(pl.col(common).gather(candidates["_pos"]))
+    after = new.select(pl.col(common).gather(candidates["_pos_new"]))
     masks = {c: _text(before[c]).ne_missing(_text(after[c])).fill_null(False) for c in common}
     masks |= {c: pl.Series(c, [True] * candidates.height) for c in extra}
     if not masks:
-        return pl.DataFrame(schema={ID: pl.String, "fields": pl.String})
-    flags = pl.DataFrame(masks).with_columns(candidates[ID])
+        return pl.DataFrame(schema={"_pos_new": pl.UInt32, "fields": pl.String})
+    flags = pl.DataFrame(masks).with_columns(candidates["_pos_new"])
     touched = flags.filter(pl.any_horizontal(list(masks)))
     fields = [pl.when(pl.col(c)).then(pl.lit(c)) for c in masks]
-    return touched.select(ID, fields=pl.concat_list(fields).list.drop_nulls().list.join("; "))
+    return touched.select("_pos_new", fields=pl.concat_list(fields).list.drop_nulls().list.join("; "))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What changed from one release frame to the next."""
+
+    changes: pl.DataFrame  # CHANGES_SCHEMA, see diff_frames
+    before: pl.Series  # per row of the new frame: its timestamp in the old one (null if added)
+    changed: pl.Series  # per row of the new frame: added or changed
+
+
+def compare(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = None) -> Comparison:
+    """diff_frames, and for each row of `new` its old timestamp and whether it changed."""
+    if old.width == 0:
+        old = pl.DataFrame(schema={ID: pl.String})
+    common = [c for c in new.columns if c in old.columns and c not in NOT_COMPARED]
+    reshaped = sorted((set(new.columns) ^ set(old.columns)) - NOT_COMPARED)
+    stamp = pl.col("timestamp") if "timestamp" in new.columns else pl.lit(None, pl.Int64)
+    old_stamp = pl.col("timestamp") if "timestamp" in old.columns else pl.lit(None, pl.Int64)
+    # Categories of one dtype hash alike in both frames; only differing dtypes go through text.
+    text = {c for c in common if old.schema[c] != new.schema[c]}
+    # One join of the row hashes (and positions and timestamps) finds the added, the deleted
+    # and the few changed rows; only the changed ones are compared column by column. Lazy: the
+    # eager full join of a million rows is slower in polars 1.x.
+    both = (
+        _row_hashes(old, common, text)
+        .with_columns(old.select(old_stamp.alias("_before")))
+        .lazy()
+        .join(
+            _row_hashes(new, common, text).with_columns(new.select(stamp.alias("timestamp"))).lazy(),
+            on=ID,
+            how="full",
+            suffix="_new",
+        )
+        .collect()
+    )
+    added = both.filter(pl.col(ID).is_null())
+    deleted = both.filter(pl.col(f"{ID}_new").is_null())
+    in_both = both.filter(pl.col(ID).is_not_null() & pl.col(f"{ID}_new").is_not_null())
+    # a column gained or lost: every row changed, in that column at least
+    candidates = in_both if reshaped else in_both.filter(pl.col("_hash") != pl.col("_hash_new"))
+    touched = _changed_fields(old, new, candidates, common, reshaped).join(
+        candidates.select("_pos_new", ID, "timestamp"), on="_pos_new", how="left"
+    )
+    changes = pl.concat(
+        [
+            added.select(
+                pl.col(f"{ID}_new").alias(ID),
+                change=pl.lit("added"),
+                fields=pl.lit(None, pl.String),
+                timestamp="timestamp",
+            ),
+            touched.select(ID, change=pl.lit("changed"), fields="fields", timestamp="timestamp"),
+            deleted.select(
+                ID,
+                change=pl.lit("deleted"),
+                fields=pl.lit(None, pl.String),
+                timestamp=pl.lit(deleted_at, pl.Int64),
+            ),
+        ],
+        how="vertical_relaxed",
+    )
+    before = pl.repeat(None, new.height, dtype=pl.Int64, eager=True).scatter(
+        in_both["_pos_new"], in_both["_before"]
+    )
+    changed = pl.repeat(False, new.height, eager=True).scatter(
+        pl.concat([added["_pos_new"], touched["_pos_new"]]), True
+    )
+    return Comparison(
+        changes.cast(CHANGES_SCHEMA).sort(["change", ID]),  # type: ignore[arg-type]
+        before.rename("_before"),
+        changed.rename("_changed"),
+    )
 
 
 def diff_frames(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = None) -> pl.DataFrame:
@@ -59,40 +136,7 @@ def diff_frames(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = N
     release gained or lost count as changed for every row. `timestamp` is the row's new
     timestamp, or `deleted_at` for deletions (as ACLED's deletion lists give it).
     """
-    if old.width == 0:
-        old = pl.DataFrame(schema={ID: pl.String})
-    common = [c for c in new.columns if c in old.columns and c not in NOT_COMPARED]
-    reshaped = sorted((set(new.columns) ^ set(old.columns)) - NOT_COMPARED)
-    stamp = pl.col("timestamp") if "timestamp" in new.columns else pl.lit(None, pl.Int64)
-    # Categories of one dtype hash alike in both frames; only differing dtypes go through text.
-    text = {c for c in common if old.schema[c] != new.schema[c]}
-    # One join of the row hashes (and the new timestamps) finds the added, the deleted and the
-    # few changed rows; only the changed ones are compared column by column.
-    both = _row_hashes(old, common, text).join(
-        _row_hashes(new, common, text).with_columns(new.select(stamp.alias("timestamp"))),
-        on=ID,
-        how="full",
-        suffix="_new",
-    )
-    added = both.filter(pl.col(ID).is_null()).select(
-        pl.col(f"{ID}_new").alias(ID),
-        change=pl.lit("added"),
-        fields=pl.lit(None, pl.String),
-        timestamp="timestamp",
-    )
-    deleted = both.filter(pl.col(f"{ID}_new").is_null()).select(
-        ID, change=pl.lit("deleted"), fields=pl.lit(None, pl.String), timestamp=pl.lit(deleted_at, pl.Int64)
-    )
-    in_both = both.filter(pl.col(ID).is_not_null() & pl.col(f"{ID}_new").is_not_null())
-    if not reshaped:  # a column gained or lost: every row changed, in that column at least
-        in_both = in_both.filter(pl.col("_hash") != pl.col("_hash_new"))
-    changed = (
-        _changed_fields(old, new, in_both.select(ID), common, reshaped)
-        .join(in_both.select(ID, "timestamp"), on=ID, how="left")
-        .select(ID, change=pl.lit("changed"), fields="fields", timestamp="timestamp")
-    )
-    out = pl.concat([added, changed, deleted], how="vertical_relaxed")
-    return out.cast(CHANGES_SCHEMA).sort(["change", ID])  # type: ignore[arg-type]
+    return compare(old, new, deleted_at).changes
 
 
 def counts(changes: pl.DataFrame) -> dict[str, int]:

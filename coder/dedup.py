@@ -83,37 +83,52 @@ def block_hash(frame: pl.DataFrame) -> pl.Series:
     return _block_keys(frame).select(pl.struct(_BLOCK).hash()).to_series().alias("_block")
 
 
-def duplicate_groups(frame: pl.DataFrame, blocks: pl.Series | None = None) -> pl.DataFrame:
+def duplicate_groups(
+    frame: pl.DataFrame, blocks: pl.Series | None = None, keys: pl.Series | None = None
+) -> pl.DataFrame:
     """`event_id_cnty`, `group` and position (`_row`) of every row sharing its event with another.
 
-    `blocks` is block_hash(frame) when the caller has it already.
+    `blocks` is block_hash(frame) when the caller has it already. Rows of one block and day
+    are chained in the order of `keys`, a sort key that orders rows by date first (the release
+    key), else in the frame's order; with dates of different precisions the chains can depend
+    on that order, so it must not depend on how the rows were read.
     """
     blocks = block_hash(frame) if blocks is None else blocks
+    if keys is None:
+        by, stable = ["_block", "event_date"], True
+    elif keys.is_sorted():  # already by date, then key: a stable sort on the block is enough
+        by, stable = ["_block"], True
+    else:
+        by, stable = ["_block", "_key"], False
     # Only blocks with several rows can hold duplicates; chains are found on four narrow
-    # columns sorted by one integer (block rank, then day), never on the text.
-    days = pl.col("event_date").cast(pl.Int64) + 2**31
-    order = pl.col("_block").rank("dense").cast(pl.UInt64) * 2**32 + days.cast(pl.UInt64)
-    candidates = (
-        frame.select(
-            pl.int_range(pl.len(), dtype=pl.UInt32).alias("_row"),
-            pl.lit(blocks).alias("_block"),
-            "event_date",
-            pl.col("time_precision").fill_null(1).alias("_precision"),
-        )
-        .filter(pl.col("event_date").is_not_null())
-        .filter(pl.len().over("_block") > 1)
-        .sort(order)
-    )
-    empty = pl.DataFrame(schema={"event_id_cnty": pl.String, "group": pl.UInt32, "_row": pl.UInt32})
-    if candidates.is_empty():
-        return empty
+    # columns sorted by block and day, never on the text.
     same_block = pl.col("_block") == pl.col("_block").shift(1)
     precision = pl.max_horizontal("_precision", pl.col("_precision").shift(1))
     tolerance = precision.replace_strict(_TOLERANCE_DAYS, default=0, return_dtype=pl.Int64)
     gap = (pl.col("event_date") - pl.col("event_date").shift(1)).dt.total_days()
-    starts = ~same_block.fill_null(False) | (gap > tolerance)
-    chained = candidates.with_columns(starts.cast(pl.UInt32).cum_sum().alias("_chain"))
-    chained = chained.filter(pl.len().over("_chain") > 1).select("_row", "_chain")
+    chained = (
+        frame.select(
+            pl.lit(blocks).alias("_block"),
+            "event_date",
+            pl.col("time_precision").fill_null(1).alias("_precision"),
+            *([] if keys is None else [pl.lit(keys).alias("_key")]),
+        )
+        .with_row_index("_row")
+        .lazy()
+        .filter(pl.col("event_date").is_not_null() & pl.col("_block").is_duplicated())
+        .sort(by, maintain_order=stable)
+        .with_columns(_joins=(same_block & (gap <= tolerance)).fill_null(False))
+        # a chain is a run of rows each within tolerance of the one before; a row belongs to a
+        # chain of several when it joins the row before or the row after joins it
+        .with_columns(
+            _chain=(~pl.col("_joins")).cast(pl.UInt32).cum_sum(),
+            _several=pl.col("_joins") | pl.col("_joins").shift(-1).fill_null(False),
+        )
+        .filter("_several")
+        .select("_row", "_chain")
+        .collect()
+    )
+    empty = pl.DataFrame(schema={"event_id_cnty": pl.String, "group": pl.UInt32, "_row": pl.UInt32})
     if chained.is_empty():
         return empty
     # Split again on the key text itself, so two blocks sharing a hash are never merged; the
@@ -183,7 +198,9 @@ def merge_duplicates(
     gathered once, not once to drop the merged members and again to sort). `blocks` is
     block_hash(frame) when the caller has it already (the release cache keeps it).
     """
-    groups = duplicate_groups(frame, blocks)
+    # the merge leaves dates and ids alone, so the key is worked out once, before it
+    key = order(frame) if order is not None else None
+    groups = duplicate_groups(frame, blocks, key)
     kept = pl.repeat(True, frame.height, eager=True).alias("_kept")
     if groups.height:
         combined = _combined(frame, groups, keep_ids)
@@ -193,12 +210,9 @@ def merge_duplicates(
         gone = groups.filter(~pl.col("_row").is_in(combined["_row"].implode()))["_row"]
         kept = kept.scatter(gone, False)
     dropped = frame.height - int(kept.sum())
-    if order is None:
+    if key is None or key.is_sorted():  # rows read in release order (coder/release_rows.py keeps them so)
         return (frame.filter(kept) if dropped else frame), dropped
-    keys = pl.DataFrame({"_key": order(frame), "_kept": kept}).with_row_index("_i").filter("_kept")
-    if keys["_key"].is_sorted():  # rows read in release order (coder/release_rows.py keeps them so)
-        return (frame.filter(kept) if dropped else frame), dropped
-    index = keys.sort("_key")["_i"]
+    index = pl.DataFrame({"_key": key, "_kept": kept}).with_row_index("_i").filter("_kept").sort("_key")["_i"]
     # Gathering from one chunk per column, with select, is ~3x faster in polars 2.1 than from
     # the chunks the rows were read in, or than indexing the frame with the Series.
     return frame.rechunk().select(pl.all().gather(index)), dropped
@@ -234,7 +248,8 @@ def _combined(
         .sort(["group", "_kept", "_seq", "event_id_cnty"], descending=[False, True, False, False])
     )
     # Members that name the sides the other way round bring their assoc actors to the other side.
-    swapped = _norm("actor1").fill_null("") != _norm("actor1").fill_null("").first().over("group")
+    members = members.with_columns(_actor1=_normalised(members["actor1"]))
+    swapped = pl.col("_actor1") != pl.col("_actor1").first().over("group")
     members = members.with_columns(
         _assoc1=pl.when(swapped).then("assoc_actor_2").otherwise("assoc_actor_1"),
         _assoc2=pl.when(swapped).then("assoc_actor_1").otherwise("assoc_actor_2"),

@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from coder import __version__, release_rows
-from coder.changelog import CHANGES_SCHEMA, counts, diff_frames, render_changelog
+from coder.changelog import CHANGES_SCHEMA, Comparison, compare, counts, render_changelog
 from coder.datapackage import descriptor, resource
 from coder.dedup import merge_duplicates
 from coder.models import SCHEMA_VERSION
@@ -155,19 +155,12 @@ def _make_read_only(folder: Path) -> None:
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP | stat.S_IROTH | stat.S_IXOTH)
 
 
-def _carry_timestamps(frame: pl.DataFrame, previous: pl.DataFrame, changes: pl.DataFrame) -> pl.DataFrame:
+def _carry_timestamps(frame: pl.DataFrame, comparison: Comparison) -> pl.DataFrame:
     """Unchanged rows keep the previous release's timestamp (a re-validation is not a change)."""
-    if previous.is_empty():
-        return frame
-    touched = changes.filter(pl.col("change") != "deleted")["event_id_cnty"]
-    before = previous.select("event_id_cnty", pl.col("timestamp").alias("_before"))
-    # joined on the two narrow columns only: a join of the wide frame copies all of its columns
-    stamps = frame.select("event_id_cnty", "timestamp").join(
-        before, on="event_id_cnty", how="left", maintain_order="left"
-    )
-    unchanged = pl.col("_before").is_not_null() & ~pl.col("event_id_cnty").is_in(touched.implode())
-    carried = stamps.select(
-        pl.when(unchanged).then(pl.col("_before")).otherwise(pl.max_horizontal("timestamp", "_before"))
+    carried = pl.select(
+        pl.when(pl.lit(comparison.changed))
+        .then(pl.max_horizontal(frame["timestamp"], comparison.before))
+        .otherwise(pl.lit(comparison.before).fill_null(frame["timestamp"]))
     )
     return frame.with_columns(timestamp=carried.to_series())
 
@@ -232,8 +225,8 @@ def _contents(
         )
         changes = changes.select(list(CHANGES_SCHEMA)).cast(CHANGES_SCHEMA)  # type: ignore[arg-type]
     else:
-        changes = diff_frames(before, frame, deleted_at=int(created_at.timestamp()))
-        frame = _carry_timestamps(frame, before, changes)
+        comparison = compare(before, frame, deleted_at=int(created_at.timestamp()))
+        changes, frame = comparison.changes, _carry_timestamps(frame, comparison)
     return _Contents(frame, changes, _deleted_list(previous_folder, changes, frame), merged)
 
 

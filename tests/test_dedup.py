@@ -354,3 +354,23 @@ def test_release_key_orders_by_date_then_country_letters_then_number() -> None:
     odd = pl.concat([frame, pl.DataFrame({"event_id_cnty": ["syr-2"], "event_date": [day]})])
     ordered = odd[release_key(odd).arg_sort()]["event_id_cnty"].to_list()
     assert ordered == ["LBN3", "IRQ7", "SYR10", "SYR9", "syr-2", "SYR1"]
+
+
+def test_chains_of_mixed_precision_do_not_depend_on_the_order_rows_are_read_in() -> None:
+    from coder.release_rows import release_key
+
+    # SYR1 and SYR2 share a day; SYR2 only knows the month, so it reaches SYR3 twenty days
+    # later, which SYR1 (an exact date) does not. Chained in release order (SYR1, SYR2, SYR3)
+    # all three are one event; chained in the order SYR2, SYR1, SYR3 they would not be.
+    day = dt.date(2017, 11, 1)
+    rows = [
+        _bukamal(event_id_cnty="SYR2", event_date=day, time_precision=3, source="B", article_ids=["b"]),
+        _bukamal(event_id_cnty="SYR1", event_date=day, source="A", article_ids=["a"]),
+        _bukamal(event_id_cnty="SYR3", event_date=day + dt.timedelta(days=20), source="C", article_ids=["c"]),
+    ]
+    as_read = _frame(*rows)
+    for frame in (as_read, as_read.reverse(), as_read.sort("event_id_cnty")):
+        merged, dropped = merge_duplicates(frame, order=release_key)
+        assert dropped == 2
+        assert merged["event_id_cnty"].to_list() == ["SYR1"]
+        assert merged["source"].to_list() == ["A; B; C"]

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 from click.testing import CliRunner
 
-from coder.changelog import diff_frames, render_changelog
+from coder.changelog import compare, diff_frames, render_changelog
 from coder.cli import cli
 from coder.release import write_release
 from coder.release_verify import verify_release
@@ -114,3 +114,17 @@ def test_a_column_gained_between_releases_counts_as_a_change() -> None:
     old = pl.DataFrame({"event_id_cnty": ["A1"], "x": [1], "timestamp": [1]})
     new = old.with_columns(y=pl.lit("new"))
     assert diff_frames(old, new).select("change", "fields").rows() == [("changed", "y")]
+
+
+def test_compare_gives_each_new_row_its_old_timestamp_and_whether_it_changed() -> None:
+    old = pl.DataFrame({"event_id_cnty": ["A1", "A2", "A3"], "x": [1, 2, 3], "timestamp": [10, 20, 30]})
+    # new rows in another order: A3 changed, A2 only re-stamped, A4 added, A1 deleted
+    new = pl.DataFrame({"event_id_cnty": ["A4", "A3", "A2"], "x": [4, 33, 2], "timestamp": [40, 41, 42]})
+    comparison = compare(old, new, deleted_at=50)
+    assert comparison.changes.select("event_id_cnty", "change", "fields", "timestamp").rows() == [
+        ("A4", "added", None, 40),
+        ("A3", "changed", "x", 41),
+        ("A1", "deleted", None, 50),
+    ]
+    assert comparison.before.to_list() == [None, 30, 20]
+    assert comparison.changed.to_list() == [True, True, False]
