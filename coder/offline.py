@@ -501,9 +501,11 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             or _ELSEWHERE_BEFORE.search(article.text[max(0, start - 30) : start])
         )
         # "Somali residents of Eastleigh", "a Somali shop owner": who people are, not where
+        # "Somali region" of Ethiopia: a province named after a people
         people = gazetteer.country(article.text[start:end]) is None and bool(
             _PEOPLE_AFTER.match(article.text, end)
             or _A_PERSON_BEFORE.search(article.text, max(0, start - 4), start)
+            or _PEOPLE_REGION_AFTER.match(article.text, end)
         )
         votes[country.name] += 0.5 if of_actor or elsewhere or people else 3.0 / 2
     # "Kenya's", the apostrophe-less "Kenyas" of hurried notes, "Somalis": countries only found
@@ -529,19 +531,20 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             continue  # "MP Moroto", "VP Moody Awori": a person named like a town
         if _GANG_AFTER.match(article.text, mention.end):
             continue  # "the Gaza gang" of Nairobi: a name, not where it is
+        if _ACRONYM.fullmatch(article.text, mention.start, mention.end):
+            continue  # "clashes between AAS and JaS": factions, not As in Norway or Iasi
         weight = 2.0 if not mention.ambiguous else 1.0
         candidates = mention.candidates or (mention.place,)
         if (
-            prior_region is not None
-            and mention.place.population < _CITY
+            mention.place.population < _LARGE_CITY
             and (
                 _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start)
                 or _CAPITAL_WORD_AFTER.match(article.text, mention.end)
             )
-            and all(_region(c.country) != prior_region for c in candidates)
+            and (prior_region is None or all(_region(c.country) != prior_region for c in candidates))
         ):
-            # "Garba Gola", "Ol Moran", "Moody Awori": one word of a longer name we lack, which a
-            # mid-size town on another continent happens to share
+            # "Garba Gola", "Ol Moran", "Moody Awori", "Hamza Division": one word of a longer
+            # name we lack, which a town on another continent happens to share
             weight /= 4
         if (
             mention.place.kind in ("place", "admin2")
@@ -564,6 +567,15 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             votes[c] += weight * size / total
         for c in {p.country for p in candidates if _admin_named(p, named, mention)}:
             votes[c] += 2.0
+        if (
+            _UNIT_AFTER.match(article.text, mention.end) or _UNIT_LAST.search(mention.text)
+        ) and not _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start):
+            # "Lamu County", "Tana River County": the text itself calls it a province, the
+            # surest sign of where it happened after the country's name (not a district: every
+            # US county is one; not "Trans Mara District", a longer name we lack)
+            units = {p.country for p in candidates if p.kind == "admin1"}
+            for c in units:
+                votes[c] += 2.0 / len(units)
     for actor in actors:
         # generic actors found without a country are "(Unknown)": no evidence of any country
         if actor.actor.country not in (None, "Unknown") and actor.actor.inter in (1, 2, 3, 4, 6, 8):
@@ -576,6 +588,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     for m in _ADMIN_WORD.finditer(article.text):
         # words only one country uses for its local units ("Barangay Tumantangis", "Makurdi LGA")
         votes[_ADMIN_WORD_COUNTRY[m.group(1).casefold()]] += 1.5
+    votes.update(_units_in_parentheses(article.text))
     front = front_named(article.text, article.published)
     if front is not None:
         votes[front] += 3.0  # "the OSCE SMM observed ... near X": X is on the Donbas front
@@ -588,6 +601,56 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         if votes[prior] == top:
             return prior, False
     return votes.most_common(1)[0][0], False
+
+
+#: "Gaskinde (Pobe-Mengao, Soum)": a name, then in parentheses the units it lies in
+_PARENTHESES = re.compile(r"\w\s*\(([^()]{2,80})\)")
+_UNIT_KINDS = ("admin1", "admin2")
+#: Abbreviations of states and provinces that notes put in parentheses ("Pratapgarh (UP)");
+#: only read there, where "MP" or "AP" cannot be a member of parliament or a news agency.
+_STATE_ABBREVIATIONS = {
+    "J&K": "India",
+    "UP": "India",
+    "HP": "India",
+    "MP": "India",
+    "WB": "India",
+    "TN": "India",
+    "AP": "India",
+    "KP": "Pakistan",
+    "KPK": "Pakistan",
+    "AJK": "Pakistan",
+    "GB": "Pakistan",
+    "KRI": "Iraq",
+}
+
+
+def _units_in_parentheses(text: str) -> Counter[str]:
+    """Votes for the countries of the provinces and districts named in parentheses after a
+    place, as ACLED-style notes and many wires write them ("Bani Siyah area (Raizh, Sadah)").
+
+    The widest unit the gazetteer knows as a unit counts, once per parenthesis: a village or
+    district we lack is no evidence, and a province names its country better than any town
+    that shares its name ("Al Bayda" the Yemeni governorate, not the Libyan city).
+    """
+    gazetteer = get_gazetteer()
+    votes: Counter[str] = Counter()
+    for m in _PARENTHESES.finditer(text):
+        for item in reversed(m.group(1).split(",")):
+            name = _UNIT_LAST.sub("", item.strip())  # "Rajouri district": Rajouri
+            if not name or len(name.split()) > 4:
+                continue
+            if name in _STATE_ABBREVIATIONS:
+                votes[_STATE_ABBREVIATIONS[name]] += 2.0
+                break
+            units = [p for p in gazetteer.lookup(name) if p.kind in _UNIT_KINDS]
+            # the widest unit comes last ("(district, province)"): a province before a district
+            widest = [p for p in units if p.kind == "admin1"] or units
+            countries = {p.country for p in widest}
+            if countries:
+                for country in countries:
+                    votes[country] += 2.0 / len(countries)
+                break
+    return votes
 
 
 _POSSESSIVE = re.compile(r"\b([A-Z][\w-]*[a-z])'?s\b")
@@ -609,8 +672,10 @@ _UNIT_WORDS = (
 )
 _TITLE_BEFORE = re.compile(r"\b(?:MPs?|MCA|VP|Senator|Governor|Hon|Mr|Mrs|Ms|Dr)\.?\s+$")
 _CITY = 100_000  # a town this size is no hamlet sharing a name: the gazetteer surely has it
+_LARGE_CITY = 1_000_000  # a name this big is meant even as one word of a longer one ("Beirut Port")
 #: "Al Dhaher district", "Laisamis sub county": the text says the name is a unit
 _UNIT_AFTER = re.compile(rf"[\s,]*(?:{_UNIT_WORDS}|sub[- ]?county|constituency|ward)\b", re.IGNORECASE)
+_UNIT_LAST = re.compile(rf"\s(?:{_UNIT_WORDS})$", re.IGNORECASE)
 _CAPITAL_WORD_BEFORE = re.compile(r"\b[A-Z][\w'-]* $")
 _CAPITAL_WORD_AFTER = re.compile(
     rf" (?!(?i:{_UNIT_WORDS}|city|town|village|camp|sub-?county|constituency|ward)\b)[A-Z]"
@@ -634,6 +699,7 @@ _PEOPLE_AFTER = re.compile(
     r"raiders?|insurgents?|rebels?|pirates?|soldiers?|troops?|groups?)\b",
     re.IGNORECASE,
 )
+_PEOPLE_REGION_AFTER = re.compile(r"\s+region\b", re.IGNORECASE)
 _LED_AFTER = re.compile(r"[- ](?:led|backed|supported|allied|affiliated|sponsored)\b", re.IGNORECASE)
 _SMALL_PLACE = 10_000
 
@@ -727,6 +793,7 @@ _OFFICE_AFTER = re.compile(
     r"\s+(?:County\s+)?(?:Senator|senator|Governor|governor|MP|MCA|Woman Rep|Women Rep|"
     r"University|Universitys|University's|College|Polytechnic)\b"
 )
+_ACRONYM = re.compile(r"[A-Z]{2,5}|[A-Z][a-z][A-Z]{1,3}")
 _GANG_AFTER = re.compile(r"\s+gang\b", re.IGNORECASE)
 _PEOPLE_NOUN_AFTER = re.compile(
     r"(?:\s+and\s+[A-Z]\w+)?\s+(?:raiders?|militias?|militiamen|herders|herdsmen|warriors|morans|"

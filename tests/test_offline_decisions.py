@@ -268,6 +268,39 @@ def test_a_border_or_a_destination_is_not_the_place() -> None:
     assert vote(text) == "Kenya"
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # the province in parentheses after a place we lack: Bari is Italy's city and province
+        # too, but a province in Somalia as well, and in parentheses the province is meant
+        ("Gunmen attacked a checkpoint in Laag village (Bari).", "Somalia"),
+        ("Unknown men set fire to a clinic at Dhahar (Dhahar, Bari).", "Somalia"),
+        # Saudi gunners, but a Yemeni district and governorate
+        ("Saudi artillery hit farms in Al Hasamah (Munabbih, Sadah), Saudi border guards said.", "Yemen"),
+        # a state's abbreviation, read only in parentheses
+        ("Police fired tear gas at a crowd in Santa Colony (HP).", "India"),
+        ("Police beat vendors at Lima Chowk (J&K).", "India"),
+    ],
+)
+def test_the_units_in_parentheses_after_a_place_name_its_country(text: str, country: str) -> None:
+    assert vote(text) == country
+
+
+def test_a_place_the_text_calls_a_county_outweighs_a_namesake_named_twice() -> None:
+    text = "Raiders torched huts in Lamu County before fleeing towards Jima; at Jima they stole cattle."
+    assert vote(text) == "Kenya"  # not Jimma in Ethiopia
+
+
+def test_a_region_named_after_a_people_is_not_their_country() -> None:
+    assert vote("A clan feud left two dead near Dhagaxle in the Somali region of Ethiopia.") == "Ethiopia"
+
+
+def test_acronyms_and_words_of_longer_names_are_not_places() -> None:
+    # "JaS" is no alias of Iasi, "Murad" of a "Sultan Murad Division" no Indian town
+    assert vote("Fighters of AAS and JaS traded fire in Afrin.") == "Syria"
+    assert vote("Members of the Hamza Division fought the Sultan Murad Division in al-Hasakeh.") == "Syria"
+
+
 def test_generic_actors_are_no_country_evidence() -> None:
     # two mentions of protesters found without a country used to vote for "Unknown"
     text = "Protesters gathered in Beirut outside the Ministry of Energy. Protesters chanted slogans."
