@@ -558,6 +558,10 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         # split the vote by population: "Beirut" is the capital of Lebanon far more than
         # it is the Polish town that lists it as an alternate name
         sizes: Counter[str] = Counter()
+        said = _UNIT_AFTER.match(article.text, mention.end)
+        if said and "district" in said.group(0).casefold():
+            # "Ilam district" is Nepal's district, not Iran's city and province of Ilam
+            candidates = tuple(c for c in candidates if c.kind == "admin2") or candidates
         if prior is not None and any(c.country == prior for c in candidates):
             candidates = tuple(c for c in candidates if c.country == prior)  # the run's namesake
         for candidate in candidates:
@@ -636,16 +640,18 @@ def _units_in_parentheses(text: str) -> Counter[str]:
     votes: Counter[str] = Counter()
     for m in _PARENTHESES.finditer(text):
         for item in reversed(m.group(1).split(",")):
-            name = _UNIT_LAST.sub("", item.strip())  # "Rajouri district": Rajouri
+            said = _UNIT_LAST.search(item.strip())
+            name = item.strip()[: said.start()] if said else item.strip()  # "Rajouri district"
             if not name or len(name.split()) > 4:
                 continue
             if name in _STATE_ABBREVIATIONS:
                 votes[_STATE_ABBREVIATIONS[name]] += 2.0
                 break
             units = [p for p in gazetteer.lookup(name) if p.kind in _UNIT_KINDS]
-            # the widest unit comes last ("(district, province)"): a province before a district
-            widest = [p for p in units if p.kind == "admin1"] or units
-            countries = {p.country for p in widest}
+            # the unit the text says ("Ilam district": Nepal's, not Iran's province of Ilam);
+            # else the widest, which comes last ("(district, province)")
+            kind = "admin2" if said and said.group(0).strip().casefold() == "district" else "admin1"
+            countries = {p.country for p in ([p for p in units if p.kind == kind] or units)}
             if countries:
                 for country in countries:
                     votes[country] += 2.0 / len(countries)

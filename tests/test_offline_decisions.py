@@ -286,6 +286,17 @@ def test_the_units_in_parentheses_after_a_place_name_its_country(text: str, coun
     assert vote(text) == country
 
 
+def test_a_district_is_a_district() -> None:
+    # Ilam is a province (and its city) in Iran and a district in Nepal
+    assert vote("Cadres of an armed outfit clashed with police at a bazaar in Ilam district.") == "Nepal"
+    assert vote("Cadres of an armed outfit clashed with police at Baniyatar (Ilam district).") == "Nepal"
+
+
+def test_acled_spellings_of_provinces() -> None:
+    assert vote("Clan militias fought near Qodqod (Hiraan).") == "Somalia"  # GeoNames: Hiiraan
+    assert vote("Workers of a cement plant went on strike in Chui region.") == "Kyrgyzstan"  # Chüy
+
+
 def test_a_place_the_text_calls_a_county_outweighs_a_namesake_named_twice() -> None:
     text = "Raiders torched huts in Lamu County before fleeing towards Jima; at Jima they stole cattle."
     assert vote(text) == "Kenya"  # not Jimma in Ethiopia
