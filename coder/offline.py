@@ -486,6 +486,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
     # armed actors only: "Kenyan civilians", "Lebanese protesters" are where they live
     spans = [(a.start, a.end) for a in actors if a.actor.inter in _ARMED]
     starts = {a for a, _ in spans}
+    peoples: set[str] = set()  # countries named only as whose people someone is
     for start, end, country in countries:
         # "Turkish forces", "Saudi-led coalition", "Turkey-backed factions": whose forces, not
         # where they were; "military forces of India" names the country itself
@@ -496,7 +497,11 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         # border the place is near, not where it happened
         # "the US dollar exchange rate": which money, not where
         elsewhere = (
-            _BORDER_AFTER.match(article.text, end)
+            (
+                _BORDER_AFTER.match(article.text, end)
+                # "shelling inside the Kenyan border": on that side of it
+                and not _INSIDE_BEFORE.search(article.text, max(0, start - 12), start)
+            )
             or _CURRENCY_AFTER.match(article.text, end)
             or _ELSEWHERE_BEFORE.search(article.text[max(0, start - 30) : start])
         )
@@ -508,6 +513,15 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             or _PEOPLE_REGION_AFTER.match(article.text, end)
         )
         votes[country.name] += 0.5 if of_actor or elsewhere or people else 3.0 / 2
+        word = article.text[start:end]
+        # "Palestinian farmers", "16 Kenyans": people of that country (for the army rule
+        # below; the vote above stays as it is)
+        if (
+            gazetteer.country(word) is None
+            and not (of_actor or elsewhere)
+            and (people or word.endswith("s") or _CIVILIANS_AFTER.match(article.text, end))
+        ):
+            peoples.add(country.name)
     # "Kenya's", the apostrophe-less "Kenyas" of hurried notes, "Somalis": countries only found
     # that way (a word lookup each, not a second scan of the article)
     seen = {country.name for _, _, country in countries}
@@ -515,6 +529,8 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         found = gazetteer.country_word(m.group(1))
         if found is not None and found.name not in seen:
             votes[found.name] += 3.0 / 2
+            if gazetteer.country(m.group(1)) is None and "'" not in m.group(0):
+                peoples.add(found.name)  # "16 Kenyans"
     mentions = gazetteer.find(article.text)
     prior_region = _region(prior) if prior is not None else None
     named = _named_keys(mentions)
@@ -546,6 +562,12 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             # "Garba Gola", "Ol Moran", "Moody Awori", "Hamza Division": one word of a longer
             # name we lack, which a town on another continent happens to share
             weight /= 4
+        elif (
+            half := _COMPOUND_BEFORE.search(article.text, max(0, mention.start - 20), mention.start)
+        ) and not (
+            gazetteer.lookup(half.group(1))  # "Tripoli-Beirut highway", "Gorom-Gorom": places both
+        ):
+            weight /= 4  # "Xaaji-Cali": the second half of a name we lack, not Cali, Colombia
         if (
             mention.place.kind in ("place", "admin2")
             and mention.place.population < _SMALL_PLACE
@@ -580,7 +602,8 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             units = {p.country for p in candidates if p.kind == "admin1"}
             for c in units:
                 votes[c] += 2.0 / len(units)
-    for actor in actors:
+    # each actor once: "UPDF ... impounded by UPDF" is one force, not two votes for Uganda
+    for actor in {a.actor.name: a for a in reversed(actors)}.values():
         # generic actors found without a country are "(Unknown)": no evidence of any country
         if actor.actor.country not in (None, "Unknown") and actor.actor.inter in (1, 2, 3, 4, 6, 8):
             # state forces act at home; armed groups cross borders (Al Shabaab in Kenya), and so
@@ -588,6 +611,16 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
             home = actor.actor.inter in (1, 6) and not _LED_AFTER.search(
                 article.text, actor.start, min(actor.end + 5, len(article.text))
             )
+            # ... unless the people an army acts on are another country's ("Israeli forces
+            # fired at Palestinian farmers", "Ethiopian troops abducted 16 Kenyans"): events
+            # across a border or a line of occupation are coded where those people are (not
+            # the police's: "Kenyan police arrested Somali traders" in Nairobi)
+            foreign = peoples - {actor.actor.country}
+            if home and actor.actor.name.startswith("Military Forces of") and foreign:
+                home = False
+                for name in foreign:
+                    votes[name] += 1.0 / len(foreign)
+                peoples -= foreign
             votes[actor.actor.country] += 1.0 if home else 0.5
     for m in _ADMIN_WORD.finditer(article.text):
         # words only one country uses for its local units ("Barangay Tumantangis", "Makurdi LGA")
@@ -665,6 +698,12 @@ _CURRENCY_AFTER = re.compile(
     r"francs?|yuan|yen|rubles?|roubles?|currency)\b",
     re.IGNORECASE,
 )
+_CIVILIANS_AFTER = re.compile(
+    r"\s+(?:[a-z-]+\s+)?(?:farmers?|fisherm[ae]n|villagers?|civilians?|residents?|workers?|pickers?|"
+    r"shepherds?|herders?|children|students?|youths?|men|women|people|nationals?|traders?|families|"
+    r"worshippers?|protesters?|demonstrators?|detainees?|prisoners?|journalists?|boys?|girls?)\b"
+)
+_INSIDE_BEFORE = re.compile(r"\b(?:inside|within)\s+(?:the\s+)?$", re.IGNORECASE)
 _BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:border|frontier)\b", re.IGNORECASE)
 _ELSEWHERE_BEFORE = re.compile(
     r"\b(?:from|into|to|towards?|border with|borders with|bordering|fled to|crossed into|back to)\s+"
@@ -682,6 +721,8 @@ _LARGE_CITY = 1_000_000  # a name this big is meant even as one word of a longer
 #: "Al Dhaher district", "Laisamis sub county": the text says the name is a unit
 _UNIT_AFTER = re.compile(rf"[\s,]*(?:{_UNIT_WORDS}|sub[- ]?county|constituency|ward)\b", re.IGNORECASE)
 _UNIT_LAST = re.compile(rf"\s(?:{_UNIT_WORDS})$", re.IGNORECASE)
+#: the first half of a hyphenated name, not an Arabic article ("Al-Hasakeh")
+_COMPOUND_BEFORE = re.compile(r"\b(?![AaEe][ls]-|[Aa][dnrstz]h?-|[Ee][dnrst]-)([A-Z][a-z]+)-$")
 _CAPITAL_WORD_BEFORE = re.compile(r"\b[A-Z][\w'-]* $")
 _CAPITAL_WORD_AFTER = re.compile(
     rf" (?!(?i:{_UNIT_WORDS}|city|town|village|camp|sub-?county|constituency|ward)\b)[A-Z]"

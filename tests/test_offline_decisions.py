@@ -286,6 +286,32 @@ def test_the_units_in_parentheses_after_a_place_name_its_country(text: str, coun
     assert vote(text) == country
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        # an army acting on another country's people: coded where those people are
+        ("Israeli soldiers fired rubber bullets at Palestinian farmers near a settlement.", "Palestine"),
+        ("Israeli troops arrested four Palestinians during a night raid.", "Palestine"),
+        # police act at home, whoever they arrest
+        ("Kenyan police arrested Somali traders in Eastleigh.", "Kenya"),
+        # inside a border is on its side; and one force named twice is one vote, not two
+        (
+            "Ugandan army helicopters fired at herders inside the Kenyan border; the UPDF said it"
+            " pursued raiders. UPDF officers took 300 cattle.",
+            "Kenya",
+        ),
+    ],
+)
+def test_where_an_army_acts_on_another_countrys_people(text: str, country: str) -> None:
+    assert vote(text) == country
+
+
+def test_the_second_half_of_a_hyphenated_name_is_not_a_city() -> None:
+    # "Xaaji-Lima" is no Lima; two places joined by a hyphen are both places
+    assert vote("Gunmen ambushed a lorry at Xaaji-Lima village.", prior="Somalia") == "Somalia"
+    assert vote("Protesters blocked the Tripoli-Beirut highway with burning tyres.") == "Lebanon"
+
+
 def test_a_district_is_a_district() -> None:
     # Ilam is a province (and its city) in Iran and a district in Nepal
     assert vote("Cadres of an armed outfit clashed with police at a bazaar in Ilam district.") == "Nepal"
