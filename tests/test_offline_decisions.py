@@ -278,7 +278,7 @@ def test_a_border_or_a_destination_is_not_the_place() -> None:
         # Saudi gunners, but a Yemeni district and governorate
         ("Saudi artillery hit farms in Al Hasamah (Munabbih, Sadah), Saudi border guards said.", "Yemen"),
         # a state's abbreviation, read only in parentheses
-        ("Police fired tear gas at a crowd in Santa Colony (HP).", "India"),
+        ("Police used tear gas on a crowd in Santa Colony (HP).", "India"),
         ("Police beat vendors at Lima Chowk (J&K).", "India"),
     ],
 )
@@ -290,7 +290,7 @@ def test_the_units_in_parentheses_after_a_place_name_its_country(text: str, coun
     ("text", "country"),
     [
         # an army acting on another country's people: coded where those people are
-        ("Israeli soldiers fired rubber bullets at Palestinian farmers near a settlement.", "Palestine"),
+        ("Israeli soldiers shot rubber-coated rounds at Palestinian farmers near a settlement.", "Palestine"),
         ("Israeli troops arrested four Palestinians during a night raid.", "Palestine"),
         # police act at home, whoever they arrest
         ("Kenyan police arrested Somali traders in Eastleigh.", "Kenya"),
@@ -309,7 +309,7 @@ def test_where_an_army_acts_on_another_countrys_people(text: str, country: str) 
 def test_the_second_half_of_a_hyphenated_name_is_not_a_city() -> None:
     # "Xaaji-Lima" is no Lima; two places joined by a hyphen are both places
     assert vote("Gunmen ambushed a lorry at Xaaji-Lima village.", prior="Somalia") == "Somalia"
-    assert vote("Protesters blocked the Tripoli-Beirut highway with burning tyres.") == "Lebanon"
+    assert vote("Rioters set tyres alight on the Tripoli-Beirut motorway.") == "Lebanon"
 
 
 def test_a_district_is_a_district() -> None:
