@@ -47,13 +47,20 @@ def _changed_fields(
     before = old.select(pl.col(common).gather(candidates["_pos"]))
     after = new.select(pl.col(common).gather(candidates["_pos_new"]))
     masks = {c: _text(before[c]).ne_missing(_text(after[c])).fill_null(False) for c in common}
-    masks |= {c: pl.Series(c, [True] * candidates.height) for c in extra}
+    masks |= {c: pl.Series(c, [True] * candidates.height, dtype=pl.Boolean) for c in extra}
     if not masks:
         return pl.DataFrame(schema={"_pos_new": pl.UInt32, "fields": pl.String})
     flags = pl.DataFrame(masks).with_columns(candidates["_pos_new"])
     touched = flags.filter(pl.any_horizontal(list(masks)))
     fields = [pl.when(pl.col(c)).then(pl.lit(c)) for c in masks]
     return touched.select("_pos_new", fields=pl.concat_list(fields).list.drop_nulls().list.join("; "))
+
+
+def _timestamps(frame: pl.DataFrame) -> pl.Series:
+    """The frame's timestamps, or nulls for a frame without them (one per row either way)."""
+    if "timestamp" in frame.columns:
+        return frame["timestamp"].cast(pl.Int64)
+    return pl.repeat(None, frame.height, dtype=pl.Int64, eager=True)
 
 
 @dataclass(frozen=True)
@@ -71,8 +78,6 @@ def compare(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = None)
         old = pl.DataFrame(schema={ID: pl.String})
     common = [c for c in new.columns if c in old.columns and c not in NOT_COMPARED]
     reshaped = sorted((set(new.columns) ^ set(old.columns)) - NOT_COMPARED)
-    stamp = pl.col("timestamp") if "timestamp" in new.columns else pl.lit(None, pl.Int64)
-    old_stamp = pl.col("timestamp") if "timestamp" in old.columns else pl.lit(None, pl.Int64)
     # Categories of one dtype hash alike in both frames; only differing dtypes go through text.
     text = {c for c in common if old.schema[c] != new.schema[c]}
     # One join of the row hashes (and positions and timestamps) finds the added, the deleted
@@ -80,10 +85,10 @@ def compare(old: pl.DataFrame, new: pl.DataFrame, deleted_at: int | None = None)
     # eager full join of a million rows is slower in polars 1.x.
     both = (
         _row_hashes(old, common, text)
-        .with_columns(old.select(old_stamp.alias("_before")))
+        .with_columns(_before=_timestamps(old))
         .lazy()
         .join(
-            _row_hashes(new, common, text).with_columns(new.select(stamp.alias("timestamp"))).lazy(),
+            _row_hashes(new, common, text).with_columns(timestamp=_timestamps(new)).lazy(),
             on=ID,
             how="full",
             suffix="_new",

@@ -128,3 +128,16 @@ def test_compare_gives_each_new_row_its_old_timestamp_and_whether_it_changed() -
     ]
     assert comparison.before.to_list() == [None, 30, 20]
     assert comparison.changed.to_list() == [True, True, False]
+
+
+def test_compare_handles_empty_frames_and_frames_without_timestamps() -> None:
+    rows = pl.DataFrame({"event_id_cnty": ["A1", "A2"], "x": [1, 2], "timestamp": [5, 6]})
+    assert compare(pl.DataFrame(), rows).changes["change"].to_list() == ["added", "added"]
+    assert compare(rows.clear(), rows).before.to_list() == [None, None]
+    assert compare(rows, rows.clear(), deleted_at=9).changes["timestamp"].to_list() == [9, 9]
+    assert compare(rows.clear(), rows.clear()).changes.is_empty()
+    # an older release without timestamps: nothing to carry, nothing changed
+    unstamped = compare(rows.drop("timestamp"), rows)
+    assert unstamped.changes.is_empty() and unstamped.before.to_list() == [None, None]
+    changed = compare(rows, rows.drop("timestamp").with_columns(x=pl.lit(3)))
+    assert changed.changes.select("change", "fields", "timestamp").rows() == [("changed", "x", None)] * 2
