@@ -678,6 +678,12 @@ cli.add_command(batch)
     type=click.Path(file_okay=False, path_type=Path),
     help="Write an HTML report (scores, confusion matrix, worst rows) into this folder.",
 )
+@click.option(
+    "--by",
+    "by_column",
+    metavar="COLUMN",
+    help="Also score each group of rows sharing this gold column (country, origin, year, ...).",
+)
 def eval_command(
     gold: Path,
     coder_name: str,
@@ -686,6 +692,7 @@ def eval_command(
     holdout_only: bool,
     cross_validate: bool,
     report_dir: Path | None,
+    by_column: str | None,
     **llm: Any,
 ) -> None:
     """Score a coder against human-coded rows of an ACLED export.
@@ -698,6 +705,7 @@ def eval_command(
         coder eval ../shared/eval/acled_dev.csv --limit 500 --format json
         coder eval ../shared/eval/acled_dev.csv --holdout-only --report eval-report/
         coder eval ../shared/eval/acled_dev.csv --cross-validate --format json
+        coder eval ../shared/eval/acled_dev.csv --cross-validate --by country
         coder eval GOLD.csv --coder llm --model smollm2 --base-url http://127.0.0.1:8080/v1 --limit 50
     """
     from coder.classifier import shipped_model
@@ -743,8 +751,16 @@ def eval_command(
 
         page = write_report(result, report_dir, f"coder eval {gold.name} ({coder_name})")
         console.print(f"report: {page}", highlight=False)
+    groups = None
+    if by_column is not None:
+        from coder.evaluate import score_by
+
+        if result.comparisons and by_column not in result.comparisons[0].gold:
+            raise click.BadParameter(f"{gold.name} has no column {by_column!r}", param_hint="--by")
+        groups = score_by(result.comparisons, by_column)
     if fmt == "json":
-        out.print_json(json.dumps(result.metrics))
+        extra = {"by": {"column": by_column, "groups": groups}} if groups is not None else {}
+        out.print_json(json.dumps(result.metrics | extra))
         return
     table = Table(title=f"{gold.name}: {result.metrics['n']} rows, coder {coder_name}")
     table.add_column("metric")
@@ -752,6 +768,44 @@ def eval_command(
     for key, value in result.metrics.items():
         table.add_row(key, "—" if value is None else str(value))
     out.print(table)
+    if groups is not None:
+        out.print(_groups_table(groups, by_column or ""))
+
+
+#: The scores `coder eval --by` shows per group, with short headers so a table fits 80 columns
+#: (all scores, unrounded, are in --format json).
+_GROUP_COLUMNS = (
+    ("n", "n"),
+    ("event_type_accuracy", "type"),
+    ("sub_event_type_accuracy", "sub"),
+    ("actor1_accuracy", "act1"),
+    ("inter1_accuracy", "int1"),
+    ("country_accuracy", "ctry"),
+    ("admin1_accuracy", "adm1"),
+    ("location_within_25km", "25km"),
+    ("date_accuracy", "date"),
+    ("fatalities_accuracy", "fat"),
+)
+
+
+def _groups_table(groups: dict[str, dict[str, Any]], column: str) -> Table:
+    table = Table(
+        title=f"by {column}",
+        caption="type, sub: event and sub-event type; act1, int1: actor1 and inter1; ctry, adm1: country"
+        " and admin1; 25km: location within 25 km; fat: fatalities",
+        box=None,
+        padding=(0, 1),
+    )
+    table.add_column(column, no_wrap=True, max_width=18, overflow="ellipsis")
+    for _, header in _GROUP_COLUMNS:
+        table.add_column(header, justify="right", no_wrap=True, min_width=4)
+
+    def cell(value: float | int | None) -> str:
+        return "—" if value is None else str(value) if isinstance(value, int) else f"{value:.2f}"
+
+    for name, metrics in groups.items():
+        table.add_row(name, *(cell(metrics[k]) for k, _ in _GROUP_COLUMNS))
+    return table
 
 
 @cli.command()

@@ -189,6 +189,13 @@ def evaluate(path: Path, coder: Coder, limit: int | None = None, holdout: int | 
         events = coder(article) if article.text else []
         coding_seconds += time.perf_counter() - started
         comparisons.append(compare(number, gold, article, events[0].event if events else None))
+    metrics = score(comparisons)
+    metrics["articles_per_second"] = round(len(comparisons) / coding_seconds, 1) if coding_seconds else None
+    return EvalResult(metrics=metrics, comparisons=comparisons)
+
+
+def score(comparisons: list[Comparison]) -> dict[str, float | int | None]:
+    """The scores of a set of compared rows (every key of `coder eval --format json` but speed)."""
     metrics: dict[str, float | int | None] = {"n": len(comparisons)}
     for name in SCORED:
         scored = [c.correct[name] for c in comparisons if name in c.correct]
@@ -204,5 +211,15 @@ def evaluate(path: Path, coder: Coder, limit: int | None = None, holdout: int | 
     ]
     f1 = macro_f1(pairs)
     metrics["sub_event_type_macro_f1"] = round(f1, 4) if f1 is not None else None
-    metrics["articles_per_second"] = round(len(comparisons) / coding_seconds, 1) if coding_seconds else None
-    return EvalResult(metrics=metrics, comparisons=comparisons)
+    return metrics
+
+
+def score_by(comparisons: list[Comparison], column: str) -> dict[str, dict[str, float | int | None]]:
+    """score() of each group of rows sharing the gold value of `column` (blank: "(blank)"),
+    largest group first: how good the coder is on one country, source or period."""
+    groups: dict[str, list[Comparison]] = {}
+    for c in comparisons:
+        value = c.gold.get(column)
+        groups.setdefault("(blank)" if _blank(value) else str(value), []).append(c)
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    return {name: score(rows) for name, rows in ordered}

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from coder.classifier import bucket
 from coder.cli import cli
-from coder.evaluate import compare, evaluate, gold_article, macro_f1
+from coder.evaluate import compare, evaluate, gold_article, macro_f1, score_by
 from coder.models import Article, CodedEvent, Event
 from coder.report import write_report
 
@@ -154,6 +154,30 @@ def test_cli_eval_json_and_unreadable_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x00\x01\x02 not a table")
     assert runner.invoke(cli, ["eval", str(bad), "--format", "json"]).exit_code == 2
+
+
+def test_scores_by_a_gold_column(tmp_path: Path) -> None:
+    rows = gold_rows()
+    rows[0]["admin1"] = "Mombasa"  # the fake coder says Nairobi: wrong on this row only
+    for row, county in zip(rows, ["Coast", "Coast", "Nairobi", ""], strict=True):
+        row["region_of_row"] = county
+    gold = tmp_path / "gold.csv"
+    pl.DataFrame(rows).write_csv(gold)
+    groups = score_by(evaluate(gold, fake_coder).comparisons, "region_of_row")
+    assert list(groups) == ["Coast", "(blank)", "Nairobi"]  # largest first, then by name
+    assert groups["Coast"]["n"] == 2 and groups["Coast"]["admin1_accuracy"] == 0.5
+    assert groups["Coast"]["date_accuracy"] == 0.5  # only 9-May-20 is the fake coder's date
+    assert groups["Nairobi"]["admin1_accuracy"] is None  # its one row has no admin1
+    assert set(groups["Coast"]) >= KEYS - {"articles_per_second"}
+    runner = CliRunner()
+    result = runner.invoke(cli, ["eval", str(gold), "--by", "region_of_row", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.stdout[result.stdout.index("{") :])
+    assert metrics["by"]["column"] == "region_of_row" and metrics["by"]["groups"]["Coast"]["n"] == 2
+    table = runner.invoke(cli, ["eval", str(gold), "--by", "region_of_row"])
+    assert table.exit_code == 0 and "by region_of_row" in table.output and "Coast" in table.output
+    missing = runner.invoke(cli, ["eval", str(gold), "--by", "no_such_column"])
+    assert missing.exit_code == 2 and "no column 'no_such_column'" in missing.output
 
 
 def test_cli_eval_cross_validated(tmp_path: Path) -> None:
