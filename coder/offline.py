@@ -509,7 +509,7 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
         # "Somali region" of Ethiopia: a province named after a people
         people = gazetteer.country(article.text[start:end]) is None and bool(
             _PEOPLE_AFTER.match(article.text, end)
-            or _A_PERSON_BEFORE.search(article.text, max(0, start - 4), start)
+            or _A_PERSON_BEFORE.search(article.text, max(0, start - 6), start)
             or _PEOPLE_REGION_AFTER.match(article.text, end)
         )
         votes[country.name] += 0.5 if of_actor or elsewhere or people else 3.0 / 2
@@ -706,7 +706,9 @@ _CIVILIANS_AFTER = re.compile(
 _INSIDE_BEFORE = re.compile(r"\b(?:inside|within)\s+(?:the\s+)?$", re.IGNORECASE)
 _BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:border|frontier)\b", re.IGNORECASE)
 _ELSEWHERE_BEFORE = re.compile(
-    r"\b(?:from|into|to|towards?|border with|borders with|bordering|fled to|crossed into|back to)\s+"
+    r"\b(?:from|into|to|towards?|border with|borders with|bordering|fled to|crossed into|back to|"
+    # where a hostage was taken and kept afterwards, not where the abduction happened
+    r"held in|kept in|held captive in|released in)\s+"
     r"(?:the\s+)?(?:neighbou?ring\s+)?$",
     re.IGNORECASE,
 )
@@ -736,7 +738,8 @@ _ADMIN_WORD_COUNTRY = {
     "lga": "Nigeria",
 }
 _ADMIN_WORD = re.compile(r"\b(Barangays?|barangays?|[Uu]pazila|[Tt]ambon|LGA)\b")
-_A_PERSON_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)  # "a Palestinian", "an Israeli woman"
+#: "a Palestinian", "an Israeli woman", "one of the victims was Somali"
+_A_PERSON_BEFORE = re.compile(r"\b(?:a|an|was|were)\s+$", re.IGNORECASE)
 _PEOPLE_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+)?(?:residents?|nationals?|man|men|woman|women|shop ?owners?|traders?|"
     r"businessm[ae]n|expatriates?|refugees?|immigrants?|community|communities|populated|families|"

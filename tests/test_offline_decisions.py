@@ -312,6 +312,13 @@ def test_the_second_half_of_a_hyphenated_name_is_not_a_city() -> None:
     assert vote("Rioters set tyres alight on the Tripoli-Beirut motorway.") == "Lebanon"
 
 
+def test_where_a_hostage_is_held_and_who_a_victim_was_are_not_the_place() -> None:
+    held = "Gunmen seized a lorry driver near the border; he is being held in Somalia."
+    assert vote(held, prior="Kenya") == "Kenya"
+    victim = "Two men were shot dead at a kiosk; one of them was Somali."
+    assert vote(victim, prior="Kenya") == "Kenya"
+
+
 def test_a_district_is_a_district() -> None:
     # Ilam is a province (and its city) in Iran and a district in Nepal
     assert vote("Cadres of an armed outfit clashed with police at a bazaar in Ilam district.") == "Nepal"
