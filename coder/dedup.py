@@ -89,17 +89,17 @@ def duplicate_groups(
     """`event_id_cnty`, `group` and position (`_row`) of every row sharing its event with another.
 
     `blocks` is block_hash(frame) when the caller has it already. Rows of one block and day
-    are chained in the order of `keys`, a sort key that orders rows by date first (the release
-    key), else in the frame's order; with dates of different precisions the chains can depend
-    on that order, so it must not depend on how the rows were read.
+    are chained in the order of `keys` (the release key), else in the frame's order: with
+    dates of different precisions the chains can depend on that order, so it must not depend
+    on how the rows were read.
     """
     blocks = block_hash(frame) if blocks is None else blocks
     if keys is None:
         by, stable = ["_block", "event_date"], True
-    elif keys.is_sorted():  # already by date, then key: a stable sort on the block is enough
-        by, stable = ["_block"], True
+    elif keys.is_sorted() and frame["event_date"].is_sorted(nulls_last=True):
+        by, stable = ["_block"], True  # rows by date, then key: a stable sort on the block is enough
     else:
-        by, stable = ["_block", "_key"], False
+        by, stable = ["_block", "event_date", "_key"], False
     # Only blocks with several rows can hold duplicates; chains are found on four narrow
     # columns sorted by block and day, never on the text.
     same_block = pl.col("_block") == pl.col("_block").shift(1)

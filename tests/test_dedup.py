@@ -374,3 +374,17 @@ def test_chains_of_mixed_precision_do_not_depend_on_the_order_rows_are_read_in()
         assert dropped == 2
         assert merged["event_id_cnty"].to_list() == ["SYR1"]
         assert merged["source"].to_list() == ["A; B; C"]
+
+
+def test_an_order_that_is_not_by_date_still_chains_by_date() -> None:
+    # by id the month-precise SYR3 comes after SYR2, twenty days later; by date it sits between
+    # SYR1 and SYR2 and reaches both, so all three are one event
+    day = dt.date(2017, 11, 1)
+    rows = [
+        _bukamal(event_id_cnty="SYR1", event_date=day, source="A", article_ids=["a"]),
+        _bukamal(event_id_cnty="SYR2", event_date=day + dt.timedelta(days=20), source="B", article_ids=["b"]),
+        _bukamal(event_id_cnty="SYR3", event_date=day, time_precision=3, source="C", article_ids=["c"]),
+    ]
+    by_number = lambda frame: frame["event_id_cnty"].str.slice(3).cast(pl.Int64)  # noqa: E731
+    merged, dropped = merge_duplicates(_frame(*rows), order=by_number)
+    assert dropped == 2 and merged["source"].to_list() == ["A; B; C"]
