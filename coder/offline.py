@@ -644,19 +644,14 @@ def _main_country(article: Article, countries: list, prior: str | None = None) -
 _PARENTHESES = re.compile(r"\w\s*\(([^()]{2,80})\)")
 _UNIT_KINDS = ("admin1", "admin2")
 #: Abbreviations of states and provinces that notes put in parentheses ("Pratapgarh (UP)");
-#: only read there, where "MP" or "AP" cannot be a member of parliament or a news agency.
+#: only read there, and none that a dateline or a title also writes so ("(AP)", "(MP)", "(WB)").
 _STATE_ABBREVIATIONS = {
     "J&K": "India",
     "UP": "India",
     "HP": "India",
-    "MP": "India",
-    "WB": "India",
-    "TN": "India",
-    "AP": "India",
     "KP": "Pakistan",
     "KPK": "Pakistan",
     "AJK": "Pakistan",
-    "GB": "Pakistan",
     "KRI": "Iraq",
 }
 

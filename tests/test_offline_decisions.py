@@ -286,6 +286,10 @@ def test_the_units_in_parentheses_after_a_place_name_its_country(text: str, coun
     assert vote(text) == country
 
 
+def test_a_dateline_agency_in_parentheses_is_no_state() -> None:
+    assert vote("WASHINGTON (AP) — Gunmen attacked a convoy near Kabul on Sunday.") == "Afghanistan"
+
+
 @pytest.mark.parametrize(
     ("text", "country"),
     [
