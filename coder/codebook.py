@@ -104,6 +104,8 @@ INTER_NAMES: Final[dict[int, str]] = {
     8: "External/Other forces",
 }
 INTER_CODES: Final[dict[str, int]] = {v.lower(): k for k, v in INTER_NAMES.items()}
+#: inter codes of armed actors: forces, rebels, militias, external forces.
+ARMED_INTERS: Final[frozenset[int]] = frozenset({1, 2, 3, 4, 8})
 
 #: Sub-event types where one side takes territory from another (the loser is actor2).
 TAKEOVERS: Final[frozenset[str]] = frozenset(

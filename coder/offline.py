@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
 from collections import Counter, deque
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
@@ -28,11 +27,19 @@ from coder.actors import (
     state_force,
 )
 from coder.classifier import Prediction, SubEventModel, shipped_model
-from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, TAKEOVERS, disorder_type_for, interaction_code
+from coder.codebook import (
+    ARMED_INTERS,
+    CIVILIAN_TARGETING,
+    SUB_TO_EVENT,
+    TAKEOVERS,
+    disorder_type_for,
+    interaction_code,
+)
 from coder.communal import find_identity_militias, is_group_name, merge_mentions
+from coder.country_vote import GANG_AFTER, SMALL_PLACE, UNIT_WORDS, admin_named, main_country, named_keys
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
-from coder.frontlines import front_named, front_provinces, front_sides, front_villages, km_from_front
+from coder.frontlines import front_provinces, front_sides, front_villages, km_from_front
 from coder.gazetteer import Place, PlaceMention, distance_km, get_gazetteer
 from coder.literal_gate import GatedPattern
 from coder.merge import drop_withdrawals_taken_over, merge_events
@@ -255,7 +262,7 @@ _CUES: list[tuple[str, list[str]]] = [
 
 _M = TypeVar("_M", bound=Any)
 _AIR_SUBTYPES = {"Air/drone strike"}
-_ARMED = {1, 2, 3, 4, 8}
+_CITY = 100_000  # a town this size is no hamlet sharing a name: the gazetteer surely has it
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])\s+|\n+")
 
 #: Sub-event types that have no fatalities (codebook section 5.8).
@@ -471,314 +478,17 @@ def _span(text: str, start: int, end: int) -> Span:
     return Span(start=start, end=end, text=text[start:end])
 
 
-def _main_country(article: Article, countries: list, prior: str | None = None) -> tuple[str | None, bool]:
-    """The country the article is about: a vote of country names, places and actors.
-
-    Country names and adjectives weigh most; an unambiguous place counts fully, an ambiguous
-    one splits its vote among its candidates' countries (so "Tripoli" alone cannot outvote
-    "Lebanese"); a place whose province is also named ("Rajshahi city (Rajshahi)") counts
-    double; actors from the dictionary tied to a country ("GSU", "Houthis") vote too.
-    """
-    gazetteer = get_gazetteer()
-    votes: Counter[str] = Counter()
-    # "Kenya's", and the apostrophe-less "Kenyas" of hurried notes
-    actors = find_actors(article.text, article.language, None, article.published)
-    # armed actors only: "Kenyan civilians", "Lebanese protesters" are where they live
-    spans = [(a.start, a.end) for a in actors if a.actor.inter in _ARMED]
-    starts = {a for a, _ in spans}
-    peoples: set[str] = set()  # countries named only as whose people someone is
-    for start, end, country in countries:
-        # "Turkish forces", "Saudi-led coalition", "Turkey-backed factions": whose forces, not
-        # where they were; "military forces of India" names the country itself
-        of_actor = bool(_LED_AFTER.match(article.text, end)) or end + 1 in starts
-        if not of_actor and any(a <= start and end <= b for a, b in spans):
-            of_actor = gazetteer.country(article.text[start:end]) is None  # an adjective
-        # "fled into Somalia", "near the Somali border": where people went or came from, or the
-        # border the place is near, not where it happened
-        # "the US dollar exchange rate": which money, not where
-        elsewhere = (
-            (
-                _BORDER_AFTER.match(article.text, end)
-                # "shelling inside the Kenyan border": on that side of it
-                and not _INSIDE_BEFORE.search(article.text, max(0, start - 12), start)
-            )
-            or _CURRENCY_AFTER.match(article.text, end)
-            or _ELSEWHERE_BEFORE.search(article.text[max(0, start - 30) : start])
-        )
-        # "Somali residents of Eastleigh", "a Somali shop owner": who people are, not where
-        # "Somali region" of Ethiopia: a province named after a people
-        people = gazetteer.country(article.text[start:end]) is None and bool(
-            _PEOPLE_AFTER.match(article.text, end)
-            or _A_PERSON_BEFORE.search(article.text, max(0, start - 6), start)
-            or _PEOPLE_REGION_AFTER.match(article.text, end)
-        )
-        votes[country.name] += 0.5 if of_actor or elsewhere or people else 3.0 / 2
-        word = article.text[start:end]
-        # "Palestinian farmers", "16 Kenyans": people of that country (for the army rule
-        # below; the vote above stays as it is)
-        if (
-            gazetteer.country(word) is None
-            and not (of_actor or elsewhere)
-            and (people or word.endswith("s") or _CIVILIANS_AFTER.match(article.text, end))
-        ):
-            peoples.add(country.name)
-    # "Kenya's", the apostrophe-less "Kenyas" of hurried notes, "Somalis": countries only found
-    # that way (a word lookup each, not a second scan of the article)
-    seen = {country.name for _, _, country in countries}
-    for m in _POSSESSIVE.finditer(article.text):
-        found = gazetteer.country_word(m.group(1))
-        if found is not None and found.name not in seen:
-            votes[found.name] += 3.0 / 2
-            if gazetteer.country(m.group(1)) is None and "'" not in m.group(0):
-                peoples.add(found.name)  # "16 Kenyans"
-    mentions = gazetteer.find(article.text)
-    prior_region = _region(prior) if prior is not None else None
-    named = _named_keys(mentions)
-    actor_starts = [a.start for a in actors]  # actor mentions are in text order, not overlapping
-    for mention in mentions:
-        if mention.place.kind == "country" or _SAINT_BEFORE.search(
-            article.text[max(0, mention.start - 8) : mention.start]
-        ):
-            continue  # "Mt Carmel Academy", "St Mary's", "Jabal al-Zawiya": part of another name
-        i = bisect_right(actor_starts, mention.start) - 1
-        if i >= 0 and mention.end <= actors[i].end:
-            continue  # "Abu" of "Abu Sayyaf": part of an actor's name
-        if _TITLE_BEFORE.search(article.text, max(0, mention.start - 12), mention.start):
-            continue  # "MP Moroto", "VP Moody Awori": a person named like a town
-        if _GANG_AFTER.match(article.text, mention.end):
-            continue  # "the Gaza gang" of Nairobi: a name, not where it is
-        if _ACRONYM.fullmatch(article.text, mention.start, mention.end):
-            continue  # "clashes between AAS and JaS": factions, not As in Norway or Iasi
-        weight = 2.0 if not mention.ambiguous else 1.0
-        candidates = mention.candidates or (mention.place,)
-        if (
-            mention.place.population < _LARGE_CITY
-            and (
-                _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start)
-                or _CAPITAL_WORD_AFTER.match(article.text, mention.end)
-            )
-            and (prior_region is None or all(_region(c.country) != prior_region for c in candidates))
-        ):
-            # "Garba Gola", "Ol Moran", "Moody Awori", "Hamza Division": one word of a longer
-            # name we lack, which a town on another continent happens to share
-            weight /= 4
-        elif (
-            half := _COMPOUND_BEFORE.search(article.text, max(0, mention.start - 20), mention.start)
-        ) and not (
-            gazetteer.lookup(half.group(1))  # "Tripoli-Beirut highway", "Gorom-Gorom": places both
-        ):
-            weight /= 4  # "Xaaji-Cali": the second half of a name we lack, not Cali, Colombia
-        if (
-            mention.place.kind in ("place", "admin2")
-            and mention.place.population < _SMALL_PLACE
-            and not _UNIT_AFTER.match(article.text, mention.end)
-        ):
-            # a hamlet or a small county that shares its name with an English word, a party or
-            # a surname ("Jubilee supporters", "New Years Day", "Moody Awori"); not one the
-            # text calls a unit ("Al Dhaher district")
-            weight /= 4
-        # split the vote by population: "Beirut" is the capital of Lebanon far more than
-        # it is the Polish town that lists it as an alternate name
-        sizes: Counter[str] = Counter()
-        said = _UNIT_AFTER.match(article.text, mention.end)
-        if said and "district" in said.group(0).casefold():
-            # "Ilam district" is Nepal's district, not Iran's city and province of Ilam
-            candidates = tuple(c for c in candidates if c.kind == "admin2") or candidates
-        if prior is not None and any(c.country == prior for c in candidates):
-            candidates = tuple(c for c in candidates if c.country == prior)  # the run's namesake
-        for candidate in candidates:
-            sizes[candidate.country] += max(candidate.population, 100)
-        total = sum(sizes.values())
-        for c, size in sizes.items():
-            votes[c] += weight * size / total
-        for c in {p.country for p in candidates if _admin_named(p, named, mention)}:
-            votes[c] += 2.0
-        if (
-            _UNIT_AFTER.match(article.text, mention.end) or _UNIT_LAST.search(mention.text)
-        ) and not _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start):
-            # "Lamu County", "Tana River County": the text itself calls it a province, the
-            # surest sign of where it happened after the country's name (not a district: every
-            # US county is one; not "Trans Mara District", a longer name we lack)
-            units = {p.country for p in candidates if p.kind == "admin1"}
-            for c in units:
-                votes[c] += 2.0 / len(units)
-    # each actor once: "UPDF ... impounded by UPDF" is one force, not two votes for Uganda
-    for actor in {a.actor.name: a for a in reversed(actors)}.values():
-        # generic actors found without a country are "(Unknown)": no evidence of any country
-        if actor.actor.country not in (None, "Unknown") and actor.actor.inter in (1, 2, 3, 4, 6, 8):
-            # state forces act at home; armed groups cross borders (Al Shabaab in Kenya), and so
-            # do forces that lead a coalition ("Saudi-led coalition airstrikes")
-            home = actor.actor.inter in (1, 6) and not _LED_AFTER.search(
-                article.text, actor.start, min(actor.end + 5, len(article.text))
-            )
-            # ... unless the people an army acts on are another country's ("Israeli forces
-            # fired at Palestinian farmers", "Ethiopian troops abducted 16 Kenyans"): events
-            # across a border or a line of occupation are coded where those people are (not
-            # the police's: "Kenyan police arrested Somali traders" in Nairobi)
-            foreign = peoples - {actor.actor.country}
-            if home and actor.actor.name.startswith("Military Forces of") and foreign:
-                home = False
-                for name in foreign:
-                    votes[name] += 1.0 / len(foreign)
-                peoples -= foreign
-            votes[actor.actor.country] += 1.0 if home else 0.5
-    for m in _ADMIN_WORD.finditer(article.text):
-        # words only one country uses for its local units ("Barangay Tumantangis", "Makurdi LGA")
-        votes[_ADMIN_WORD_COUNTRY[m.group(1).casefold()]] += 1.5
-    votes.update(_units_in_parentheses(article.text))
-    front = front_named(article.text, article.published)
-    if front is not None:
-        votes[front] += 3.0  # "the OSCE SMM observed ... near X": X is on the Donbas front
-    if not votes:
-        return prior, prior is not None
-    if prior is not None:
-        # the run's country weighs like one place and wins ties: it is evidence too
-        votes[prior] += 1.0
-        top = max(votes.values())
-        if votes[prior] == top:
-            return prior, False
-    return votes.most_common(1)[0][0], False
-
-
-#: "Gaskinde (Pobe-Mengao, Soum)": a name, then in parentheses the units it lies in
-_PARENTHESES = re.compile(r"\w\s*\(([^()]{2,80})\)")
-_UNIT_KINDS = ("admin1", "admin2")
-#: Abbreviations of states and provinces that notes put in parentheses ("Pratapgarh (UP)");
-#: only read there, and none that a dateline or a title also writes so ("(AP)", "(MP)", "(WB)").
-_STATE_ABBREVIATIONS = {
-    "J&K": "India",
-    "UP": "India",
-    "HP": "India",
-    "KP": "Pakistan",
-    "KPK": "Pakistan",
-    "AJK": "Pakistan",
-    "KRI": "Iraq",
-}
-
-
-def _units_in_parentheses(text: str) -> Counter[str]:
-    """Votes for the countries of the provinces and districts named in parentheses after a
-    place, as ACLED-style notes and many wires write them ("Bani Siyah area (Raizh, Sadah)").
-
-    The widest unit the gazetteer knows as a unit counts, once per parenthesis: a village or
-    district we lack is no evidence, and a province names its country better than any town
-    that shares its name ("Al Bayda" the Yemeni governorate, not the Libyan city).
-    """
-    gazetteer = get_gazetteer()
-    votes: Counter[str] = Counter()
-    for m in _PARENTHESES.finditer(text):
-        for item in reversed(m.group(1).split(",")):
-            said = _UNIT_LAST.search(item.strip())
-            name = item.strip()[: said.start()] if said else item.strip()  # "Rajouri district"
-            if not name or len(name.split()) > 4:
-                continue
-            if name in _STATE_ABBREVIATIONS:
-                votes[_STATE_ABBREVIATIONS[name]] += 2.0
-                break
-            units = [p for p in gazetteer.lookup(name) if p.kind in _UNIT_KINDS]
-            # the unit the text says ("Ilam district": Nepal's, not Iran's province of Ilam);
-            # else the widest, which comes last ("(district, province)")
-            kind = "admin2" if said and said.group(0).strip().casefold() == "district" else "admin1"
-            countries = {p.country for p in ([p for p in units if p.kind == kind] or units)}
-            if countries:
-                for country in countries:
-                    votes[country] += 2.0 / len(countries)
-                break
-    return votes
-
-
-_POSSESSIVE = re.compile(r"\b([A-Z][\w-]*[a-z])'?s\b")
-_CURRENCY_AFTER = re.compile(
-    r"\s+(?:dollars?|riyals?|rials?|pounds?|liras?|euros?|rupees?|shillings?|dinars?|dirhams?|"
-    r"francs?|yuan|yen|rubles?|roubles?|currency)\b",
-    re.IGNORECASE,
-)
-_CIVILIANS_AFTER = re.compile(
-    r"\s+(?:[a-z-]+\s+)?(?:farmers?|fisherm[ae]n|villagers?|civilians?|residents?|workers?|pickers?|"
-    r"shepherds?|herders?|children|students?|youths?|men|women|people|nationals?|traders?|families|"
-    r"worshippers?|protesters?|demonstrators?|detainees?|prisoners?|journalists?|boys?|girls?)\b"
-)
-_INSIDE_BEFORE = re.compile(r"\b(?:inside|within)\s+(?:the\s+)?$", re.IGNORECASE)
-_BORDER_AFTER = re.compile(r"(?:-\w+)?\s+(?:border|frontier)\b", re.IGNORECASE)
-_ELSEWHERE_BEFORE = re.compile(
-    r"\b(?:from|into|to|towards?|border with|borders with|bordering|fled to|crossed into|back to|"
-    # where a hostage was taken and kept afterwards, not where the abduction happened
-    r"held in|kept in|held captive in|released in)\s+"
-    r"(?:the\s+)?(?:neighbou?ring\s+)?$",
-    re.IGNORECASE,
-)
-#: Words for administrative units, after a name ("Kilifi County", "Al Dhaher district").
-_UNIT_WORDS = (
-    "county|province|governorate|region|state|district|department|oblast|prefecture|municipality|"
-    "parish|division"
-)
-_TITLE_BEFORE = re.compile(r"\b(?:MPs?|MCA|VP|Senator|Governor|Hon|Mr|Mrs|Ms|Dr)\.?\s+$")
-_CITY = 100_000  # a town this size is no hamlet sharing a name: the gazetteer surely has it
-_LARGE_CITY = 1_000_000  # a name this big is meant even as one word of a longer one ("Beirut Port")
-#: "Al Dhaher district", "Laisamis sub county": the text says the name is a unit
-_UNIT_AFTER = re.compile(rf"[\s,]*(?:{_UNIT_WORDS}|sub[- ]?county|constituency|ward)\b", re.IGNORECASE)
-_UNIT_LAST = re.compile(rf"\s(?:{_UNIT_WORDS})$", re.IGNORECASE)
-#: the first half of a hyphenated name, not an Arabic article ("Al-Hasakeh")
-_COMPOUND_BEFORE = re.compile(r"\b(?![AaEe][ls]-|[Aa][dnrstz]h?-|[Ee][dnrst]-)([A-Z][a-z]+)-$")
-_CAPITAL_WORD_BEFORE = re.compile(r"\b[A-Z][\w'-]* $")
-_CAPITAL_WORD_AFTER = re.compile(
-    rf" (?!(?i:{_UNIT_WORDS}|city|town|village|camp|sub-?county|constituency|ward)\b)[A-Z]"
-)
-_SAINT_BEFORE = re.compile(r"\b(?:Mt|Mount|St|Saint|Ste|Jabal|Jebel|Djebel|Jabel)\.?[\s-]+$")
-_ADMIN_WORD_COUNTRY = {
-    "barangay": "Philippines",
-    "barangays": "Philippines",
-    "upazila": "Bangladesh",
-    "tambon": "Thailand",
-    "lga": "Nigeria",
-}
-_ADMIN_WORD = re.compile(r"\b(Barangays?|barangays?|[Uu]pazila|[Tt]ambon|LGA)\b")
-#: "a Palestinian", "an Israeli woman", "one of the victims was Somali"
-_A_PERSON_BEFORE = re.compile(r"\b(?:a|an|was|were)\s+$", re.IGNORECASE)
-_PEOPLE_AFTER = re.compile(
-    r"\s+(?:[\w-]+\s+)?(?:residents?|nationals?|man|men|woman|women|shop ?owners?|traders?|"
-    r"businessm[ae]n|expatriates?|refugees?|immigrants?|community|communities|populated|families|"
-    r"family|people|youths?|students?|elders?|herders?|cleric|sheikh|"
-    # armed men named by origin: "Somali militants" in Mandera are who they are, not where
-    r"militias?|militiamen|militants?|gunm[ae]n|islamists?|assailants?|attackers?|fighters?|bandits?|"
-    r"raiders?|insurgents?|rebels?|pirates?|soldiers?|troops?|groups?)\b",
-    re.IGNORECASE,
-)
-_PEOPLE_REGION_AFTER = re.compile(r"\s+region\b", re.IGNORECASE)
-_LED_AFTER = re.compile(r"[- ](?:led|backed|supported|allied|affiliated|sponsored)\b", re.IGNORECASE)
-_SMALL_PLACE = 10_000
-
-
-def _region(country: str) -> str | None:
-    found = get_gazetteer().country(country)
-    return found.region if found is not None else None
-
-
-def _named_keys(mentions: list[PlaceMention]) -> set[str]:
-    return {name_key(m.text) for m in mentions} | {name_key(m.place.name) for m in mentions}
-
-
-def _admin_named(place: Place, named: set[str], mention: PlaceMention) -> bool:
-    """The place's province or district is named elsewhere in the text."""
-    # a unit named like the mention or the place itself is the place, not its province
-    own = {name_key(mention.text), name_key(place.name)}
-    return any(
-        unit is not None and name_key(unit) in named and name_key(unit) not in own
-        for unit in (place.admin1, place.admin2)
-    )
-
-
 def _prefer_named_admin(
     mentions: list[PlaceMention], recent_admin1: Counter[str] | None = None
 ) -> list[PlaceMention]:
     """Among a name's candidates, take the one whose province/district the text also names;
     failing that, for a name several villages share, the one in the province the run's recent
     events were in (a monitor's daily reports from the same front)."""
-    named = _named_keys(mentions)
+    named = named_keys(mentions)
     out = []
     for m in mentions:
-        if len(m.candidates) > 1 and not _admin_named(m.place, named, m):
-            better = [c for c in m.candidates if _admin_named(c, named, m)]
+        if len(m.candidates) > 1 and not admin_named(m.place, named, m):
+            better = [c for c in m.candidates if admin_named(c, named, m)]
             if better:
                 m = replace(m, place=better[0], ambiguous=False)
             elif recent_admin1 and m.ambiguous:
@@ -817,7 +527,7 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
 
 
 def _names_someone(m: PlaceMention, text: str) -> bool:
-    if _OFFICE_AFTER.match(text, m.end) or _GANG_AFTER.match(text, m.end):
+    if _OFFICE_AFTER.match(text, m.end) or GANG_AFTER.match(text, m.end):
         return True
     return is_group_name(m.text) and bool(
         _PEOPLE_NOUN_AFTER.match(text, m.end) or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)
@@ -838,8 +548,6 @@ _OFFICE_AFTER = re.compile(
     r"\s+(?:County\s+)?(?:Senator|senator|Governor|governor|MP|MCA|Woman Rep|Women Rep|"
     r"University|Universitys|University's|College|Polytechnic)\b"
 )
-_ACRONYM = re.compile(r"[A-Z]{2,5}|[A-Z][a-z][A-Z]{1,3}")
-_GANG_AFTER = re.compile(r"\s+gang\b", re.IGNORECASE)
 _PEOPLE_NOUN_AFTER = re.compile(
     r"(?:\s+and\s+[A-Z]\w+)?\s+(?:raiders?|militias?|militiamen|herders|herdsmen|warriors|morans|"
     r"youths?|men|communit(?:y|ies)|clans?|ethnic|tribes?|fighters|attackers|bandits|elders|people|"
@@ -914,7 +622,7 @@ def _in_units(
         near = distance_km(m.place.latitude, m.place.longitude, stated.latitude, stated.longitude)
         if len(m.candidates) == 1 and near <= _STATED_NEAR_KM:
             return replace(m, place=replace(m.place, admin1=admin1))
-        if m.place.population >= (_CITY if explicit else _SMALL_PLACE):
+        if m.place.population >= (_CITY if explicit else SMALL_PLACE):
             return None
         # the one namesake is a village far away ("Kruta Balka, Donetsk" is not Poltava's), or
         # the text says where it is ("the Majengo area of Mombasa" is not Vihiga's Majengo)
@@ -946,7 +654,7 @@ def _inside(place: Place, unit: PlaceMention) -> bool:
 
 #: Between a place and the unit it lies in: "X, Y", "X (Y", "X district, Y", "X (coded as Y".
 _UNIT_GAP = re.compile(
-    rf"(?:\s+(?P<noun>{_UNIT_WORDS}|sub-county|regency|city|town|village|estate|ward|area|"
+    rf"(?:\s+(?P<noun>{UNIT_WORDS}|sub-county|regency|city|town|village|estate|ward|area|"
     r"neighbou?rhood|suburb|location|sub-location|township|quarter))?"
     r"(?:\s*[,(]\s*(?:coded as\s+)?|\s+(?P<link>of|in)\s+(?:the\s+)?)",
     re.IGNORECASE,
@@ -955,7 +663,7 @@ _STATED_NEAR_KM = 30.0
 _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
 
 
-_REGION_AFTER = re.compile(rf"^[\s,]*(?:{_UNIT_WORDS})\b", re.IGNORECASE)
+_REGION_AFTER = re.compile(rf"^[\s,]*(?:{UNIT_WORDS})\b", re.IGNORECASE)
 _REGION_BEFORE = re.compile(
     r"(?:county|province|governorate|region|state|district|department|oblast|of|countryside|ريف|محافظة|ولاية|منطقة)\s*$",
     re.IGNORECASE,
@@ -1037,7 +745,7 @@ def _actors(
     day: dt.date | None = None,
 ) -> tuple[ActorMention | Actor, ActorMention | Actor | None]:
     """actor1 and actor2 for an event of type `sub` from the sentence's actor mentions."""
-    armed = [m for m in mentions if m.actor.inter in _ARMED]
+    armed = [m for m in mentions if m.actor.inter in ARMED_INTERS]
     civilians = [m for m in mentions if m.actor.inter == 7]
     event_type = SUB_TO_EVENT[sub]
     unknown = generic_actor("unidentified", country or "Unknown")
@@ -2136,7 +1844,7 @@ def code_article(
     """
     # country names and adjectives: for the country vote and for each sentence's places
     countries = get_gazetteer().countries_in(article.text, adjectives=True)
-    country, from_context = _main_country(article, countries, context_country)
+    country, from_context = main_country(article, countries, context_country)
     date_mentions = find_dates(article.text, article.language)
     coded = [
         _event(article, d, country)

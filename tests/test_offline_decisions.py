@@ -6,14 +6,15 @@ import datetime as dt
 
 import pytest
 
+from coder.country_vote import main_country
 from coder.gazetteer import get_gazetteer
 from coder.models import Article, Event
-from coder.offline import OfflineCoder, _main_country
+from coder.offline import OfflineCoder
 
 
 def vote(text: str, prior: str | None = None) -> str | None:
     article = Article(id="t", text=text, language="en", published=dt.date(2017, 8, 1))
-    return _main_country(article, get_gazetteer().countries_in(text, adjectives=True), prior)[0]
+    return main_country(article, get_gazetteer().countries_in(text, adjectives=True), prior)[0]
 
 
 def test_a_small_foreign_namesake_does_not_outvote_the_run() -> None:
