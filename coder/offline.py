@@ -575,7 +575,7 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
         if m.place.kind not in ("place", "admin2") or out[i] is None:
             continue
         chain: list[PlaceMention] = []
-        end, explicit = m.end, False
+        end, explicit, part = m.end, False, None
         for n in mentions[i + 1 :]:
             gap = _UNIT_GAP.fullmatch(text, end, n.start)
             if gap is None:
@@ -583,12 +583,19 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
             if not chain:
                 # "the Majengo area of Mombasa", "Kiganjo estate, Thika": said to be inside
                 explicit = gap["noun"] is not None or gap["link"] == "of"
+                part = gap["part"]
             chain.append(n)
             end = n.end
         units = [n for n in chain if n.place.country == m.place.country]
+        if units and part is not None and _STREET.fullmatch(part):
+            out[i] = None  # "Raju street of Afrin city": a street, the town is the place
+            continue
         if not units or len(chain) > 2 or any(c.kind == "admin1" for c in m.candidates):
             continue  # "Homa Bay, Kisumu, Migori": provinces listed, not one inside the next
-        resolved = _in_units(m, units, bool(_LIST_AFTER.match(text, end)), explicit)
+        # "Rampur sector area (Baramulla district)": a part of the unit, whatever town shares
+        # its name elsewhere
+        explicit = explicit or part is not None
+        resolved = _in_units(m, units, bool(_LIST_AFTER.match(text, end)), explicit, part is not None)
         if resolved is not None:
             out[i] = resolved
             for j, n in enumerate(mentions[i + 1 : i + 1 + len(chain)], start=i + 1):
@@ -598,7 +605,7 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
 
 
 def _in_units(
-    m: PlaceMention, units: list[PlaceMention], is_list: bool, explicit: bool
+    m: PlaceMention, units: list[PlaceMention], is_list: bool, explicit: bool, part: bool = False
 ) -> PlaceMention | None:
     """`m` as a place inside `units`, or None when the names read as a list of peers.
 
@@ -618,7 +625,7 @@ def _in_units(
         return None  # "Bohdanivka, Kamianka and Avdiivka": a list of peers, not a hierarchy
     stated = units[0].place
     admin1 = next((_admin1_name(n.place) for n in units if _admin1_name(n.place)), None)
-    if len(m.candidates) == 1 or max(c.population for c in m.candidates) >= _CITY:
+    if not part and (len(m.candidates) == 1 or max(c.population for c in m.candidates) >= _CITY):
         near = distance_km(m.place.latitude, m.place.longitude, stated.latitude, stated.longitude)
         if len(m.candidates) == 1 and near <= _STATED_NEAR_KM:
             return replace(m, place=replace(m.place, admin1=admin1))
@@ -655,11 +662,13 @@ def _inside(place: Place, unit: PlaceMention) -> bool:
 #: Between a place and the unit it lies in: "X, Y", "X (Y", "X district, Y", "X (coded as Y".
 _UNIT_GAP = re.compile(
     rf"(?:\s+(?P<noun>{UNIT_WORDS}|sub-county|regency|city|town|village|estate|ward|area|"
-    r"neighbou?rhood|suburb|location|sub-location|township|quarter))?"
+    r"neighbou?rhood|suburb|location|sub-location|township|quarter)"
+    r"|\s+(?P<part>street|road|avenue|square|roundabout|bridge|market|sector(?:\s+area)?))?"
     r"(?:\s*[,(]\s*(?:coded as\s+)?|\s+(?P<link>of|in)\s+(?:the\s+)?)",
     re.IGNORECASE,
 )
 _STATED_NEAR_KM = 30.0
+_STREET = re.compile(r"street|road|avenue|square|roundabout|bridge|market", re.IGNORECASE)
 _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
 
 

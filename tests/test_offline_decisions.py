@@ -891,6 +891,18 @@ def test_a_place_lies_in_the_units_stated_after_it() -> None:
     ) == [("Limpopo", "Burgersfort", 1)]
 
 
+def test_a_street_or_a_sector_of_a_stated_unit() -> None:
+    # a street named like a village is no place: the town it runs through is
+    assert _places("On 2 May 2020, gunmen robbed a pharmacy on Raju street of Afrin city.") == [
+        ("Aleppo", "'Afrin", 1)
+    ]
+    # a front sector named like a town 700 km away lies in the district stated after it
+    [(admin1, location, precision)] = _places(
+        "On 3 May 2020, Indian and Pakistani troops traded fire at Rampur sector (Baramulla district, J&K)."
+    )
+    assert (admin1, location, precision) == ("Jammu and Kashmir", "Rampur", 3)
+
+
 def test_a_far_namesake_village_is_not_the_place_stated() -> None:
     # the gazetteer's one Kruta Balka is a village in Poltava, far from Donetsk
     [(admin1, location, _)] = _places(
