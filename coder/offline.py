@@ -587,8 +587,15 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
             chain.append(n)
             end = n.end
         units = [n for n in chain if n.place.country == m.place.country]
-        if units and part is not None and _STREET.fullmatch(part):
-            out[i] = None  # "Raju street of Afrin city": a street, the town is the place
+        if (
+            units
+            and part is not None
+            and _STREET.fullmatch(part)
+            and not _ROAD_FROM.search(text, max(0, m.start - 4), m.start)
+        ):
+            # "Raju street of Afrin city": a street, the town is the place (but the towns a
+            # road joins, "the Bura-Hola road", are places on it)
+            out[i] = None
             continue
         if not units or len(chain) > 2 or any(c.kind == "admin1" for c in m.candidates):
             continue  # "Homa Bay, Kisumu, Migori": provinces listed, not one inside the next
@@ -669,6 +676,7 @@ _UNIT_GAP = re.compile(
 )
 _STATED_NEAR_KM = 30.0
 _STREET = re.compile(r"street|road|avenue|square|roundabout|bridge|market", re.IGNORECASE)
+_ROAD_FROM = re.compile(r"\w\s*[-–]\s*$")
 _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
 
 
