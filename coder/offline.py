@@ -575,7 +575,7 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
         if m.place.kind not in ("place", "admin2") or out[i] is None:
             continue
         chain: list[PlaceMention] = []
-        end, explicit, part = m.end, False, None
+        end, explicit, part, gap_noun_area = m.end, False, None, False
         for n in mentions[i + 1 :]:
             gap = _UNIT_GAP.fullmatch(text, end, n.start)
             if gap is None:
@@ -583,6 +583,7 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
             if not chain:
                 # "the Majengo area of Mombasa", "Kiganjo estate, Thika": said to be inside
                 explicit = gap["noun"] is not None or gap["link"] == "of"
+                gap_noun_area = bool(gap["noun"] and _AREA.fullmatch(gap["noun"]))
                 part = gap["part"]
             chain.append(n)
             end = n.end
@@ -597,8 +598,16 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
             # road joins, "the Bura-Hola road", are places on it)
             out[i] = None
             continue
-        if not units or len(chain) > 2 or any(c.kind == "admin1" for c in m.candidates):
-            continue  # "Homa Bay, Kisumu, Migori": provinces listed, not one inside the next
+        inside = explicit and gap_noun_area
+        longest = 3 if inside else 2  # "Wadi area of Vadodara city (Vadodara, Gujarat)"
+        if (
+            not units
+            or len(chain) > longest
+            or (any(c.kind == "admin1" for c in m.candidates) and not inside)
+        ):
+            # "Homa Bay, Kisumu, Migori": provinces listed, not one inside the next (but "the
+            # Wadi area of Vadodara city" says it is inside, whatever province is called Wadi)
+            continue
         # "Rampur sector area (Baramulla district)": a part of the unit, whatever town shares
         # its name elsewhere
         explicit = explicit or part is not None
@@ -670,12 +679,13 @@ def _inside(place: Place, unit: PlaceMention) -> bool:
 _UNIT_GAP = re.compile(
     rf"(?:\s+(?P<noun>{UNIT_WORDS}|sub-county|regency|city|town|village|estate|ward|area|"
     r"neighbou?rhood|suburb|location|sub-location|township|quarter)"
-    r"|\s+(?P<part>street|road|avenue|square|roundabout|bridge|market|sector(?:\s+area)?))?"
+    r"|\s+(?P<part>street|road|avenue|square|roundabout|bridge|market|bypass|sector(?:\s+area)?))?"
     r"(?:\s*[,(]\s*(?:coded as\s+)?|\s+(?P<link>of|in)\s+(?:the\s+)?)",
     re.IGNORECASE,
 )
 _STATED_NEAR_KM = 30.0
-_STREET = re.compile(r"street|road|avenue|square|roundabout|bridge|market", re.IGNORECASE)
+_STREET = re.compile(r"street|road|avenue|square|roundabout|bridge|market|bypass", re.IGNORECASE)
+_AREA = re.compile(r"area|neighbou?rhood|suburb|estate|quarter", re.IGNORECASE)
 _ROAD_FROM = re.compile(r"\w\s*[-–]\s*$")
 _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
 

@@ -901,6 +901,14 @@ def test_a_street_or_a_sector_of_a_stated_unit() -> None:
         "On 3 May 2020, Indian and Pakistani troops traded fire at Rampur sector (Baramulla district, J&K)."
     )
     assert (admin1, location, precision) == ("Jammu and Kashmir", "Rampur", 3)
+    # a bypass named after the next town is in the town stated after it
+    assert _places("On 6 May 2020, a crowd stoned a bus near the Jalandhar bypass in Ludhiana (Punjab).") == [
+        ("Punjab", "Ludhiana", 1)
+    ]
+    # "the X area of a city (district, state)": inside it, not Maharashtra's Wari
+    assert _places(
+        "On 6 May 2020, a shop was torched overnight in the Wari area of Surat city (Surat, Gujarat)."
+    )[0] == ("Gujarat", "Wari", 3)
 
 
 def test_a_far_namesake_village_is_not_the_place_stated() -> None:
