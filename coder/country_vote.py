@@ -64,7 +64,7 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
         )
         votes[country.name] += 0.5 if of_actor or elsewhere or people else 3.0 / 2
         word = article.text[start:end]
-        # "Palestinian farmers", "16 Kenyans": people of that country (for the army rule
+        # "Palestinian farmers", "four Palestinians": people of that country (for the army rule
         # below; the vote above stays as it is)
         if (
             gazetteer.country(word) is None
@@ -80,7 +80,7 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
         if found is not None and found.name not in seen:
             votes[found.name] += 3.0 / 2
             if gazetteer.country(m.group(1)) is None and "'" not in m.group(0):
-                peoples.add(found.name)  # "16 Kenyans"
+                peoples.add(found.name)  # "four Palestinians"
     mentions = gazetteer.find(article.text)
     prior_region = _region(prior) if prior is not None else None
     named = named_keys(mentions)
@@ -117,7 +117,7 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
         ) and not (
             gazetteer.lookup(half.group(1))  # "Tripoli-Beirut highway", "Gorom-Gorom": places both
         ):
-            weight /= 4  # "Xaaji-Cali": the second half of a name we lack, not Cali, Colombia
+            weight /= 4  # "Xaaji-Lima": the second half of a name we lack, not Lima, Peru
         if (
             mention.place.kind in ("place", "admin2")
             and mention.place.population < SMALL_PLACE
@@ -162,7 +162,7 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
                 article.text, actor.start, min(actor.end + 5, len(article.text))
             )
             # ... unless the people an army acts on are another country's ("Israeli forces
-            # fired at Palestinian farmers", "Ethiopian troops abducted 16 Kenyans"): events
+            # fired at Palestinian farmers", "Ugandan soldiers seized Kenyan fishermen's boats"): events
             # across a border or a line of occupation are coded where those people are (not
             # the police's: "Kenyan police arrested Somali traders" in Nairobi)
             foreign = peoples - {actor.actor.country}
@@ -208,7 +208,7 @@ _STATE_ABBREVIATIONS = {
 
 def _units_in_parentheses(text: str) -> Counter[str]:
     """Votes for the countries of the provinces and districts named in parentheses after a
-    place, as ACLED-style notes and many wires write them ("Bani Siyah area (Raizh, Sadah)").
+    place, as ACLED-style notes and many wires write them ("Al Hasamah (Munabbih, Sadah)").
 
     The widest unit the gazetteer knows as a unit counts, once per parenthesis: a village or
     district we lack is no evidence, and a province names its country better than any town
@@ -282,7 +282,7 @@ _ADMIN_WORD_COUNTRY = {
     "lga": "Nigeria",
 }
 _ADMIN_WORD = re.compile(r"\b(Barangays?|barangays?|[Uu]pazila|[Tt]ambon|LGA)\b")
-#: "a Palestinian", "an Israeli woman", "one of the victims was Somali"
+#: "a Palestinian", "an Israeli woman", "one of them was Somali"
 _A_PERSON_BEFORE = re.compile(r"\b(?:a|an|was|were)\s+$", re.IGNORECASE)
 _PEOPLE_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+)?(?:residents?|nationals?|man|men|woman|women|shop ?owners?|traders?|"

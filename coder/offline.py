@@ -594,7 +594,7 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
             and _STREET.fullmatch(part)
             and not _ROAD_FROM.search(text, max(0, m.start - 4), m.start)
         ):
-            # "Raju street of Afrin city": a street, the town is the place (but the towns a
+            # "Maskanah street of Afrin city": a street, the town is the place (but the towns a
             # road joins, "the Bura-Hola road", are places on it)
             out[i] = None
             continue
@@ -608,7 +608,7 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
             # "Homa Bay, Kisumu, Migori": provinces listed, not one inside the next (but "the
             # Wadi area of Vadodara city" says it is inside, whatever province is called Wadi)
             continue
-        # "Rampur sector area (Baramulla district)": a part of the unit, whatever town shares
+        # "Rampur sector (Baramulla district)": a part of the unit, whatever town shares
         # its name elsewhere
         explicit = explicit or part is not None
         resolved = _in_units(m, units, bool(_LIST_AFTER.match(text, end)), explicit, part is not None)
