@@ -541,7 +541,12 @@ _EN_PATTERNS: list[_Pattern] = [
     # number first: "42 civilians were killed", "17 to 19 people died", "dozens killed"
     _p(
         rf"{_B}(?P<num>{_EN_NUM})(?:\s+(?!(?:{_EN_STOP}|{_EN_DIGITS_OR_WORD}){_E})[a-z'-]+){{0,8}}?"
-        rf"(?:\s*,\s*(?:including|among them|among whom)[^.;:]{{0,80}}?,)?\s+{_EN_AUX}{{0,4}}"
+        # "three herders (out of a group of seven) were killed"
+        rf"(?:\s*\([^()]{{0,60}}\))?"
+        # "eight people, including four children, were killed"; the commas are often left out
+        rf"(?:\s*,\s*(?:including|among them|among whom)[^.;:]{{0,80}}?,|"
+        rf"\s+including\s(?:(?!\b(?:were|was|are|is|and\s+one)\b)[^.;:,]){{0,80}}?"
+        rf"(?=\s+{_EN_AUX}{{1,4}}(?:{_EN_DEATH_AFTER}){_E}))?\s+{_EN_AUX}{{0,4}}"
         rf"(?<!among the )(?<!among )(?P<death>{_EN_DEATH_AFTER}){_E}{_EN_OBJECT_AFTER}"
         rf"(?!\s*(?:or|and|,)\s*(?:wounded|injured|hurt))",
         _en_num_first,

@@ -353,3 +353,20 @@ def test_a_death_given_as_the_reason(text: str, motive: bool) -> None:
     language = "ar" if "\u0600" <= text[0] <= "\u06ff" else "en"
     (mention,) = find_fatalities(text, language)
     assert is_motive(text, mention) is motive
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a parenthesis between the dead and the verb
+        ("Four shepherds (two of them brothers) were killed when gunmen opened fire.", 4),
+        ("6 miners (all from the same village) died when the tunnel collapsed on them.", 6),
+        # who was among the dead, with or without the commas
+        ("Nine people including three nurses and a driver were killed in the ambush.", 9),
+        ("Nine people, including three nurses, were killed in the ambush.", 9),
+        # an "including" that ends in the injured is no death count
+        ("Seven people including a guard were injured and one was killed.", 1),
+    ],
+)
+def test_words_between_the_dead_and_the_verb(text: str, value: int) -> None:
+    assert deaths(text) == value
