@@ -591,6 +591,12 @@ _EN_PATTERNS: list[_Pattern] = [
         rf"beaten to death){_E}",
         _ONE,
     ),
+    # ... after another deed: "was dragged from his shop by a crowd and beaten to death"
+    _p(
+        rf"{_B}(?:is|was)\s+[a-z]+ed\b[^.;]{{0,80}}?\s+and\s+(?:then\s+)?(?:lynched|hacked to death|"
+        rf"beaten to death|stoned to death|burnt to death|burned to death|stabbed to death){_E}",
+        _ONE,
+    ),
     # the toll: "put the death toll at 19", "the death toll rose to 19"
     _p(
         rf"{_B}(?:death toll|toll|number of (?:dead|deaths|fatalities|those killed))"

@@ -366,6 +366,9 @@ def test_a_death_given_as_the_reason(text: str, motive: bool) -> None:
         ("Nine people, including three nurses, were killed in the ambush.", 9),
         # an "including" that ends in the injured is no death count
         ("Seven people including a guard were injured and one was killed.", 1),
+        # one victim, another deed first: not the four who did it
+        ("A trader was dragged from his shop by four youths and then stoned to death.", 1),
+        ("A herder was tied to a tree by the raiders and hacked to death.", 1),
     ],
 )
 def test_words_between_the_dead_and_the_verb(text: str, value: int) -> None:
