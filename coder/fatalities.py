@@ -224,9 +224,9 @@ _EN_ONE = rf"(?:\d+(?:,\d{{3}})*|{_alt(_EN_VAGUE)}|{_alt(_EN_NUMBERS)})"  # "a n
 _EN_DIGITS_OR_WORD = rf"(?:\d+(?:,\d{{3}})*|{_alt(k for k in _EN_NUMBERS if len(k) > 2)})"
 _EN_NUM = (rf"(?:{_EN_Q}\s+)?(?:between\s+)?{_EN_ONE}"
            rf"(?:\s*(?:-|to|and|or)\s*{_EN_DIGITS_OR_WORD}(?!\s+(?:wounded|injured|hurt)))?")  # fmt: skip
-_EN_DEATH_AFTER = (r"(?:killed|dead|died|slain|shot dead|perished|lost their lives|executed|murdered|"
+_EN_DEATH_AFTER = (r"(?:killed|dead|died|dies|slain|shot dead|perished|lost their lives|executed|murdered|"
                    r"beheaded|deaths|fatalities|fatality|bodies|corpses|shot to death|lynched|"
-                   r"hacked to death|beaten to death|burnt to death|burned to death|"
+                   r"hacked to death|beaten to death|stoned to death|burnt to death|burned to death|"
                    r"stabbed to death|speared to death|clubbed to death|axed to death|"
                    r"gunned down|fatally shot|fatally stabbed|fatally assaulted|"
                    r"fatally wounded|fatally injured)")  # fmt: skip
@@ -587,9 +587,18 @@ _EN_PATTERNS: list[_Pattern] = [
     ),
     # a single victim before a passive verb with no number: "is lynched", "was hacked to death"
     _p(
-        rf"{_B}(?:is|was|were|are)\s+(?:reportedly\s+)?(?<!nearly )(?<!almost )(?:lynched|hacked to death|"
-        rf"beaten to death){_E}",
+        rf"{_B}(?:is|was)\s+(?:reportedly\s+)?"
+        # "was on Sunday night lynched"
+        rf"(?:on\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+        rf"(?:\s+(?:night|morning|evening|afternoon))?\s+)?"
+        rf"(?<!nearly )(?<!almost )(?:lynched|hacked to death|beaten to death|stoned to death){_E}",
         _ONE,
+    ),
+    # "the suspects were lynched": at least one, a number stated elsewhere counts over it
+    _p(
+        rf"{_B}(?:were|are)\s+(?:reportedly\s+)?(?<!nearly )(?<!almost )"
+        rf"(?:lynched|hacked to death|beaten to death|stoned to death){_E}",
+        _ONE_IMPLIED,
     ),
     # ... after another deed: "was dragged from his shop by a crowd and beaten to death"
     _p(
@@ -717,6 +726,8 @@ _EN_CODED: list[_Pattern] = [
         _en_share,
     ),
     _p(rf"{_B}(?P<num>{_EN_NUM})\s+(?:fatalities|fatality|deaths?)\s+{_EN_PARTS}{_E}", _en_share),
+    # a note's own field: "FATALITIES: 2 - ACTORS NOT SPECIFIED"
+    _p(rf"{_B}fatalities\s*[:=]\s*(?P<num>\d+){_E}", _en_num),
 ]
 
 _AR_COMB = rf"(?P<comb>\s*و\s*(?:{_AR_INJURY}){_E})"

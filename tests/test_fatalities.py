@@ -369,6 +369,14 @@ def test_a_death_given_as_the_reason(text: str, motive: bool) -> None:
         # one victim, another deed first: not the four who did it
         ("A trader was dragged from his shop by four youths and then stoned to death.", 1),
         ("A herder was tied to a tree by the raiders and hacked to death.", 1),
+        # a day between the verb and its auxiliary; stoned to death; the present tense
+        ("A cattle thief was on Friday morning lynched by villagers.", 1),
+        ("Three pickpockets were stoned to death by traders.", 3),
+        ("Police torched huts in the valley. A baby dies in the fire.", 1),
+        # "were lynched" says at least one: the number stated before it stands
+        ("Two thieves were lynched in the market. The thieves were beaten to death by a crowd.", 2),
+        # a note's own field of the figure
+        ("Clashes went on overnight. FATALITIES: 3 - details unclear", 3),
     ],
 )
 def test_words_between_the_dead_and_the_verb(text: str, value: int) -> None:
