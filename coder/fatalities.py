@@ -506,14 +506,23 @@ _EN_PERSON = (
             "hawker",
             "labourer",
             "laborer",
+            "agent",
+            "representative",
+            "missionary",
+            "engineer",
+            "contractor",
+            "operator",
+            "conductor",
+            "watchman",
+            "administrator",
         ]
     )
     + ")"
 )
 _EN_SINGLE_DEATH = (
     r"(?:killed|shot dead|shot and killed|dies|died|murdered|assassinated|lynched|hacked to death|"
-    r"stabbed to death|beaten to death|burnt to death|burned to death|tortured to death|found dead|"
-    r"found killed|succumbed|speared to death|clubbed to death|shot to death)"
+    r"stabbed to death|beaten to death|stoned to death|burnt to death|burned to death|tortured to death|"
+    r"found dead|found killed|succumbed|speared to death|clubbed to death|shot to death)"
 )
 _ONE_IMPLIED: _Build = lambda m: (1, True)  # noqa: E731
 
@@ -584,6 +593,12 @@ _EN_PATTERNS: list[_Pattern] = [
         rf"murdered|executed|beheaded|assassinated|assassinating|assassinates)\s+"
         rf"(?:a|an|one)\s+(?!number\b|few\b|total\b)",
         _ONE,
+    ),
+    # the victim between the verb and "to death": "stabbed a man to death", "hacked two elders to death"
+    _p(
+        rf"{_B}(?:stabbed|beat|hacked|stoned|clubbed|burnt|burned|tortured|speared)\s+"
+        rf"(?:(?:a|an|one)|(?P<num>{_EN_NUM}))\s+[a-z-]+(?:\s+[a-z-]+)?\s+to\s+death{_E}",
+        lambda m: _en_num(m) if m["num"] else (1, True),
     ),
     # a single victim before a passive verb with no number: "is lynched", "was hacked to death"
     _p(

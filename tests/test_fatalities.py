@@ -377,6 +377,11 @@ def test_a_death_given_as_the_reason(text: str, motive: bool) -> None:
         ("Two thieves were lynched in the market. The thieves were beaten to death by a crowd.", 2),
         # a note's own field of the figure
         ("Clashes went on overnight. FATALITIES: 3 - details unclear", 3),
+        # the victims between the verb and "to death"
+        ("Raiders hacked two elders to death near the river.", 2),
+        # one person by what they did for a living, in a headline
+        ("Surveyor's agent killed at his gate by unknown men", 1),
+        ("Gunmen kill road engineer near the quarry", 1),
     ],
 )
 def test_words_between_the_dead_and_the_verb(text: str, value: int) -> None:
