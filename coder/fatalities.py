@@ -241,6 +241,10 @@ _EN_STOP = (r"(?:wounded|injured|hurt|injuries|injury|killed|killing|dead|died|d
             r"friday|saturday|sunday)")  # fmt: skip
 _EN_AUX = (r"(?:(?:were|was|have|has|had|been|are|is|reportedly|also|all|later|being|got|feared|believed|"
            r"confirmed)\s+)")  # fmt: skip
+#: one group of dead in a list: a number and up to four words naming them
+_EN_GROUP = (rf"{_EN_DIGITS_OR_WORD}(?:\s+(?!(?:{_EN_STOP}|and|among|were|was|are|is|have|has|had|been|"
+             rf"{_EN_DIGITS_OR_WORD}){_E})[a-z'-]+){{1,4}}")  # fmt: skip
+_EN_GROUP_NUM = re.compile(rf"(?<![\w-]){_EN_DIGITS_OR_WORD}(?![\w-])")
 
 _AR_Q = _nalt("أكثر من|ما لا يقل عن|لا يقل عن|ما يزيد عن|ما يزيد على|نحو|حوالي|قرابة|زهاء|ما يقارب|أقل من")
 _AR_ONE = rf"(?:\d+(?:,\d{{3}})*|{_alt(_AR_NUMBERS)}|{_alt(_AR_VAGUE)})"
@@ -340,6 +344,14 @@ def _en_sum(m: re.Match[str]) -> tuple[int, bool] | None:
     if a is None or b is None:
         return None
     return a[0] + b[0], a[1] or b[1]
+
+
+def _en_groups(m: re.Match[str]) -> tuple[int, bool] | None:
+    """The dead of every group listed: "3 policemen, 2 militiamen and 1 soldier" -> 6."""
+    counts = [_number(n.group(0), "en") for n in _EN_GROUP_NUM.finditer(m["groups"])]
+    if not counts or any(c is None for c in counts):
+        return None
+    return sum(c[0] for c in counts if c), any(c[1] for c in counts if c)
 
 
 def _en_combined(m: re.Match[str]) -> tuple[int, bool] | None:
@@ -579,6 +591,13 @@ _EN_PATTERNS: list[_Pattern] = [
         rf"{_B}(?:killed|killing)\s+(?P<conj>or|and)\s+(?:wounded|injured|wounding|injuring)\s+"
         rf"(?P<num>{_EN_NUM}){_E}",
         _en_combined,
+    ),
+    # groups of dead before one verb: "12 militants and 3 guards were killed" -> 15
+    _p(
+        rf"{_B}(?<!including )(?P<groups>{_EN_GROUP}(?:\s*,\s*{_EN_GROUP}){{0,4}},?\s+and\s+{_EN_GROUP})"
+        rf"\s+{_EN_AUX}{{0,4}}(?<!among the )(?<!among )(?P<death>{_EN_DEATH_AFTER}){_E}{_EN_OBJECT_AFTER}"
+        rf"(?!\s*(?:or|and|,)\s*(?:wounded|injured|hurt))",
+        _en_groups,
     ),
     # two groups of dead: "killing three civilians and five police" -> 8
     _p(

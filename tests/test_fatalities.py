@@ -382,6 +382,11 @@ def test_a_death_given_as_the_reason(text: str, motive: bool) -> None:
         # one person by what they did for a living, in a headline
         ("Surveyor's agent killed at his gate by unknown men", 1),
         ("Gunmen kill road engineer near the quarry", 1),
+        # several groups before one verb add up
+        ("Eleven rebels and four soldiers were killed in the fighting.", 15),
+        ("Two guards, three drivers and one cook were killed in the raid.", 6),
+        ("Eleven rebels and four soldiers were wounded in the fighting.", 0),
+        ("Nine men and two boys were among the dead, the mayor said.", 0),
     ],
 )
 def test_words_between_the_dead_and_the_verb(text: str, value: int) -> None:
