@@ -346,14 +346,6 @@ def _en_sum(m: re.Match[str]) -> tuple[int, bool] | None:
     return a[0] + b[0], a[1] or b[1]
 
 
-def _en_groups(m: re.Match[str]) -> tuple[int, bool] | None:
-    """The dead of every group listed: "3 policemen, 2 militiamen and 1 soldier" -> 6."""
-    counts = [_number(n.group(0), "en") for n in _EN_GROUP_NUM.finditer(m["groups"])]
-    if not counts or any(c is None for c in counts):
-        return None
-    return sum(c[0] for c in counts if c), any(c[1] for c in counts if c)
-
-
 def _en_combined(m: re.Match[str]) -> tuple[int, bool] | None:
     # "killed or injured": none of them need have died, and the lowest credible figure is 0
     return (0, False) if m["conj"] == "or" else _combined(_en_num(m))
@@ -591,13 +583,6 @@ _EN_PATTERNS: list[_Pattern] = [
         rf"{_B}(?:killed|killing)\s+(?P<conj>or|and)\s+(?:wounded|injured|wounding|injuring)\s+"
         rf"(?P<num>{_EN_NUM}){_E}",
         _en_combined,
-    ),
-    # groups of dead before one verb: "12 militants and 3 guards were killed" -> 15
-    _p(
-        rf"{_B}(?<!including )(?P<groups>{_EN_GROUP}(?:\s*,\s*{_EN_GROUP}){{0,4}},?\s+and\s+{_EN_GROUP})"
-        rf"\s+{_EN_AUX}{{0,4}}(?<!among the )(?<!among )(?P<death>{_EN_DEATH_AFTER}){_E}{_EN_OBJECT_AFTER}"
-        rf"(?!\s*(?:or|and|,)\s*(?:wounded|injured|hurt))",
-        _en_groups,
     ),
     # two groups of dead: "killing three civilians and five police" -> 8
     _p(
@@ -838,6 +823,31 @@ def _is_year(norm: str, start: int, end: int) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d\d", norm[start:end].strip()))
 
 
+# Groups of dead before one verb: "12 militants and 3 guards were killed" -> 15. Found from the
+# last group and its verb, which open with "and" (a pattern that opens with a number would be
+# tried at every word of the text), then the groups before it, read backwards.
+_EN_LAST_GROUP = GatedPattern.compile(
+    rf"{_B}and\s+{_EN_GROUP}\s+{_EN_AUX}{{0,4}}(?<!among the )(?<!among )(?:{_EN_DEATH_AFTER}){_E}"
+    rf"{_EN_OBJECT_AFTER}(?!\s*(?:or|and|,)\s*(?:wounded|injured|hurt))"
+)
+_EN_GROUPS_BEFORE = re.compile(rf"(?<![\w-])(?<!including )(?:{_EN_GROUP}\s*,\s*){{0,4}}{_EN_GROUP}\s*,?\s+$")
+
+
+def _group_lists(norm: str) -> list[_Found]:
+    """Every list of groups of dead in `norm`, each with the sum of its numbers."""
+    found: list[_Found] = []
+    for m in _EN_LAST_GROUP.finditer(norm):
+        before = _EN_GROUPS_BEFORE.search(norm, max(0, m.start() - 200), m.start())
+        if before is None:
+            continue  # one group: the number-first pattern reads it
+        counts = [_number(n.group(0), "en") for n in _EN_GROUP_NUM.finditer(norm, before.start(), m.end())]
+        if not counts or any(c is None for c in counts):
+            continue
+        total = sum(c[0] for c in counts if c is not None)
+        found.append((before.start(), m.end(), (total, any(c[1] for c in counts if c is not None)), False))
+    return found
+
+
 def find_fatalities(text: str, language: str) -> list[FatalityMention]:
     """Every statement of deaths in `text`, in text order (see the module docstring).
 
@@ -864,6 +874,7 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
             while end > start and norm[end - 1] in " ,":
                 end -= 1
             found.append((start, end, count, note))
+    found += _group_lists(norm)
     out: list[FatalityMention] = []
     for start, end, (count, vague), note in _drop_overlaps(found):
         s, e = offsets[start], offsets[end - 1] + 1
