@@ -1095,6 +1095,10 @@ def _protest_kind(sub: str, unit: str) -> str:
     a protest read as peaceful whose demonstrators did what the codebook calls destructive, and
     one the police or others stepped in on is a protest with intervention."""
     folded = unit.casefold()
+    if sub == "Peaceful protest" and _MOB_DEED.search(folded) and not _DEMONSTRATING.search(folded):
+        # "a group of people attacked a media office", "journalists were injured by traders":
+        # no one demonstrated; a crowd's violence is mob violence, whatever the classifier read
+        return "Mob violence"
     if sub in _FORCE_ON_PROTEST and _PROTESTER_VIOLENCE.search(folded):
         return "Violent demonstration"
     if sub == "Peaceful protest" and _DESTRUCTIVE_PROTEST.search(folded):
@@ -1112,6 +1116,17 @@ def _protest_kind(sub: str, unit: str) -> str:
     return sub
 
 
+#: What demonstrators do: a unit without any of it reports no demonstration.
+_DEMONSTRATING = GatedPattern.compile(
+    r"\b(?:protest\w*|demonstrat\w*|rall(?:y|ies|ied)|march(?:ed|es|ing)?|sit-?ins?|strikes?|striking|"
+    r"picket\w*|chant\w*|petition\w*|boycott\w*|gathered|vigil|placards?|slogans?|staged|"
+    r"walk-?outs?|hunger)\b"
+)
+#: What a crowd does to people or property when it turns violent.
+_MOB_DEED = GatedPattern.compile(
+    r"\b(?:attack(?:ed|s|ing)?|assault(?:ed|s|ing)?|beat(?:en|ing)?|clash(?:ed|es)|fight broke out|"
+    r"fought|injured by|lynch\w*|stabbed|hacked|stoned|torched|set (?:fire|ablaze|alight))\b"
+)
 #: Signs of a two-sided fight beside the heavy weapons: the codebook codes shelling, grenades,
 #: bombs or air strikes used in a fight with small arms or return fire as an armed clash.
 _FIGHT_BESIDE_WEAPONS = GatedPattern.compile(

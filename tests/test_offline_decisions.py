@@ -491,6 +491,23 @@ def test_a_change_of_territory_needs_words_for_it() -> None:
         assert "Government regains territory" in {c.sub_event_type for c in find_cues(text)}
 
 
+def test_a_crowd_that_only_did_violence_is_a_mob() -> None:
+    from coder.offline import _protest_kind
+
+    for unit in (
+        "Late on Friday some thirty men attacked a radio station in Kano. [size=no report]",
+        "Two cameramen were injured by vendors at the bus park for filming them.",
+        "A fist fight broke out between councillors of the two parties in the chamber.",
+    ):
+        assert _protest_kind("Peaceful protest", unit) == "Mob violence"
+    # a demonstration that turned violent is no mob
+    unit = "Students protested over fees and attacked a police car."
+    assert _protest_kind("Peaceful protest", unit) != "Mob violence"
+    assert _protest_kind("Peaceful protest", "Traders marched to the council offices and chanted.") == (
+        "Peaceful protest"
+    )
+
+
 def test_protesters_who_stone_make_a_violent_demonstration() -> None:
     from coder.offline import _protest_kind
 
