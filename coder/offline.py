@@ -1067,7 +1067,12 @@ _DESTRUCTIVE_PROTEST = GatedPattern.compile(
     r"violent (?:protests?|demonstrations?)|clashed with (?:the )?(?:police|security)|"
     r"barricad(?:e|es|ed)\b(?! themselves)|"
     r"destruction of property|destroyed property|beat up|beaten up|lit (?:a |the )?bonfires?|"
-    r"(?:protest\w*|demonstrat\w*) violently|became violent|hurled (?:rocks|stones))\b",
+    r"(?:protest\w*|demonstrat\w*) violently|became violent|hurled (?:rocks|stones)|"
+    # "police clashed with the demonstrators", "set their mattresses on fire", "damaged the
+    # facade of a bank", "started to storm the house"
+    r"clashed with (?:the )?(?:demonstrators|protesters|protestors)|set (?:[\w-]+ ){0,3}on fire|"
+    r"set fire to|damaged (?:[\w-]+ ){0,3}(?:facade|windows?|shops?|cars?|vehicles?|property|buildings?)|"
+    r"storm(?:ed|ing)? (?:the )?(?:[\w'-]+ )?(?:house|building|offices?|compound))\b",
 )
 
 

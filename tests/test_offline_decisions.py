@@ -508,6 +508,18 @@ def test_a_crowd_that_only_did_violence_is_a_mob() -> None:
     )
 
 
+def test_what_makes_a_demonstration_violent() -> None:
+    from coder.offline import _protest_kind
+
+    for unit in (
+        "Nurses rallied at the ministry, and officers clashed with protesters at the gate.",
+        "Inmates set their blankets on fire in the yard in protest at the food.",
+        "Depositors protested at the bank and damaged the glass facade of its branch.",
+        "Fans demonstrated at the club and began to storm the chairman's house.",
+    ):
+        assert _protest_kind("Peaceful protest", unit) == "Violent demonstration"
+
+
 def test_protesters_who_stone_make_a_violent_demonstration() -> None:
     from coder.offline import _protest_kind
 
