@@ -1168,6 +1168,12 @@ def _reread(sub: str, unit: str) -> str:
         return "Sexual violence"  # a rape in an attack, an abduction or a raid is coded as such
     if sub == "Remote explosive/landmine/IED" and _WAR_REMNANT.search(folded):
         return "Other"  # an explosive remnant of an old war, set off by accident: no one's attack
+    if sub in _PROPERTY_LOOKALIKES and _PROPERTY_DEED.search(folded):
+        unharmed = _NO_HARM.sub(" ", folded)
+        if not _PERSON_HARMED.search(unharmed):
+            # "two trucks were set on fire by armed men", "burned a school": only property
+            # suffered (codebook: looting/property destruction)
+            return "Looting/property destruction"
     return _weapons_in_a_fight(_protest_kind(sub, unit), unit)
 
 
@@ -1185,6 +1191,25 @@ _WAR_REMNANT = GatedPattern.compile(
     r"accidentally (?:stepped on|detonated|triggered) (?:a |an |the )?(?:landmine|mine|unexploded))"
 )
 _RAPE_LOOKALIKES = frozenset({"Attack", "Abduction/forced disappearance", "Arrests"})
+_PROPERTY_LOOKALIKES = frozenset({"Attack"})
+_PROPERTY_DEED = GatedPattern.compile(
+    r"\b(?:set (?:[\w'-]+ ){0,3}on fire|set fire to|set ablaze|torched|burn(?:ed|t|s)\b(?! forest)|looted|"
+    r"stole|stolen|destroyed|demolished|vandali[sz]ed|smashed|razed)"
+)
+#: "with no report of fatalities nor injuries", "no one was hurt": harm said not to have happened
+_NO_HARM = re.compile(
+    r"\b(?:no|nor|without|neither)\s+(?:[\w-]+\s+){0,3}?(?:fatalit\w*|injur\w*|casualt\w*|deaths?|"
+    r"one was (?:hurt|injured|killed|harmed))\b(?:\s+(?:n?or|and)\s+(?:fatalit\w*|injur\w*|casualt\w*))?"
+)
+_PERSON_HARMED = re.compile(
+    r"\b(?:kill\w*|dead|died|death|injur\w*|wound\w*|shot|abduct\w*|kidnap\w*|beat(?:en|ing)?|"
+    r"assault\w*|hostages?|rap(?:e|ed)|tortur\w*|hacked|stabbed|fatalit\w*|casualt\w*|hurt|lynch\w*|"
+    r"threaten\w*|"
+    # an attack on a place where people live is an attack on them (codebook: attack), even
+    # when only houses burned
+    r"attack\w*|raid\w*|struck|stormed|civilians?|villagers?|residents?|famil(?:y|ies)|infant|"
+    r"him|her|driver|herder|hit)\b"
+)
 _RAPE = GatedPattern.compile(
     r"\b(?:rap(?:e|ed|es|ing)|gang-?rap(?:e|ed|ing)|sexual(?:ly)? (?:assault|abus)\w*|defiled)\b"
 )

@@ -508,6 +508,23 @@ def test_a_crowd_that_only_did_violence_is_a_mob() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("unit", "sub"),
+    [
+        ("Unknown men set two lorries on fire at a quarry overnight.", "Looting/property destruction"),
+        ("Thieves stole forty goats from a school farm on Tuesday.", "Looting/property destruction"),
+        ("Arsonists torched a ward office; no one was hurt.", "Looting/property destruction"),
+        # people attacked, a village raided, someone harmed: still an attack
+        ("Gunmen attacked the village and burned several huts.", "Attack"),
+        ("Men torched a shop and shot the owner in the leg.", "Attack"),
+    ],
+)
+def test_only_property_harmed_is_property_destruction(unit: str, sub: str) -> None:
+    from coder.offline import _reread
+
+    assert _reread("Attack", unit) == sub
+
+
 def test_what_makes_a_demonstration_violent() -> None:
     from coder.offline import _protest_kind
 
