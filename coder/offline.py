@@ -1136,7 +1136,11 @@ _MOB_DEED = GatedPattern.compile(
 #: bombs or air strikes used in a fight with small arms or return fire as an armed clash.
 _FIGHT_BESIDE_WEAPONS = GatedPattern.compile(
     r"\b(?:small arms|fired back|responded to the fire|returned fire|clash(?:es|ed)?|"
-    r"exchanged? (?:of )?fire|firefights?|gun ?battles?|shoot-?outs?)\b"
+    r"exchanged? (?:of )?fire|firefights?|gun ?battles?|shoot-?outs?|"
+    # fire both ways ("exchanged artillery fire", "a shelling exchange", "responded to the
+    # shelling"); machine guns beside the mortars are no second side (ACLED: shelling)
+    r"exchanged? (?:of )?(?:[\w-]+ ){1,2}fire|(?:shelling|fire) exchanges?|"
+    r"responded to (?:[\w'-]+ ){0,3}(?:shelling|fire|attacks?))\b"
 )
 #: ... and for grenades, bombs and air strikes, which are single blows, any gunfire beside them.
 _GUNFIRE_BESIDE_BLOW = GatedPattern.compile(

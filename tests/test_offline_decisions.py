@@ -525,6 +525,25 @@ def test_only_property_harmed_is_property_destruction(unit: str, sub: str) -> No
     assert _reread("Attack", unit) == sub
 
 
+@pytest.mark.parametrize(
+    ("unit", "sub"),
+    [
+        ("Both armies exchanged artillery fire across the river for an hour.", "Armed clash"),
+        ("Government troops responded to the rebels' shelling of their base.", "Armed clash"),
+        ("A mortar and rocket fire exchange went on until dawn along the line.", "Armed clash"),
+        # machine guns beside the mortars are one side's weapons, not a second side
+        (
+            "Rebels shelled army posts with mortars, backed by a heavy machine gun.",
+            "Shelling/artillery/missile attack",
+        ),
+    ],
+)
+def test_shelling_both_ways_is_a_clash(unit: str, sub: str) -> None:
+    from coder.offline import _weapons_in_a_fight
+
+    assert _weapons_in_a_fight("Shelling/artillery/missile attack", unit) == sub
+
+
 def test_what_makes_a_demonstration_violent() -> None:
     from coder.offline import _protest_kind
 
