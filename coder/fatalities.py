@@ -840,7 +840,14 @@ def _group_lists(norm: str) -> list[_Found]:
         before = _EN_GROUPS_BEFORE.search(norm, max(0, m.start() - 200), m.start())
         if before is None:
             continue  # one group: the number-first pattern reads it
-        counts = [_number(n.group(0), "en") for n in _EN_GROUP_NUM.finditer(norm, before.start(), m.end())]
+        numbers = list(_EN_GROUP_NUM.finditer(norm, before.start(), m.end()))
+        if any(_is_year(norm, n.start(), n.end()) for n in numbers):
+            continue  # "in 2015 clashes and 3 soldiers were killed": a year is no group
+        if _SUBSET_BEFORE.search(norm[max(0, before.start() - 20) : before.start()]) or _ATTEMPT.search(
+            norm, max(0, before.start() - 14), m.end()
+        ):
+            continue  # the same guards as every other statement of deaths
+        counts = [_number(n.group(0), "en") for n in numbers]
         if not counts or any(c is None for c in counts):
             continue
         total = sum(c[0] for c in counts if c is not None)

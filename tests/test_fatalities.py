@@ -387,6 +387,7 @@ def test_a_death_given_as_the_reason(text: str, motive: bool) -> None:
         ("Two guards, three drivers and one cook were killed in the raid.", 6),
         ("Eleven rebels and four soldiers were wounded in the fighting.", 0),
         ("Nine men and two boys were among the dead, the mayor said.", 0),
+        ("In 2015 clashes and 3 soldiers were killed in the north.", 3),  # a year is no group
     ],
 )
 def test_words_between_the_dead_and_the_verb(text: str, value: int) -> None:
