@@ -1068,8 +1068,8 @@ _DESTRUCTIVE_PROTEST = GatedPattern.compile(
     r"barricad(?:e|es|ed)\b(?! themselves)|"
     r"destruction of property|destroyed property|beat up|beaten up|lit (?:a |the )?bonfires?|"
     r"(?:protest\w*|demonstrat\w*) violently|became violent|hurled (?:rocks|stones)|"
-    # "police clashed with the demonstrators", "set their mattresses on fire", "damaged the
-    # facade of a bank", "started to storm the house"
+    # "officers clashed with protesters", "set their blankets on fire", "damaged the glass
+    # facade of its branch", "began to storm the chairman's house"
     r"clashed with (?:the )?(?:demonstrators|protesters|protestors)|set (?:[\w-]+ ){0,3}on fire|"
     r"set fire to|damaged (?:[\w-]+ ){0,3}(?:facade|windows?|shops?|cars?|vehicles?|property|buildings?)|"
     r"storm(?:ed|ing)? (?:the )?(?:[\w'-]+ )?(?:house|building|offices?|compound))\b",
@@ -1101,8 +1101,8 @@ def _protest_kind(sub: str, unit: str) -> str:
     one the police or others stepped in on is a protest with intervention."""
     folded = unit.casefold()
     if sub == "Peaceful protest" and _MOB_DEED.search(folded) and not _DEMONSTRATING.search(folded):
-        # "a group of people attacked a media office", "journalists were injured by traders":
-        # no one demonstrated; a crowd's violence is mob violence, whatever the classifier read
+        # "some thirty men attacked a radio station", "cameramen were injured by vendors": no
+        # one demonstrated; a crowd's violence is mob violence, whatever the classifier read
         return "Mob violence"
     if sub in _FORCE_ON_PROTEST and _PROTESTER_VIOLENCE.search(folded):
         return "Violent demonstration"
@@ -1175,7 +1175,7 @@ def _reread(sub: str, unit: str) -> str:
     if sub in _PROPERTY_LOOKALIKES and _PROPERTY_DEED.search(folded):
         unharmed = _NO_HARM.sub(" ", folded)
         if not _PERSON_HARMED.search(unharmed):
-            # "two trucks were set on fire by armed men", "burned a school": only property
+            # "unknown men set two lorries on fire", "thieves stole forty goats": only property
             # suffered (codebook: looting/property destruction)
             return "Looting/property destruction"
     return _weapons_in_a_fight(_protest_kind(sub, unit), unit)
