@@ -129,9 +129,9 @@ def _control() -> dict[tuple[str, str, str], tuple[_Held, ...]]:
 
 
 @cache
-def front_trace(country: str) -> tuple[tuple[float, float], ...]:
-    """Where the front runs: the control list's settlements the gazetteer knows by a single
-    namesake in their province, as (latitude, longitude)."""
+def _trace(country: str) -> tuple[tuple[str, float, float], ...]:
+    """The control list's settlements the gazetteer knows by a single namesake in their
+    province, as (province, latitude, longitude)."""
     gazetteer = get_gazetteer()
     points = []
     for row_country, admin1, names, _ in _control_rows():
@@ -145,9 +145,29 @@ def front_trace(country: str) -> tuple[tuple[float, float], ...]:
                 if c.country == country and c.admin1 == admin1
             }
             if len(found) == 1:
-                points.append(found.pop())
+                latitude, longitude = found.pop()
+                points.append((admin1, latitude, longitude))
                 break
     return tuple(points)
+
+
+@cache
+def front_trace(country: str) -> tuple[tuple[float, float], ...]:
+    """Where the front runs: the settlements of the control list, as (latitude, longitude)."""
+    return tuple((latitude, longitude) for _, latitude, longitude in _trace(country))
+
+
+@cache
+def front_middle(country: str, admin1: str) -> tuple[float, float] | None:
+    """The middle of a province's stretch of the front (None if the list has none there).
+
+    Where a village of the front the gazetteer lacks is best placed: the province's capital
+    can lie far behind one side of the line (Luhansk city, 30-60 km from it).
+    """
+    points = [(la, lo) for province, la, lo in _trace(country) if province == admin1]
+    if not points:
+        return None
+    return sum(la for la, _ in points) / len(points), sum(lo for _, lo in points) / len(points)
 
 
 def km_from_front(country: str, latitude: float | None, longitude: float | None) -> float:

@@ -39,7 +39,7 @@ from coder.communal import find_identity_militias, is_group_name, merge_mentions
 from coder.country_vote import GANG_AFTER, SMALL_PLACE, UNIT_WORDS, admin_named, main_country, named_keys
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
-from coder.frontlines import front_provinces, front_sides, front_villages, km_from_front
+from coder.frontlines import front_middle, front_provinces, front_sides, front_villages, km_from_front
 from coder.gazetteer import Place, PlaceMention, distance_km, get_gazetteer
 from coder.literal_gate import GatedPattern
 from coder.merge import drop_withdrawals_taken_over, merge_events
@@ -1366,10 +1366,14 @@ def _on_front(
 
 
 def _front_village(country: str, admin1: str, start: int, end: int, name: str) -> PlaceMention | None:
-    """A front village the gazetteer lacks, placed at its province's capital (None without one)."""
+    """A front village the gazetteer lacks, placed in the middle of its province's stretch of the
+    front, else at the province's capital (None without either)."""
     centre = get_gazetteer().admin1_place(country, admin1)
     if centre is None:
         return None
+    middle = front_middle(country, admin1)
+    if middle is not None:
+        centre = replace(centre, latitude=middle[0], longitude=middle[1])
     place = _lacked_place(name, centre, admin1)
     return PlaceMention(start, end, name, place, (place,), ambiguous=False, near=False)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from coder.actors import Actor
 from coder.frontlines import front_sides, fronts, held_by, held_in_text, km_from_front
 from coder.gazetteer import Place, PlaceMention
@@ -115,7 +117,10 @@ def test_a_namesake_away_from_the_front_is_flagged() -> None:
     assert "PLACE_AMBIGUOUS" in [f.code for f in coded_event.flags]
 
 
-def test_a_front_village_the_gazetteer_lacks_is_coded_at_its_provinces_capital() -> None:
+def test_a_front_village_the_gazetteer_lacks_is_coded_on_its_provinces_stretch_of_the_front() -> None:
+    from coder.frontlines import front_middle
+    from coder.gazetteer import distance_km, get_gazetteer
+
     # Orikhove (Luhansk) is on the control list; the gazetteer only has Crimea's
     text = "On 2 March 2020, the OSCE SMM recorded an exchange of fire near Orikhove."
     (coded_event,) = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 3, 4)))
@@ -124,6 +129,15 @@ def test_a_front_village_the_gazetteer_lacks_is_coded_at_its_provinces_capital()
     assert "PLACE_APPROXIMATE" in [f.code for f in coded_event.flags]
     # Orikhove was government-held: the fire came from the armed groups
     assert event.actor1 == NAF
+    # placed in the middle of Luhansk province's stretch of the line (a few km from its
+    # settlements), not at Luhansk city, at the province's eastern end
+    middle = front_middle("Ukraine", "Luhansk")
+    assert middle is not None and (event.latitude, event.longitude) == pytest.approx(middle)
+    assert km_from_front("Ukraine", *middle) < 10
+    capital = get_gazetteer().admin1_place("Ukraine", "Luhansk")
+    assert capital is not None
+    assert distance_km(middle[0], middle[1], capital.latitude, capital.longitude) > 20
+    assert front_middle("Ukraine", "Lviv") is None  # no front there: the capital as before
 
 
 def test_the_namesake_nearest_the_front_is_the_one_in_the_news() -> None:
