@@ -38,11 +38,13 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
     starts = {a for a, _ in spans}
     peoples: set[str] = set()  # countries named only as whose people someone is
     for start, end, country in countries:
+        word = article.text[start:end]
+        adjective = gazetteer.country(word) is None  # "Somali", "Kenyans", not "Somalia"
         # "Turkish forces", "Saudi-led coalition", "Turkey-backed factions": whose forces, not
         # where they were; "military forces of India" names the country itself
         of_actor = bool(_LED_AFTER.match(article.text, end)) or end + 1 in starts
         if not of_actor and any(a <= start and end <= b for a, b in spans):
-            of_actor = gazetteer.country(article.text[start:end]) is None  # an adjective
+            of_actor = adjective
         # "fled into Somalia", "near the Somali border": where people went or came from, or the
         # border the place is near, not where it happened
         # "the US dollar exchange rate": which money, not where
@@ -57,17 +59,16 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
         )
         # "Somali residents of Eastleigh", "a Somali shop owner": who people are, not where
         # "Somali region" of Ethiopia: a province named after a people
-        people = gazetteer.country(article.text[start:end]) is None and bool(
+        people = adjective and bool(
             _PEOPLE_AFTER.match(article.text, end)
             or _A_PERSON_BEFORE.search(article.text, max(0, start - 6), start)
             or _PEOPLE_REGION_AFTER.match(article.text, end)
         )
         votes[country.name] += 0.5 if of_actor or elsewhere or people else 3.0 / 2
-        word = article.text[start:end]
         # "Palestinian farmers", "four Palestinians": people of that country (for the army rule
         # below; the vote above stays as it is)
         if (
-            gazetteer.country(word) is None
+            adjective
             and not (of_actor or elsewhere)
             and (people or word.endswith("s") or _CIVILIANS_AFTER.match(article.text, end))
         ):
@@ -101,12 +102,12 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
             continue  # "clashes between AAS and JaS": factions, not As in Norway or Iasi
         weight = 2.0 if not mention.ambiguous else 1.0
         candidates = mention.candidates or (mention.place,)
+        # a capitalised word glued before it, and a unit word the text puts after it
+        glued = _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start)
+        said = _UNIT_AFTER.match(article.text, mention.end)
         if (
             mention.place.population < _LARGE_CITY
-            and (
-                _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start)
-                or _CAPITAL_WORD_AFTER.match(article.text, mention.end)
-            )
+            and (glued or _CAPITAL_WORD_AFTER.match(article.text, mention.end))
             and (prior_region is None or all(_region(c.country) != prior_region for c in candidates))
         ):
             # "Garba Gola", "Ol Moran", "Moody Awori", "Hamza Division": one word of a longer
@@ -118,11 +119,7 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
             gazetteer.lookup(half.group(1))  # "Tripoli-Beirut highway", "Gorom-Gorom": places both
         ):
             weight /= 4  # "Xaaji-Lima": the second half of a name we lack, not Lima, Peru
-        if (
-            mention.place.kind in ("place", "admin2")
-            and mention.place.population < SMALL_PLACE
-            and not _UNIT_AFTER.match(article.text, mention.end)
-        ):
+        if mention.place.kind in ("place", "admin2") and mention.place.population < SMALL_PLACE and not said:
             # a hamlet or a small county that shares its name with an English word, a party or
             # a surname ("Jubilee supporters", "New Years Day", "Moody Awori"); not one the
             # text calls a unit ("Al Dhaher district")
@@ -130,7 +127,6 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
         # split the vote by population: "Beirut" is the capital of Lebanon far more than
         # it is the Polish town that lists it as an alternate name
         sizes: Counter[str] = Counter()
-        said = _UNIT_AFTER.match(article.text, mention.end)
         if said and "district" in said.group(0).casefold():
             # "Ilam district" is Nepal's district, not Iran's city and province of Ilam
             candidates = tuple(c for c in candidates if c.kind == "admin2") or candidates
@@ -143,9 +139,7 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
             votes[c] += weight * size / total
         for c in {p.country for p in candidates if admin_named(p, named, mention)}:
             votes[c] += 2.0
-        if (
-            _UNIT_AFTER.match(article.text, mention.end) or _UNIT_LAST.search(mention.text)
-        ) and not _CAPITAL_WORD_BEFORE.search(article.text, max(0, mention.start - 20), mention.start):
+        if (said or _UNIT_LAST.search(mention.text)) and not glued:
             # "Lamu County", "Tana River County": the text itself calls it a province, the
             # surest sign of where it happened after the country's name (not a district: every
             # US county is one; not "Trans Mara District", a longer name we lack)
@@ -162,9 +156,9 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
                 article.text, actor.start, min(actor.end + 5, len(article.text))
             )
             # ... unless the people an army acts on are another country's ("Israeli forces
-            # fired at Palestinian farmers", "Ugandan soldiers seized Kenyan fishermen's boats"): events
-            # across a border or a line of occupation are coded where those people are (not
-            # the police's: "Kenyan police arrested Somali traders" in Nairobi)
+            # fired at Palestinian farmers", "Ugandan soldiers seized Kenyan fishermen's
+            # boats"): events across a border or a line of occupation are coded where those
+            # people are (not the police's: "Kenyan police arrested Somali traders" in Nairobi)
             foreign = peoples - {actor.actor.country}
             if home and actor.actor.name.startswith("Military Forces of") and foreign:
                 home = False
