@@ -823,6 +823,15 @@ def _is_year(norm: str, start: int, end: int) -> bool:
     return bool(re.fullmatch(r"(?:19|20)\d\d", norm[start:end].strip()))
 
 
+def _not_a_toll(norm: str, start: int, end: int) -> bool:
+    """A statement of deaths at norm[start:end] that counts nobody: a subset of the dead named
+    before it ("among them"), or an attempt ("tried to lynch a man", "was nearly lynched")."""
+    return bool(
+        _SUBSET_BEFORE.search(norm[max(0, start - 20) : start])
+        or _ATTEMPT.search(norm, max(0, start - 14), end)
+    )
+
+
 # Groups of dead before one verb: "12 militants and 3 guards were killed" -> 15. Found from the
 # last group and its verb, which open with "and" (a pattern that opens with a number would be
 # tried at every word of the text), then the groups before it, read backwards.
@@ -843,10 +852,8 @@ def _group_lists(norm: str) -> list[_Found]:
         numbers = list(_EN_GROUP_NUM.finditer(norm, before.start(), m.end()))
         if any(_is_year(norm, n.start(), n.end()) for n in numbers):
             continue  # "in 2015 clashes and 3 soldiers were killed": a year is no group
-        if _SUBSET_BEFORE.search(norm[max(0, before.start() - 20) : before.start()]) or _ATTEMPT.search(
-            norm, max(0, before.start() - 14), m.end()
-        ):
-            continue  # the same guards as every other statement of deaths
+        if _not_a_toll(norm, before.start(), m.end()):
+            continue
         counts = [_number(n.group(0), "en") for n in numbers]
         if not counts or any(c is None for c in counts):
             continue
@@ -873,10 +880,8 @@ def find_fatalities(text: str, language: str) -> list[FatalityMention]:
             has_num = "num" in pattern.regex.regex.groupindex and m["num"]
             if has_num and _is_year(norm, m.start("num"), m.end("num")):
                 continue
-            if _SUBSET_BEFORE.search(norm[max(0, start - 20) : start]):
+            if _not_a_toll(norm, start, m.end()):
                 continue
-            if _ATTEMPT.search(norm, max(0, start - 14), m.end()):
-                continue  # "tried to lynch a man", "was nearly lynched": nobody died
             end = m.end()
             while end > start and norm[end - 1] in " ,":
                 end -= 1

@@ -675,16 +675,18 @@ def _inside(place: Place, unit: PlaceMention) -> bool:
     )
 
 
+#: Parts of a town named like a place ("Maskanah street", "the Phagwara bypass").
+_STREET_WORDS = "street|road|avenue|square|roundabout|bridge|market|bypass"
 #: Between a place and the unit it lies in: "X, Y", "X (Y", "X district, Y", "X (coded as Y".
 _UNIT_GAP = re.compile(
     rf"(?:\s+(?P<noun>{UNIT_WORDS}|sub-county|regency|city|town|village|estate|ward|area|"
     r"neighbou?rhood|suburb|location|sub-location|township|quarter)"
-    r"|\s+(?P<part>street|road|avenue|square|roundabout|bridge|market|bypass|sector(?:\s+area)?))?"
+    rf"|\s+(?P<part>{_STREET_WORDS}|sector(?:\s+area)?))?"
     r"(?:\s*[,(]\s*(?:coded as\s+)?|\s+(?P<link>of|in)\s+(?:the\s+)?)",
     re.IGNORECASE,
 )
 _STATED_NEAR_KM = 30.0
-_STREET = re.compile(r"street|road|avenue|square|roundabout|bridge|market|bypass", re.IGNORECASE)
+_STREET = re.compile(_STREET_WORDS, re.IGNORECASE)
 _AREA = re.compile(r"area|neighbou?rhood|suburb|estate|quarter", re.IGNORECASE)
 _ROAD_FROM = re.compile(r"\w\s*[-–]\s*$")
 _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
