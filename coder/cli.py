@@ -426,6 +426,11 @@ def review_serve(host: str, port: int, token: str | None, reviewer: str | None, 
     show_default=True,
     help="accepted: only events a reviewer accepted.",
 )
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Work out every row again, not only the events changed since the previous release.",
+)
 @db_option
 @click.pass_context
 def release(
@@ -436,6 +441,7 @@ def release(
     date_to: dt.datetime | None,
     countries: tuple[str, ...],
     min_status: str,
+    full: bool,
     db_path: Path,
 ) -> None:
     """Write a new versioned release, or check and compare releases (verify, diff).
@@ -444,6 +450,10 @@ def release(
     event (rows of several articles reporting it are merged): events.csv, events.parquet,
     changes.parquet, deleted.csv, CHANGELOG.md, README.md, datapackage.json, metadata.json and
     SHA256SUMS. An existing release is never overwritten.
+
+    When the previous release in the folder is the last one this store wrote, with the same
+    filters and the same coder, only the events changed since (and the rows they may merge
+    with) are worked out again; the rest are its rows. --full works out every row.
 
     \b
     Examples:
@@ -461,7 +471,7 @@ def release(
     )
     with open_store(db_path) as store:
         try:
-            info = write_release(store, out_dir, version, filters)
+            info = write_release(store, out_dir, version, filters, full=full)
         except ReleaseError as exc:
             raise click.ClickException(str(exc)) from exc
     since = f"; since {info.previous}: " + ", ".join(f"{n} {k}" for k, n in info.changes.items())
@@ -469,6 +479,8 @@ def release(
         f"release {info.version}: {info.events} event(s) in {info.path}"
         f" ({info.merged} duplicate row(s) merged{since if info.previous else ''})"
     )
+    if info.recomputed is not None:
+        out.print(f"{info.recomputed} row(s) worked out again; the others are {info.previous}'s")
 
 
 @release.command("verify")

@@ -23,6 +23,7 @@ under its id, else the one coded first) except for the columns that combine:
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -81,6 +82,31 @@ def block_hash(frame: pl.DataFrame) -> pl.Series:
     within one polars version only (coder/release_rows.py caches it under that version).
     """
     return _block_keys(frame).select(pl.struct(_BLOCK).hash()).to_series().alias("_block")
+
+
+#: Rows of one block further apart than this are never one event, whatever their precisions.
+MAX_TOLERANCE_DAYS = max(_TOLERANCE_DAYS.values())
+
+
+def date_segments(frame: pl.DataFrame) -> pl.Series:
+    """A number per row of a frame with `_block` and `event_date`: rows that may be one event,
+    or be chained to one, share it.
+
+    A segment is a run of a block's rows by date with no gap over MAX_TOLERANCE_DAYS; a row
+    without a date is one alone. Merging is done segment by segment: no chain crosses a gap
+    wider than any tolerance.
+    """
+    gap = (pl.col("event_date") - pl.col("event_date").shift(1)).dt.total_days()
+    starts = (pl.col("_block") != pl.col("_block").shift(1)) | (gap > MAX_TOLERANCE_DAYS)
+    numbered = (
+        frame.select("_block", "event_date")
+        .with_row_index("_i")
+        .sort(["_block", "event_date"], nulls_last=True)
+        .with_columns(_segment=starts.fill_null(True).cast(pl.UInt32).cum_sum())
+    )
+    return pl.repeat(0, frame.height, dtype=pl.UInt32, eager=True).scatter(
+        numbered["_i"], numbered["_segment"]
+    )
 
 
 def duplicate_groups(
@@ -184,13 +210,34 @@ def _sequence() -> pl.Expr:
     return pl.col("event_id_cnty").str.extract(r"(\d+)$").cast(pl.Int64)
 
 
+#: Merged.members: each row merged into another, the id of the row it went into, and its own
+#: date (the merged row has its primary's).
+MEMBERS_SCHEMA: dict[str, pl.DataType] = {
+    "event_id_cnty": pl.String(),
+    "primary_id": pl.String(),
+    "event_date": pl.Date(),
+}
+
+
+@dataclass(frozen=True)
+class Merged:
+    """What merge_duplicates made of a frame."""
+
+    frame: pl.DataFrame
+    members: pl.DataFrame  # MEMBERS_SCHEMA, one row per row merged away
+
+    @property
+    def dropped(self) -> int:
+        return self.members.height
+
+
 def merge_duplicates(
     frame: pl.DataFrame,
     keep_ids: Collection[str] | pl.Series = (),
     order: Callable[[pl.DataFrame], pl.Series] | None = None,
     blocks: pl.Series | None = None,
-) -> tuple[pl.DataFrame, int]:
-    """The frame with each group of same-event rows merged into one; also how many rows went.
+) -> Merged:
+    """The frame with each group of same-event rows merged into one, and the rows that went.
 
     `keep_ids` are the ids of the previous release: a group keeps one of them when it can, so
     an event's id does not change because another outlet reported it later. With `order`, the
@@ -202,20 +249,30 @@ def merge_duplicates(
     key = order(frame) if order is not None else None
     groups = duplicate_groups(frame, blocks, key)
     kept = pl.repeat(True, frame.height, eager=True).alias("_kept")
+    members = pl.DataFrame(schema=MEMBERS_SCHEMA)
     if groups.height:
         combined = _combined(frame, groups, keep_ids)
         # The merged row takes its primary member's place: only the combined columns change
         # there, so they are written in place and no wide row is built or concatenated.
+        gone = groups.join(combined.select("group", _primary="_row"), on="group").filter(
+            pl.col("_row") != pl.col("_primary")
+        )
+        members = pl.DataFrame(
+            {
+                "event_id_cnty": gone["event_id_cnty"],
+                "primary_id": frame["event_id_cnty"].gather(gone["_primary"]),
+                "event_date": frame["event_date"].gather(gone["_row"]),
+            },
+            schema=MEMBERS_SCHEMA,
+        )
         frame = frame.with_columns(frame[name].scatter(combined["_row"], combined[name]) for name in COMBINED)
-        gone = groups.filter(~pl.col("_row").is_in(combined["_row"].implode()))["_row"]
-        kept = kept.scatter(gone, False)
-    dropped = frame.height - int(kept.sum())
+        kept = kept.scatter(gone["_row"], False)
     if key is None or key.is_sorted():  # rows read in release order (coder/release_rows.py keeps them so)
-        return (frame.filter(kept) if dropped else frame), dropped
+        return Merged(frame.filter(kept) if members.height else frame, members)
     index = pl.DataFrame({"_key": key, "_kept": kept}).with_row_index("_i").filter("_kept").sort("_key")["_i"]
     # Gathering from one chunk per column, with select, is ~3x faster in polars 2.1 than from
     # the chunks the rows were read in, or than indexing the frame with the Series.
-    return frame.rechunk().select(pl.all().gather(index)), dropped
+    return Merged(frame.rechunk().select(pl.all().gather(index)), members)
 
 
 #: What a merged row combines from its members; its other columns are its primary member's.
@@ -237,7 +294,8 @@ COMBINED = (
 def _combined(
     frame: pl.DataFrame, groups: pl.DataFrame, keep_ids: Collection[str] | pl.Series
 ) -> pl.DataFrame:
-    """Per group of duplicate_groups: the primary member's position (`_row`) and COMBINED."""
+    """Per group of duplicate_groups: the group, its primary member's position (`_row`) and
+    COMBINED."""
     keep = keep_ids if isinstance(keep_ids, pl.Series) else pl.Series(list(keep_ids), dtype=pl.String)
     # the previous release's ids among the members: a set of the few members, not of every id
     keep = keep.filter(keep.is_in(groups["event_id_cnty"].implode()))
@@ -246,6 +304,11 @@ def _combined(
         .with_columns(groups["group"], groups["_row"])
         .with_columns(_kept=pl.col("event_id_cnty").is_in(keep.implode()), _seq=_sequence())
         .sort(["group", "_kept", "_seq", "event_id_cnty"], descending=[False, True, False, False])
+        # The primary first, the others in the order they were coded, whether released before
+        # or not: a group that does not change merges the same in every release (ordered by
+        # release, its sources would swap when a member released on its own merges in).
+        .with_columns(_primary=pl.int_range(pl.len()).over("group") == 0)
+        .sort(["group", "_primary", "_seq", "event_id_cnty"], descending=[False, True, False, False])
     )
     # Members that name the sides the other way round bring their assoc actors to the other side.
     members = members.with_columns(_actor1=_normalised(members["actor1"]))
@@ -274,4 +337,4 @@ def _combined(
     )
     for union in unions:
         combined = combined.join(union, on="group", how="left", maintain_order="left")
-    return combined.select("_row", *[pl.col(name).cast(frame.schema[name]) for name in COMBINED])
+    return combined.select("group", "_row", *[pl.col(name).cast(frame.schema[name]) for name in COMBINED])

@@ -29,11 +29,11 @@ import polars as pl
 from coder import __version__, release_rows
 from coder.changelog import CHANGES_SCHEMA, Comparison, compare, counts, render_changelog
 from coder.datapackage import descriptor, resource
-from coder.dedup import merge_duplicates
+from coder.dedup import MAX_TOLERANCE_DAYS, MEMBERS_SCHEMA, block_hash, date_segments, merge_duplicates
 from coder.models import SCHEMA_VERSION
 from coder.release_readme import counts_by, render_readme
-from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, load_events, release_key
-from coder.store import Store
+from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, release_key
+from coder.store import ReleaseBase, Store
 
 VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
@@ -76,7 +76,10 @@ class ReleaseFilters:
                 pl.col("country").cast(pl.String).str.to_lowercase().is_in(names)
                 | pl.col("event_id_cnty").str.slice(0, 3).is_in(codes)
             )
-        return frame.filter(*conditions)
+        inside = frame.select(pl.all_horizontal(conditions)).to_series()
+        # usually every row is (a previous release under the same filters always): a filter
+        # would copy a million wide rows for nothing
+        return frame if inside.all() else frame.filter(inside)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class ReleaseInfo:
     previous: str | None = None
     changes: dict[str, int] = field(default_factory=dict)
     merged: int = 0
+    recomputed: int | None = None  # rows worked out again, when the previous release's were reused
 
 
 # --- reading releases ---------------------------------------------------------------------------
@@ -182,7 +186,13 @@ class _Contents:
     frame: pl.DataFrame
     changes: pl.DataFrame
     deleted: pl.DataFrame
-    merged: int
+    members: pl.DataFrame  # coder/dedup.py MEMBERS_SCHEMA: the rows merged into another
+    mark: int  # the store's journal position the rows are as of
+    recomputed: int | None = None  # rows worked out again from the store; None: all of them
+
+    @property
+    def merged(self) -> int:
+        return self.members.height
 
     @cached_property
     def articles(self) -> int:
@@ -209,28 +219,149 @@ class _Contents:
         return _counts(self.frame, "country")
 
 
+def _members(rows: list[tuple[str, str, str | None]]) -> pl.DataFrame:
+    """Store.release_base members (dates as ISO text) as a MEMBERS_SCHEMA frame."""
+    text = MEMBERS_SCHEMA | {"event_date": pl.String()}
+    frame = pl.DataFrame(rows, schema=text, orient="row")
+    return frame.with_columns(pl.col("event_date").str.to_date("%Y-%m-%d"))
+
+
+def _filters_key(filters: ReleaseFilters) -> str:
+    return json.dumps(filters.describe(), sort_keys=True)
+
+
 def _contents(
-    store: Store, filters: ReleaseFilters, previous_folder: Path | None, created_at: dt.datetime
+    store: Store,
+    filters: ReleaseFilters,
+    previous_folder: Path | None,
+    created_at: dt.datetime,
+    base: ReleaseBase | None = None,
 ) -> _Contents:
-    """The deduplicated rows, their changes since the previous release and the deletion list."""
+    """The deduplicated rows, their changes since the previous release and the deletion list.
+
+    With `base` (the store's record of the previous release, made by the same code under the
+    same filters), only the events changed since it and the rows that may merge with them are
+    worked out again; the other rows are the previous release's (see _recompute).
+    """
     # the previous release is read in another thread while the store is (both mostly wait on
     # polars and SQLite, which release the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:
         previous = pool.submit(read_release, previous_folder) if previous_folder else None
-        frame = filters.apply(load_events(store, STATUS_LEVELS[filters.min_status], blocks=True))
+        statuses = STATUS_LEVELS[filters.min_status]
+        loaded = release_rows.read_releasable(store, statuses, blocks=True, since=base.mark if base else None)
         before = filters.apply(previous.result()) if previous else None
-    keep = before["event_id_cnty"] if before is not None else ()
-    blocks = frame["_block"]
-    frame, merged = merge_duplicates(frame.drop("_block"), keep_ids=keep, order=release_key, blocks=blocks)
-    if before is None:
-        changes = frame.select("event_id_cnty", "timestamp").with_columns(
-            change=pl.lit("added"), fields=pl.lit(None, pl.String)
-        )
-        changes = changes.select(list(CHANGES_SCHEMA)).cast(CHANGES_SCHEMA)  # type: ignore[arg-type]
+    frame = filters.apply(loaded.frame)
+    deleted_at = int(created_at.timestamp())
+    if before is not None and base is not None and _reusable(before, frame, loaded.touched):
+        members = _members(base.members)
+        redone = _recompute(before, frame, loaded.touched, members, deleted_at)
+        frame, comparison, members, recomputed = redone
+        changes = comparison.changes
     else:
-        comparison = compare(before, frame, deleted_at=int(created_at.timestamp()))
-        changes, frame = comparison.changes, _carry_timestamps(frame, comparison)
-    return _Contents(frame, changes, _deleted_list(previous_folder, changes, frame), merged)
+        keep = before["event_id_cnty"] if before is not None else ()
+        blocks = frame["_block"]
+        result = merge_duplicates(frame.drop("_block"), keep_ids=keep, order=release_key, blocks=blocks)
+        frame, members, recomputed = result.frame, result.members, None
+        if before is None:
+            changes = frame.select("event_id_cnty", "timestamp").with_columns(
+                change=pl.lit("added"), fields=pl.lit(None, pl.String)
+            )
+            changes = changes.select(list(CHANGES_SCHEMA)).cast(CHANGES_SCHEMA)  # type: ignore[arg-type]
+        else:
+            comparison = compare(before, frame, deleted_at=deleted_at)
+            changes, frame = comparison.changes, _carry_timestamps(frame, comparison)
+    deleted = _deleted_list(previous_folder, changes, frame)
+    return _Contents(frame, changes, deleted, members, loaded.mark, recomputed)
+
+
+#: Changed events past which (as a share of the previous release's rows) a release works out
+#: every row again: picking the blocks to redo would cost more than it saves.
+_REDO_ALL_SHARE = 0.25
+
+
+def _reusable(before: pl.DataFrame, frame: pl.DataFrame, touched: pl.Series) -> bool:
+    """Whether the previous release's rows can stand in for the events not touched since."""
+    same_columns = before.schema == frame.drop("_block").schema
+    return same_columns and touched.len() <= _REDO_ALL_SHARE * before.height
+
+
+def _recompute(
+    before: pl.DataFrame, frame: pl.DataFrame, touched: pl.Series, members: pl.DataFrame, deleted_at: int
+) -> tuple[pl.DataFrame, Comparison, pl.DataFrame, int]:
+    """The release rows from the previous release's, with the rows near the touched events
+    merged again.
+
+    Rows are merged segment by segment (coder/dedup.py date_segments), so a segment of rows
+    none of which changed, and near which no touched event was, comes out as the previous
+    release has it, timestamp included. Near means in its block and within the widest
+    tolerance of its dates: a touched event there may have chained it to other rows. Where a
+    touched event was is its released row's block and date, or for a row merged into another,
+    that row's block and its own date. The previous rows to replace are those of the ids now in
+    the segments redone, and of the touched ids. Returns the rows (in release order), the
+    comparison of the redone part, the new merge members and how many rows were merged again.
+    """
+    # Wide rows are gathered only for the few events concerned: the rest is found on narrow
+    # columns (a wide filter of a million rows costs a tenth of a second each).
+    ids = pl.col("event_id_cnty")
+    touched_ids = touched.implode()
+    released = _rows(before, before["event_id_cnty"].is_in(touched_ids))
+    went = members.filter(ids.is_in(touched_ids))
+    into = _rows(before, before["event_id_cnty"].is_in(went["primary_id"].implode()))
+    was = pl.concat(
+        [
+            released.select(block_hash(released), "event_date"),
+            went.join(into.select(block_hash(into), primary_id="event_id_cnty"), on="primary_id").select(
+                "_block", "event_date"
+            ),
+        ]
+    )
+    narrow = frame.select("event_id_cnty", "_block", "event_date").with_row_index("_pos")
+    is_now = narrow.filter(ids.is_in(touched_ids))
+    near = narrow.filter(pl.col("_block").is_in(pl.concat([was["_block"], is_now["_block"]]).implode()))
+    near = near.with_columns(_segment=date_segments(near))
+    spans = near.group_by("_segment").agg(
+        pl.col("_block").first(), lo=pl.col("event_date").min(), hi=pl.col("event_date").max()
+    )
+    reach = dt.timedelta(days=MAX_TOLERANCE_DAYS)
+    dirty = pl.concat(
+        [
+            near.filter(ids.is_in(touched_ids))["_segment"],
+            spans.join(was.drop_nulls(), on="_block").filter(
+                pl.col("event_date").is_between(pl.col("lo") - reach, pl.col("hi") + reach)
+            )["_segment"],
+        ]
+    )
+    now = frame.select(pl.all().gather(near.filter(pl.col("_segment").is_in(dirty.implode()))["_pos"]))
+    redo = before["event_id_cnty"].is_in(pl.concat([now["event_id_cnty"], touched]).implode())
+    old_part = _rows(before, redo)
+    result = merge_duplicates(
+        now.drop("_block"), keep_ids=before["event_id_cnty"], order=release_key, blocks=now["_block"]
+    )
+    comparison = compare(old_part, result.frame, deleted_at=deleted_at)
+    new_part = _carry_timestamps(result.frame, comparison)
+    still = members.filter(~pl.col("primary_id").is_in(old_part["event_id_cnty"].implode()))
+    rows = _in_release_order(before, ~redo, new_part)
+    return rows, comparison, pl.concat([still, result.members]), now.height
+
+
+def _rows(frame: pl.DataFrame, mask: pl.Series) -> pl.DataFrame:
+    """The few rows of a wide frame where `mask` holds (cheaper than filter on a million)."""
+    return frame.select(pl.all().gather(mask.arg_true()))
+
+
+def _in_release_order(before: pl.DataFrame, kept: pl.Series, new: pl.DataFrame) -> pl.DataFrame:
+    """The `kept` rows of `before` and the `new` rows as one frame, sorted by the release key."""
+    both = pl.concat([before, new])
+    positions = pl.concat(
+        [
+            pl.int_range(before.height, dtype=pl.UInt32, eager=True).filter(kept),
+            pl.int_range(before.height, both.height, dtype=pl.UInt32, eager=True),
+        ]
+    )
+    # One gather of the wide rows, in order: filtering the kept rows first and merging them with
+    # the new ones by key (DataFrame.merge_sorted) takes twice as long on a million rows.
+    order = positions.gather(release_key(both).gather(positions).arg_sort())
+    return both.select(pl.all().gather(order))
 
 
 def _package(version: str, created: str, c: _Contents, files: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -321,8 +452,14 @@ def write_release(
     version: str | None = None,
     filters: ReleaseFilters | None = None,
     now: dt.datetime | None = None,
+    full: bool = False,
 ) -> ReleaseInfo:
-    """Write out_dir/<version>/ (see the module docstring) and record it in the store."""
+    """Write out_dir/<version>/ (see the module docstring) and record it in the store.
+
+    When the previous release in out_dir is the last this store wrote, with the same filters
+    and code, only what changed since is worked out again (the rest is its rows); `full`
+    works out every row.
+    """
     filters = filters or ReleaseFilters()
     out_dir.mkdir(parents=True, exist_ok=True)
     existing = release_versions(out_dir)
@@ -340,8 +477,12 @@ def write_release(
         raise ReleaseError(f"release {final} exists already; releases are never overwritten")
     created_at = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     previous = existing[-1] if existing else None
+    store.begin_release_journal()  # from now on every change is journaled for the next release
     release_rows.refresh(store)  # usually a few rows since validation; the next release starts warm
-    contents = _contents(store, filters, out_dir / previous if previous else None, created_at)
+    base = store.release_base() if previous and not full else None
+    if base is not None and not _base_fits(base, out_dir / previous, filters, store):
+        base = None
+    contents = _contents(store, filters, out_dir / previous if previous else None, created_at, base)
 
     tmp = out_dir / f".tmp-{version}-{os.getpid()}"
     if tmp.exists():
@@ -354,10 +495,39 @@ def write_release(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _make_read_only(final)
-    store.add_release(version, str(final), contents.frame.height, metadata)
+    members = contents.members.with_columns(pl.col("event_date").cast(pl.String)).rows()
+    base = ReleaseBase(contents.mark, release_rows.cache_format(), _filters_key(filters), members)
+    store.add_release(version, str(final), contents.frame.height, metadata, base)
     return ReleaseInfo(
-        version, final, contents.frame.height, previous, counts(contents.changes), contents.merged
+        version,
+        final,
+        contents.frame.height,
+        previous,
+        counts(contents.changes),
+        contents.merged,
+        contents.recomputed,
     )
+
+
+def _base_fits(base: ReleaseBase, previous: Path, filters: ReleaseFilters, store: Store) -> bool:
+    """Whether the store's record of its last release is of `previous`, made by this code under
+    these filters (another coder, polars or filter would make other rows of the same events),
+    and its rows are as written (their rows go into the new release unread)."""
+    fits = (
+        base.version == previous.name
+        and base.path is not None
+        and Path(base.path).resolve() == previous.resolve()
+        and base.format == release_rows.cache_format()
+        and base.filters == _filters_key(filters)
+    )
+    if not fits:
+        return False
+    recorded = next((r for r in store.releases() if r["version"] == base.version), None)
+    if recorded is None:
+        return False
+    files = json.loads(recorded["metadata"]).get("files", {})
+    parquet = previous / "events.parquet"
+    return parquet.exists() and files.get("events.parquet", {}).get("sha256") == sha256_file(parquet)
 
 
 def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:

@@ -119,6 +119,7 @@ def cache_format() -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+ID = "event_id_cnty"
 #: An id as coder/store.py hands them out: three country letters and a number.
 _PLAIN_ID = r"^[A-Z]{3}\d{1,9}$"
 
@@ -267,13 +268,18 @@ def _live(layers: list[_Layer], dirty: pl.Series, fresh: pl.DataFrame) -> pl.Dat
 def stored_rows(store: Store) -> pl.DataFrame:
     """Every releasable event (valid or accepted) as CACHED_SCHEMA rows, in no particular order."""
     with store.snapshot():  # the layers, the dirty ids and their lines must agree
-        if _mostly_dirty(store):
-            return _read_lines(store)
-        layers = _layers(store)
-        if layers is None:
-            return _read_lines(store)
-        dirty, fresh = _read_dirty(store)
-        return _live(layers, dirty, fresh)
+        return _stored_rows(store)
+
+
+def _stored_rows(store: Store) -> pl.DataFrame:
+    """stored_rows inside the caller's snapshot."""
+    if _mostly_dirty(store):
+        return _read_lines(store)
+    layers = _layers(store)
+    if layers is None:
+        return _read_lines(store)
+    dirty, fresh = _read_dirty(store)
+    return _live(layers, dirty, fresh)
 
 
 @dataclass(frozen=True)
@@ -338,10 +344,32 @@ def load_events(store: Store, statuses: Sequence[str] = RELEASABLE, blocks: bool
     anyway: only a reviewer's acceptance releases a row with an error. With `blocks`, a last
     column `_block` holds each row's deduplication block (for merge_duplicates).
     """
-    frame = stored_rows(store)
+    return read_releasable(store, statuses, blocks).frame
+
+
+@dataclass(frozen=True)
+class Releasable:
+    """The releasable events (load_events) and where the release journal stood when read."""
+
+    frame: pl.DataFrame
+    mark: int  # the journal position the rows are as of (Store.journal_mark)
+    touched: pl.Series  # ids changed after the `since` asked for (empty when none was)
+
+
+def read_releasable(
+    store: Store, statuses: Sequence[str] = RELEASABLE, blocks: bool = False, since: int | None = None
+) -> Releasable:
+    """load_events, with the journal position it is as of and the ids touched after `since`,
+    all read in one snapshot: a change that lands during the read is either in the rows and
+    before the mark, or after the mark for the next release to see."""
+    with store.snapshot():
+        frame = _stored_rows(store)
+        flagged = pl.Series(store.error_flagged_ids(), dtype=pl.String)
+        decisions = store.last_decision_ids()
+        mark = store.journal_mark()
+        touched = pl.Series(ID, store.touched_since(since) if since is not None else [], pl.String)
     if set(statuses) != set(RELEASABLE):
         frame = frame.filter(pl.col("status").cast(pl.String).is_in(list(statuses)))
-    flagged = pl.Series(store.error_flagged_ids(), dtype=pl.String)
     if flagged.len():
         frame = frame.filter(
             (pl.col("status") == "accepted") | ~pl.col("event_id_cnty").is_in(flagged.implode())
@@ -356,4 +384,4 @@ def load_events(store: Store, statuses: Sequence[str] = RELEASABLE, blocks: bool
     else:  # a join of a million rows with nothing
         frame = frame.with_columns(review_decision_id=pl.lit(None, pl.Int64))
     columns = [pl.col(name).cast(dtype) for name, dtype in RELEASE_SCHEMA.items()]
-    return frame.select(*columns, *(["_block"] if blocks else []))
+    return Releasable(frame.select(*columns, *(["_block"] if blocks else [])), mark, touched)

@@ -332,6 +332,50 @@ def _migration_6_release_cache(db: sqlite3.Connection) -> None:
         db.execute(f"CREATE TRIGGER {trigger} BEGIN {body} END")
 
 
+def _migration_7_release_journal(db: sqlite3.Connection) -> None:
+    """What changed since the last release, so the next one recomputes only that (coder/release.py).
+
+    `release_base` (one row) is the last release this store wrote: its version and folder, the
+    journal position its rows were read at, the cache format and filters it was made under,
+    and `release_base_members` the rows it merged into another (the id they merged into, and
+    their own date).
+    Every change that can move an event into, out of or within a release (its line inserted,
+    changed or deleted; a flag; a review decision) appends the event id to `release_journal`,
+    whoever writes, once a release has begun; a release prunes what it has read.
+    """
+    _run_script(
+        db,
+        """
+        CREATE TABLE release_journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL);
+        CREATE TABLE release_base (
+            version TEXT,
+            path TEXT,
+            mark INTEGER,
+            format TEXT,
+            filters TEXT
+        );
+        CREATE TABLE release_base_members (
+            id TEXT PRIMARY KEY,
+            primary_id TEXT NOT NULL,
+            event_date TEXT
+        ) WITHOUT ROWID
+        """,
+    )
+    # Nothing is journaled before a release begins (write_release adds the base row first):
+    # a store that is never released keeps no journal.
+    note = "INSERT INTO release_journal (id) SELECT {} WHERE EXISTS (SELECT 1 FROM release_base);"
+    for table, when, rows in (
+        ("release_lines", "INSERT", ("NEW.id",)),
+        ("release_lines", "UPDATE", ("OLD.id", "NEW.id")),  # an id may change: both
+        ("release_lines", "DELETE", ("OLD.id",)),
+        ("flags", "INSERT", ("NEW.event_id",)),
+        ("flags", "DELETE", ("OLD.event_id",)),
+        ("decisions", "INSERT", ("NEW.event_id",)),
+    ):
+        body = " ".join(note.format(row) for row in rows)
+        db.execute(f"CREATE TRIGGER {table}_journal_{when.lower()} AFTER {when} ON {table} BEGIN {body} END")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2_llm,
@@ -339,6 +383,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_4_release_lines,
     _migration_5_release_table,
     _migration_6_release_cache,
+    _migration_7_release_journal,
 ]
 
 
@@ -365,6 +410,18 @@ class StoredEvent:
     def id(self) -> str:
         assert self.event.event_id_cnty is not None
         return self.event.event_id_cnty
+
+
+@dataclass(frozen=True)
+class ReleaseBase:
+    """What a release leaves for the next one to start from (migration 7)."""
+
+    mark: int  # the journal position its rows were read at
+    format: str  # coder/release_rows.py cache_format(): rows made by the same code
+    filters: str  # its filters as JSON
+    members: list[tuple[str, str, str | None]]  # (id, id it merged into, ISO date) of every row merged away
+    version: str | None = None
+    path: str | None = None
 
 
 class Store:
@@ -785,12 +842,57 @@ class Store:
         """Ids of the events with at least one error flag (from the coder or the validator)."""
         return [r[0] for r in self.db.execute("SELECT DISTINCT event_id FROM flags WHERE severity = 'error'")]
 
-    def add_release(self, version: str, path: str, events: int, metadata: dict) -> None:
+    def add_release(
+        self, version: str, path: str, events: int, metadata: dict, base: ReleaseBase | None = None
+    ) -> None:
+        """Record a release; with `base`, it becomes what the next release starts from."""
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO releases VALUES (?,?,?,?,?)",
                 (version, path, now(), events, json.dumps(metadata)),
             )
+            if base is None:
+                return
+            db.execute("DELETE FROM release_base")
+            db.execute(
+                "INSERT INTO release_base VALUES (?,?,?,?,?)",
+                (version, path, base.mark, base.format, base.filters),
+            )
+            db.execute("DELETE FROM release_base_members")
+            db.executemany("INSERT INTO release_base_members VALUES (?,?,?)", base.members)
+            # what the release read is in its rows; later changes stay for the next one
+            db.execute("DELETE FROM release_journal WHERE seq <= ?", (base.mark,))
+
+    def begin_release_journal(self) -> None:
+        """Journal changes from now on (a no-op once a release has begun or been written)."""
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM release_base").fetchone() is None:
+                db.execute("INSERT INTO release_base (version) VALUES (NULL)")
+
+    def journal_mark(self) -> int:
+        """The position of the last change journaled (0 before any)."""
+        row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'release_journal'").fetchone()
+        return int(row[0]) if row else 0
+
+    def touched_since(self, mark: int) -> list[str]:
+        """Ids of the events changed after journal position `mark` (see migration 7)."""
+        sql = "SELECT DISTINCT id FROM release_journal WHERE seq > ?"
+        return [r[0] for r in self.db.execute(sql, (mark,))]
+
+    def release_base(self) -> ReleaseBase | None:
+        """The last release written from this store with its journal position, if there is one."""
+        row = self.db.execute("SELECT * FROM release_base WHERE version IS NOT NULL").fetchone()
+        if row is None:
+            return None
+        members = self.db.execute("SELECT id, primary_id, event_date FROM release_base_members").fetchall()
+        return ReleaseBase(
+            row["mark"],
+            row["format"],
+            row["filters"],
+            [tuple(m) for m in members],
+            row["version"],
+            row["path"],
+        )
 
     def releases(self) -> list[dict]:
         return [dict(r) for r in self.db.execute("SELECT * FROM releases ORDER BY created_at")]

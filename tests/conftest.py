@@ -17,10 +17,20 @@ SEEDS = ROOT / "seeds"
 #: SQL undoing migrations 5 and 6 (the release_lines table, its triggers, the release cache), for
 #: tests that make a store look older than it is; migration 4's column and triggers are gone
 #: after it already.
+#: SQL undoing migration 7 (the release journal), for tests that rerun the migrations.
+UNDO_RELEASE_JOURNAL = (
+    "DROP TRIGGER IF EXISTS release_lines_journal_insert;"
+    " DROP TRIGGER IF EXISTS release_lines_journal_update;"
+    " DROP TRIGGER IF EXISTS release_lines_journal_delete;"
+    " DROP TRIGGER flags_journal_insert; DROP TRIGGER flags_journal_delete;"
+    " DROP TRIGGER decisions_journal_insert; DROP TABLE release_journal; DROP TABLE release_base;"
+    " DROP TABLE release_base_members;"
+)
 UNDO_RELEASE_TABLE = (
     "DROP TRIGGER events_release_insert; DROP TRIGGER events_release_update;"
     " DROP TRIGGER events_release_data; DROP TRIGGER events_release_delete; DROP TABLE release_lines;"
-    " DROP TABLE release_cache_parts; DROP TABLE release_cache_layers; DROP TABLE release_dirty;"
+    " DROP TABLE release_cache_parts; DROP TABLE release_cache_layers; DROP TABLE release_dirty; "
+    + UNDO_RELEASE_JOURNAL
 )
 
 ARTICLE = Article(

@@ -9,11 +9,13 @@ from typing import Any
 
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
 from coder.dedup import duplicate_groups, merge_duplicates
 from coder.ingest import ingest_paths
 from coder.models import CodedEvent, Event
-from coder.release import RELEASE_SCHEMA, load_events, write_release
+from coder.release import write_release
+from coder.release_rows import RELEASE_SCHEMA, load_events
 from coder.review import import_decisions
 from coder.store import Store
 from coder.validate import validate_store
@@ -89,10 +91,13 @@ def test_the_bukamal_reports_become_one_row_with_both_sources() -> None:
         article_ids=["bbbb"],
     )
     other = make_event(event_id_cnty="SYR3", article_ids=["cccc"])
-    merged, dropped = merge_duplicates(_frame(sada, other, rozana))
+    result = merge_duplicates(_frame(sada, other, rozana))
+    merged, dropped = result.frame, result.dropped
     assert dropped == 1 and merged.height == 2
     row = merged.filter(pl.col("event_type") == "Battles").row(0, named=True)
     assert row["event_id_cnty"] == "SYR7"  # coded first: keeps its id
+    # what went where, for the next release
+    assert result.members.select("event_id_cnty", "primary_id").rows() == [("SYR12", "SYR7")]
     assert row["source"] == "Rozana; Sada News"
     assert row["source_scale"] == "National-Regional"
     assert row["article_ids"] == "aaaa; bbbb"
@@ -106,9 +111,24 @@ def test_the_bukamal_reports_become_one_row_with_both_sources() -> None:
 def test_previously_released_id_wins_over_an_earlier_coded_one() -> None:
     first = _bukamal(event_id_cnty="SYR3", source="A", article_ids=["a"])
     second = _bukamal(event_id_cnty="SYR9", source="B", article_ids=["b"])
-    merged, _ = merge_duplicates(_frame(first, second), keep_ids={"SYR9"})
+    merged = merge_duplicates(_frame(first, second), keep_ids={"SYR9"}).frame
     assert merged["event_id_cnty"].to_list() == ["SYR9"]
     assert merged["source"].to_list() == ["B; A"]
+
+
+def test_a_group_merges_alike_in_every_release() -> None:
+    # SYR5 and SYR9 were released apart; a third report joins them, SYR5 goes on. In the next
+    # release only SYR5 is an id released before: the merged row must not change for that.
+    rows = _frame(
+        _bukamal(event_id_cnty="SYR3", source="A", article_ids=["a"]),
+        _bukamal(event_id_cnty="SYR5", source="B", article_ids=["b"]),
+        _bukamal(event_id_cnty="SYR9", source="C", article_ids=["c"]),
+    )
+    joined = merge_duplicates(rows, keep_ids={"SYR5", "SYR9"}).frame
+    later = merge_duplicates(rows, keep_ids={"SYR5"}).frame
+    assert joined["event_id_cnty"].to_list() == ["SYR5"]
+    assert joined["source"].to_list() == ["B; A; C"]  # the primary, then in the order coded
+    assert_frame_equal(joined, later)
 
 
 @pytest.mark.parametrize(
@@ -136,7 +156,8 @@ def test_tolerance(overrides: dict[str, Any], same: bool) -> None:
 def test_undated_pair_is_kept_apart() -> None:
     a = _bukamal(event_id_cnty="SYR1", event_date=None, year=None, source="A", article_ids=["a"])
     b = _bukamal(event_id_cnty="SYR2", event_date=None, year=None, source="B", article_ids=["b"])
-    merged, dropped = merge_duplicates(_frame(a, b))
+    result = merge_duplicates(_frame(a, b))
+    merged, dropped = result.frame, result.dropped
     assert dropped == 0 and merged.height == 2
 
 
@@ -145,7 +166,8 @@ def test_three_reports_chain_and_take_the_lowest_fatality_figure() -> None:
         _bukamal(event_id_cnty=f"SYR{i}", source=s, fatalities=f, article_ids=[s])
         for i, (s, f) in enumerate([("A", 0), ("B", 12), ("C", 7)], start=1)
     ]
-    merged, dropped = merge_duplicates(_frame(*rows))
+    result = merge_duplicates(_frame(*rows))
+    merged, dropped = result.frame, result.dropped
     assert dropped == 2
     assert merged.row(0, named=True)["fatalities"] == 7
     assert merged.row(0, named=True)["source"] == "A; B; C"
@@ -156,7 +178,8 @@ def _merged(column: str, *values: object) -> object:
         _bukamal(event_id_cnty=f"SYR{i}", source=f"S{i}", article_ids=[f"a{i}"], **{column: v})
         for i, v in enumerate(values, start=1)
     ]
-    merged, dropped = merge_duplicates(_frame(*rows))
+    result = merge_duplicates(_frame(*rows))
+    merged, dropped = result.frame, result.dropped
     assert dropped == len(values) - 1
     return merged.row(0, named=True)[column]
 
@@ -180,7 +203,7 @@ def test_merged_status_and_provenance() -> None:
         event_id_cnty="SYR9", source="B", article_ids=["b"], status="accepted", confidence=0.9
     )
     first = _bukamal(event_id_cnty="SYR2", source="A", article_ids=["a"], confidence=0.4, tags="x")
-    merged, _ = merge_duplicates(_frame(reviewed, first))
+    merged = merge_duplicates(_frame(reviewed, first)).frame
     row = merged.row(0, named=True)
     assert (row["event_id_cnty"], row["status"], row["confidence"], row["tags"]) == (
         "SYR2",
@@ -328,8 +351,10 @@ def test_merging_in_release_order_equals_merging_then_sorting() -> None:
         _bukamal(event_id_cnty="SYR1", location="Hajin", event_date=None),
     ]
     frame = _frame(*rows)
-    merged, dropped = merge_duplicates(frame)
-    ordered, dropped_too = merge_duplicates(frame, order=release_key)
+    result = merge_duplicates(frame)
+    merged, dropped = result.frame, result.dropped
+    result = merge_duplicates(frame, order=release_key)
+    ordered, dropped_too = result.frame, result.dropped
     assert dropped == dropped_too == 1
     number = pl.col("event_id_cnty").str.slice(3).cast(pl.Int64)
     expected = merged.sort([pl.col("event_date"), number], nulls_last=True)
@@ -370,7 +395,8 @@ def test_chains_of_mixed_precision_do_not_depend_on_the_order_rows_are_read_in()
     ]
     as_read = _frame(*rows)
     for frame in (as_read, as_read.reverse(), as_read.sort("event_id_cnty")):
-        merged, dropped = merge_duplicates(frame, order=release_key)
+        result = merge_duplicates(frame, order=release_key)
+        merged, dropped = result.frame, result.dropped
         assert dropped == 2
         assert merged["event_id_cnty"].to_list() == ["SYR1"]
         assert merged["source"].to_list() == ["A; B; C"]
@@ -386,5 +412,6 @@ def test_an_order_that_is_not_by_date_still_chains_by_date() -> None:
         _bukamal(event_id_cnty="SYR3", event_date=day, time_precision=3, source="C", article_ids=["c"]),
     ]
     by_number = lambda frame: frame["event_id_cnty"].str.slice(3).cast(pl.Int64)  # noqa: E731
-    merged, dropped = merge_duplicates(_frame(*rows), order=by_number)
+    result = merge_duplicates(_frame(*rows), order=by_number)
+    merged, dropped = result.frame, result.dropped
     assert dropped == 2 and merged["source"].to_list() == ["A; B; C"]

@@ -19,7 +19,7 @@ from coder.cli import cli
 from coder.models import Article, CodedEvent, Flag
 from coder.release_rows import CACHED_SCHEMA, refresh, stored_rows
 from coder.store import MIGRATIONS, Store
-from tests.conftest import ARTICLE, make_event
+from tests.conftest import ARTICLE, UNDO_RELEASE_JOURNAL, make_event
 
 PLACES = ["Sarmin", "Ariha", "Saraqib", "Binnish", "Taftanaz", "Maarrat Misrin", "Kafr Takharim", "Idlib"]
 
@@ -162,7 +162,7 @@ def test_migration_marks_every_existing_event_dirty(tmp_path: Path) -> None:
     db.executescript(
         "DROP TABLE release_cache_parts; DROP TABLE release_cache_layers; DROP TABLE release_dirty;"
         " DROP TRIGGER release_lines_dirty_insert; DROP TRIGGER release_lines_dirty_update;"
-        f" DROP TRIGGER release_lines_dirty_delete; PRAGMA user_version = {number};"
+        f" DROP TRIGGER release_lines_dirty_delete; {UNDO_RELEASE_JOURNAL} PRAGMA user_version = {number};"
     )
     db.close()
     with Store(tmp_path / "c.db") as store:

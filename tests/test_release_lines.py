@@ -12,7 +12,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from coder.models import CodedEvent, Event
-from coder.release import RELEASE_SCHEMA, load_events
+from coder.release_rows import RELEASE_SCHEMA, load_events
 from coder.store import MIGRATIONS, Store
 from tests.conftest import ARTICLE, UNDO_RELEASE_TABLE, make_event
 

@@ -290,7 +290,7 @@ def test_check_reports_what_is_still_wrong_without_saving(client: TestClient, db
 
 
 def test_release_holds_exactly_the_accepted_rows_and_their_decision(client: TestClient, db) -> None:
-    from coder.release import load_events
+    from coder.release_rows import load_events
 
     path, ids = db
     form = form_of(client.get(f"/events/{ids['en']}").text)

@@ -1,0 +1,247 @@
+"""A release after the first works out again only what changed since (coder/release.py
+_recompute); whatever changed, it must write exactly what a release of every row writes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from polars.testing import assert_frame_equal
+
+from coder import release
+from coder.models import Article, CodedEvent, Flag
+from coder.release import ReleaseFilters, read_release, write_release
+from coder.store import Store
+from tests.conftest import ARTICLE, make_event
+
+NOW = dt.datetime(2031, 5, 1, 12, 0, tzinfo=dt.UTC)
+PLACES = ("Sarmin", "Saraqeb", "Ariha")
+ERROR = Flag(code="NO_PUBLICATION_DATE", severity="error", message="check the date")
+
+
+def _article(number: int) -> Article:
+    return ARTICLE.model_copy(update={"id": f"{number:016x}", "outlet": f"Outlet {number}"})
+
+
+def _day(rng: random.Random) -> dt.date:
+    """A day of a span four times the widest tolerance: the rows of a place and pair of actors
+    fall into several runs of dates (coder/dedup.py date_segments), some of one event."""
+    return dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 120))
+
+
+def _event(rng: random.Random, article: Article) -> CodedEvent:
+    """An event of a small space (three places, two actors, 121 days), so reports coincide."""
+    return CodedEvent(
+        event=make_event(
+            location=rng.choice(PLACES),
+            event_date=_day(rng),
+            time_precision=rng.choice((1, 2, 3, 3)),
+            actor2=rng.choice(("Civilians (Syria)", "Civilians (Syria)", "Rebel Forces")),
+            fatalities=rng.randint(0, 3),
+            source=article.outlet,
+            article_ids=[article.id],
+        )
+    )
+
+
+def _code(store: Store, rng: random.Random, article: Article, n: int) -> None:
+    store.add_articles([article])
+    run = store.start_run("offline", "test")
+    ids = store.save_coding(
+        article.id, "offline", run, [_event(rng, article) for _ in range(n)], lambda e: "SYR"
+    )
+    store.set_validation({i: ("valid", []) for i in ids})
+
+
+#: The changes a user makes between releases.
+KINDS = ("edit", "edit", "reject", "accept", "flag", "unflag", "article", "recode")
+
+
+def _change(store: Store, rng: random.Random, articles: list[Article], kind: str) -> None:
+    """One change of `kind` to a random event or article."""
+    live = [e for e in store.events() if e.event.status != "rejected"]
+    stored = rng.choice(live)
+    if kind == "edit":
+        field = rng.choice(("location", "event_date", "fatalities", "notes"))
+        value = {
+            "location": rng.choice(PLACES),
+            "event_date": _day(rng),
+            "fatalities": rng.randint(0, 5),
+            "notes": f"edited {rng.random()}",
+        }[field]
+        store.record_decision(
+            stored.id, stored.version, "amal", "edit", stored.event.model_copy(update={field: value}), None
+        )
+    elif kind in ("reject", "accept"):
+        store.record_decision(stored.id, stored.version, "amal", kind, stored.event, None)
+    elif kind == "flag":
+        store.set_validation({stored.id: ("flagged", [ERROR])})
+    elif kind == "unflag":
+        store.set_validation({stored.id: ("valid", [])})
+    elif kind == "article":
+        articles.append(_article(len(articles) + 1))
+        _code(store, rng, articles[-1], rng.randint(1, 4))
+    else:  # coded again: some events kept (same key), others retired, others new
+        article = rng.choice(articles)
+        _code(store, rng, article, rng.randint(1, 5))
+
+
+def _release_both(tmp: Path, version: str) -> tuple[Path, Path, int | None]:
+    """The next release of the store in tmp/a, and of a copy of it in tmp/b worked out whole."""
+    shutil.rmtree(tmp / "b", ignore_errors=True)
+    shutil.copytree(tmp / "a", tmp / "b")
+    with Store(tmp / "a" / "coder.db") as store:
+        quick = write_release(store, tmp / "a" / "releases", now=NOW)
+    with Store(tmp / "b" / "coder.db") as store:
+        whole = write_release(store, tmp / "b" / "releases", now=NOW, full=True)
+    assert quick.version == whole.version == version and whole.recomputed is None
+    return quick.path, whole.path, quick.recomputed
+
+
+def _same_folders(quick: Path, whole: Path) -> None:
+    assert_frame_equal(read_release(quick), read_release(whole))
+    for name in sorted(p.name for p in whole.iterdir()):
+        if name == "events.parquet":
+            continue  # the same rows (above); its dictionary pages may list categories in another order
+        assert (quick / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_release_of_what_changed_writes_what_a_whole_release_writes(
+    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a store this small changes by more than the share past which all is redone: lift it
+    monkeypatch.setattr(release, "_REDO_ALL_SHARE", float("inf"))
+    rng = random.Random(seed)
+    (tmp_path / "a").mkdir()
+    articles = [_article(i) for i in range(1, 7)]
+    with Store(tmp_path / "a" / "coder.db") as store:
+        for article in articles:
+            _code(store, rng, article, 6)
+        first = write_release(store, tmp_path / "a" / "releases", now=NOW)
+    assert first.merged > 0  # the reports coincide: there is merging to redo
+    kinds = list(KINDS)
+    rng.shuffle(kinds)
+    for minor in range(1, 5):  # every kind of change, two to a release, in an order of the seed
+        with Store(tmp_path / "a" / "coder.db") as store:
+            for kind in kinds[2 * minor - 2 : 2 * minor]:
+                _change(store, rng, articles, kind)
+        quick, whole, recomputed = _release_both(tmp_path, f"1.{minor}.0")
+        assert recomputed is not None  # the quick way was taken ...
+        _same_folders(quick, whole)  # ... and came to the same release
+
+
+def test_nothing_changed_recomputes_nothing(tmp_path: Path) -> None:
+    rng = random.Random(1)
+    (tmp_path / "a").mkdir()
+    with Store(tmp_path / "a" / "coder.db") as store:
+        for number in range(1, 4):
+            _code(store, rng, _article(number), 5)
+        write_release(store, tmp_path / "a" / "releases", now=NOW)
+    quick, whole, recomputed = _release_both(tmp_path, "1.1.0")
+    assert recomputed == 0
+    _same_folders(quick, whole)
+    assert read_release(quick).height == read_release(whole).height > 0
+
+
+def _store(tmp_path: Path, articles: int = 3) -> Path:
+    rng = random.Random(2)
+    (tmp_path / "a").mkdir()
+    with Store(tmp_path / "a" / "coder.db") as store:
+        for number in range(1, articles + 1):
+            _code(store, rng, _article(number), 5)
+    return tmp_path / "a" / "coder.db"
+
+
+def test_every_kind_of_change_is_journaled_once_a_release_has_begun(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    with Store(db) as store:
+        first, second, third, fourth = (e.id for e in store.events()[:4])
+        store.set_validation({first: ("flagged", [ERROR])})
+        assert store.journal_mark() == 0  # no release yet: nothing is kept
+        write_release(store, tmp_path / "releases", now=NOW)
+        mark = store.journal_mark()
+        assert store.touched_since(mark) == []
+        store.set_validation({first: ("valid", [])})  # a status and a flag
+        stored = store.event(second)
+        assert stored is not None
+        store.record_decision(
+            second, stored.version, "amal", "edit", stored.event.model_copy(update={"fatalities": 9}), None
+        )
+        # a flag written by hand, past the store's methods, counts too
+        store.db.execute(
+            "INSERT INTO flags (event_id, source, code, severity, message)"
+            " VALUES (?, 'coder', 'X', 'error', 'x')",
+            (third,),
+        )
+        store.db.execute("UPDATE events SET updated_at = '2031-01-01T00:00:00+00:00' WHERE id = ?", (fourth,))
+        assert sorted(store.touched_since(mark)) == sorted([first, second, third, fourth])
+        write_release(store, tmp_path / "releases", now=NOW)
+        # what the release read is pruned; its mark is where the next one starts
+        assert store.db.execute("SELECT count(*) FROM release_journal").fetchone()[0] == 0
+        assert store.touched_since(store.journal_mark()) == []
+
+
+@pytest.mark.parametrize(
+    "second_release",
+    [
+        pytest.param({"full": True}, id="--full"),
+        pytest.param({"filters": ReleaseFilters(min_status="accepted")}, id="other filters"),
+        pytest.param({"out": "elsewhere"}, id="another folder"),
+    ],
+)
+def test_the_previous_rows_are_not_reused_when_they_may_differ(tmp_path: Path, second_release: dict) -> None:
+    db = _store(tmp_path)
+    with Store(db) as store:
+        write_release(store, tmp_path / "releases", now=NOW)
+        out = tmp_path / second_release.pop("out", "releases")
+        info = write_release(store, out, now=NOW, **second_release)
+        assert info.recomputed is None
+        again = write_release(store, out, now=NOW, **second_release)
+        # the same filters again, to the folder just written: reused, unless told not to
+        assert (again.recomputed is None) == ("full" in second_release)
+
+
+def test_a_previous_release_changed_on_disk_is_not_reused(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    with Store(db) as store:
+        first = write_release(store, tmp_path / "releases", now=NOW)
+        parquet = first.path / "events.parquet"
+        rows = read_release(first.path)
+        parquet.chmod(0o644)
+        rows.with_columns(fatalities=rows["fatalities"] + 1).write_parquet(parquet)
+        again = write_release(store, tmp_path / "releases", now=NOW)
+        assert again.recomputed is None  # worked out whole, so its rows are the store's
+        assert read_release(again.path)["fatalities"].to_list() == rows["fatalities"].to_list()
+        assert again.changes["changed"] == rows.height
+
+
+def test_many_changes_redo_every_row(tmp_path: Path) -> None:
+    db = _store(tmp_path)
+    with Store(db) as store:
+        write_release(store, tmp_path / "releases", now=NOW)
+        events = store.events()
+        assert release._REDO_ALL_SHARE < 0.5
+        store.set_validation({e.id: ("valid", [ERROR]) for e in events[: len(events) // 2]})
+        assert write_release(store, tmp_path / "releases", now=NOW).recomputed is None
+        store.set_validation({events[0].id: ("valid", [])})
+        assert write_release(store, tmp_path / "releases", now=NOW).recomputed is not None
+
+
+def test_the_cli_says_how_many_rows_it_worked_out_again(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from coder.cli import cli
+
+    db = _store(tmp_path)
+    runner = CliRunner()
+    args = ["release", "--db", str(db), "--out", str(tmp_path / "releases")]
+    assert runner.invoke(cli, args).exit_code == 0
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "0 row(s) worked out again; the others are 1.0.0's" in result.output
+    result = runner.invoke(cli, [*args, "--full"])
+    assert result.exit_code == 0 and "worked out again" not in result.output
