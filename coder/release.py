@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -29,9 +30,9 @@ import polars as pl
 from coder import __version__, release_rows
 from coder.changelog import CHANGES_SCHEMA, Comparison, compare, counts, render_changelog
 from coder.datapackage import descriptor, resource
-from coder.dedup import MAX_TOLERANCE_DAYS, MEMBERS_SCHEMA, block_hash, date_segments, merge_duplicates
+from coder.dedup import MAX_TOLERANCE_DAYS, block_hash, date_segments, merge_duplicates
 from coder.models import SCHEMA_VERSION
-from coder.release_readme import counts_by, render_readme
+from coder.release_readme import Counts, count_rows, render_readme
 from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, release_key
 from coder.store import ReleaseBase, Store
 
@@ -211,19 +212,16 @@ class _Contents:
         return sources.unique().sort().to_list()
 
     @cached_property
+    def counts(self) -> Counts:
+        return count_rows(self.frame)
+
+    @property
     def by_event_type(self) -> dict[str, int]:
-        return _counts(self.frame, "event_type")
+        return {str(k): n for k, n in self.counts["event_type"]}
 
-    @cached_property
+    @property
     def by_country(self) -> dict[str, int]:
-        return _counts(self.frame, "country")
-
-
-def _members(rows: list[tuple[str, str, str | None]]) -> pl.DataFrame:
-    """Store.release_base members (dates as ISO text) as a MEMBERS_SCHEMA frame."""
-    text = MEMBERS_SCHEMA | {"event_date": pl.String()}
-    frame = pl.DataFrame(rows, schema=text, orient="row")
-    return frame.with_columns(pl.col("event_date").str.to_date("%Y-%m-%d"))
+        return {str(k): n for k, n in self.counts["country"]}
 
 
 def _filters_key(filters: ReleaseFilters) -> str:
@@ -253,7 +251,7 @@ def _contents(
     frame = filters.apply(loaded.frame)
     deleted_at = int(created_at.timestamp())
     if before is not None and base is not None and _reusable(before, frame, loaded.touched):
-        members = _members(base.members)
+        members = pl.read_parquet(io.BytesIO(base.members))
         redone = _recompute(before, frame, loaded.touched, members, deleted_at)
         frame, comparison, members, recomputed = redone
         changes = comparison.changes
@@ -431,10 +429,18 @@ def _write_folder(
             digests[name] = pool.submit(sha256_file, tmp / name)
         (tmp / "CHANGELOG.md").write_text(render_changelog(c.changes, version, previous), encoding="utf-8")
         readme = render_readme(
-            c.frame, version, created, counts(c.changes), previous, filters.describe(), c.merged, c.articles
+            c.counts,
+            c.frame.height,
+            version,
+            created,
+            counts(c.changes),
+            previous,
+            filters.describe(),
+            c.merged,
+            c.articles,
         )
         (tmp / "README.md").write_text(readme, encoding="utf-8")
-        c.outlets, c.by_event_type, c.by_country  # noqa: B018 (worked out now, used below)
+        c.outlets  # noqa: B018 (worked out now, used below)
         files = {n: {"sha256": digests[n].result(), "bytes": (tmp / n).stat().st_size} for n in DATA_FILES}
     _write_json(tmp / "datapackage.json", _package(version, created, c, files))
     metadata = _metadata(version, created, previous, filters, c, files)
@@ -495,8 +501,9 @@ def write_release(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _make_read_only(final)
-    members = contents.members.with_columns(pl.col("event_date").cast(pl.String)).rows()
-    base = ReleaseBase(contents.mark, release_rows.cache_format(), _filters_key(filters), members)
+    members = io.BytesIO()
+    contents.members.write_parquet(members)
+    base = ReleaseBase(contents.mark, release_rows.cache_format(), _filters_key(filters), members.getvalue())
     store.add_release(version, str(final), contents.frame.height, metadata, base)
     return ReleaseInfo(
         version,
@@ -528,10 +535,6 @@ def _base_fits(base: ReleaseBase, previous: Path, filters: ReleaseFilters, store
     files = json.loads(recorded["metadata"]).get("files", {})
     parquet = previous / "events.parquet"
     return parquet.exists() and files.get("events.parquet", {}).get("sha256") == sha256_file(parquet)
-
-
-def _counts(frame: pl.DataFrame, column: str) -> dict[str, int]:
-    return {str(k): n for k, n in counts_by(frame, column)}
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -337,8 +337,8 @@ def _migration_7_release_journal(db: sqlite3.Connection) -> None:
 
     `release_base` (one row) is the last release this store wrote: its version and folder, the
     journal position its rows were read at, the cache format and filters it was made under,
-    and `release_base_members` the rows it merged into another (the id they merged into, and
-    their own date).
+    and the rows it merged into another (the id they went into and their own date; a Parquet
+    blob that coder/release.py writes and reads).
     Every change that can move an event into, out of or within a release (its line inserted,
     changed or deleted; a flag; a review decision) appends the event id to `release_journal`,
     whoever writes, once a release has begun; a release prunes what it has read.
@@ -352,13 +352,9 @@ def _migration_7_release_journal(db: sqlite3.Connection) -> None:
             path TEXT,
             mark INTEGER,
             format TEXT,
-            filters TEXT
-        );
-        CREATE TABLE release_base_members (
-            id TEXT PRIMARY KEY,
-            primary_id TEXT NOT NULL,
-            event_date TEXT
-        ) WITHOUT ROWID
+            filters TEXT,
+            members BLOB
+        )
         """,
     )
     # Nothing is journaled before a release begins (write_release adds the base row first):
@@ -419,7 +415,7 @@ class ReleaseBase:
     mark: int  # the journal position its rows were read at
     format: str  # coder/release_rows.py cache_format(): rows made by the same code
     filters: str  # its filters as JSON
-    members: list[tuple[str, str, str | None]]  # (id, id it merged into, ISO date) of every row merged away
+    members: bytes  # the rows merged into another (coder/release.py)
     version: str | None = None
     path: str | None = None
 
@@ -855,11 +851,9 @@ class Store:
                 return
             db.execute("DELETE FROM release_base")
             db.execute(
-                "INSERT INTO release_base VALUES (?,?,?,?,?)",
-                (version, path, base.mark, base.format, base.filters),
+                "INSERT INTO release_base VALUES (?,?,?,?,?,?)",
+                (version, path, base.mark, base.format, base.filters, base.members),
             )
-            db.execute("DELETE FROM release_base_members")
-            db.executemany("INSERT INTO release_base_members VALUES (?,?,?)", base.members)
             # what the release read is in its rows; later changes stay for the next one
             db.execute("DELETE FROM release_journal WHERE seq <= ?", (base.mark,))
 
@@ -884,14 +878,8 @@ class Store:
         row = self.db.execute("SELECT * FROM release_base WHERE version IS NOT NULL").fetchone()
         if row is None:
             return None
-        members = self.db.execute("SELECT id, primary_id, event_date FROM release_base_members").fetchall()
         return ReleaseBase(
-            row["mark"],
-            row["format"],
-            row["filters"],
-            [tuple(m) for m in members],
-            row["version"],
-            row["path"],
+            row["mark"], row["format"], row["filters"], row["members"], row["version"], row["path"]
         )
 
     def releases(self) -> list[dict]:

@@ -24,7 +24,6 @@ UNDO_RELEASE_JOURNAL = (
     " DROP TRIGGER IF EXISTS release_lines_journal_delete;"
     " DROP TRIGGER flags_journal_insert; DROP TRIGGER flags_journal_delete;"
     " DROP TRIGGER decisions_journal_insert; DROP TABLE release_journal; DROP TABLE release_base;"
-    " DROP TABLE release_base_members;"
 )
 UNDO_RELEASE_TABLE = (
     "DROP TRIGGER events_release_insert; DROP TRIGGER events_release_update;"
