@@ -244,18 +244,22 @@ def _contents(
     # the previous release is read in another thread while the store is (both mostly wait on
     # polars and SQLite, which release the GIL)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        previous = pool.submit(read_release, previous_folder) if previous_folder else None
+        # one chunk per column: gathering from it later is a third faster than from the file's
+        # row groups, and the rechunk costs this thread, not the one reading the store
+        previous = pool.submit(lambda: read_release(previous_folder).rechunk()) if previous_folder else None
         statuses = STATUS_LEVELS[filters.min_status]
         loaded = release_rows.read_releasable(store, statuses, blocks=True, since=base.mark if base else None)
         before = filters.apply(previous.result()) if previous else None
-    frame = filters.apply(loaded.frame)
     deleted_at = int(created_at.timestamp())
-    if before is not None and base is not None and _reusable(before, frame, loaded.touched):
+    if before is not None and base is not None and _reusable(before, loaded):
         members = pl.read_parquet(io.BytesIO(base.members))
-        redone = _recompute(before, frame, loaded.touched, members, deleted_at)
+        # what a segment is made of, for every row: a few narrow columns
+        narrow = filters.apply(loaded.rows.select(_NARROW).collect())
+        redone = _recompute(before, loaded.rows, narrow, loaded.touched, members, deleted_at)
         frame, comparison, members, recomputed = redone
         changes = comparison.changes
     else:
+        frame = filters.apply(loaded.rows.collect())
         keep = before["event_id_cnty"] if before is not None else ()
         blocks = frame["_block"]
         result = merge_duplicates(frame.drop("_block"), keep_ids=keep, order=release_key, blocks=blocks)
@@ -277,14 +281,24 @@ def _contents(
 _REDO_ALL_SHARE = 0.25
 
 
-def _reusable(before: pl.DataFrame, frame: pl.DataFrame, touched: pl.Series) -> bool:
+#: The columns _recompute needs of every row (and ReleaseFilters.apply).
+_NARROW = ("event_id_cnty", "event_date", "country", "status", "_block")
+
+
+def _reusable(before: pl.DataFrame, loaded: release_rows.Releasable) -> bool:
     """Whether the previous release's rows can stand in for the events not touched since."""
-    same_columns = before.schema == frame.drop("_block").schema
-    return same_columns and touched.len() <= _REDO_ALL_SHARE * before.height
+    columns = dict(loaded.rows.collect_schema())
+    del columns["_block"]
+    return dict(before.schema) == columns and loaded.touched.len() <= _REDO_ALL_SHARE * before.height
 
 
 def _recompute(
-    before: pl.DataFrame, frame: pl.DataFrame, touched: pl.Series, members: pl.DataFrame, deleted_at: int
+    before: pl.DataFrame,
+    rows: pl.LazyFrame,
+    narrow: pl.DataFrame,
+    touched: pl.Series,
+    members: pl.DataFrame,
+    deleted_at: int,
 ) -> tuple[pl.DataFrame, Comparison, pl.DataFrame, int]:
     """The release rows from the previous release's, with the rows near the touched events
     merged again.
@@ -295,8 +309,10 @@ def _recompute(
     tolerance of its dates: a touched event there may have chained it to other rows. Where a
     touched event was is its released row's block and date, or for a row merged into another,
     that row's block and its own date. The previous rows to replace are those of the ids now in
-    the segments redone, and of the touched ids. Returns the rows (in release order), the
-    comparison of the redone part, the new merge members and how many rows were merged again.
+    the segments redone, and of the touched ids. `rows` are the store's releasable rows (with
+    `_block`), `narrow` their _NARROW columns inside the release's filters. Returns the rows (in
+    release order), the comparison of the redone part, the new merge members and how many rows
+    were merged again.
     """
     # Wide rows are gathered only for the few events concerned: the rest is found on narrow
     # columns (a wide filter of a million rows costs a tenth of a second each).
@@ -313,7 +329,6 @@ def _recompute(
             ),
         ]
     )
-    narrow = frame.select("event_id_cnty", "_block", "event_date").with_row_index("_pos")
     is_now = narrow.filter(ids.is_in(touched_ids))
     near = narrow.filter(pl.col("_block").is_in(pl.concat([was["_block"], is_now["_block"]]).implode()))
     near = near.with_columns(_segment=date_segments(near))
@@ -329,7 +344,8 @@ def _recompute(
             )["_segment"],
         ]
     )
-    now = frame.select(pl.all().gather(near.filter(pl.col("_segment").is_in(dirty.implode()))["_pos"]))
+    redone = near.filter(pl.col("_segment").is_in(dirty.implode()))["event_id_cnty"]
+    now = rows.filter(ids.is_in(redone.implode())).collect()
     redo = before["event_id_cnty"].is_in(pl.concat([now["event_id_cnty"], touched]).implode())
     old_part = _rows(before, redo)
     result = merge_duplicates(
@@ -349,7 +365,7 @@ def _rows(frame: pl.DataFrame, mask: pl.Series) -> pl.DataFrame:
 
 def _in_release_order(before: pl.DataFrame, kept: pl.Series, new: pl.DataFrame) -> pl.DataFrame:
     """The `kept` rows of `before` and the `new` rows as one frame, sorted by the release key."""
-    both = pl.concat([before, new])
+    both = pl.concat([before, new], rechunk=True)
     positions = pl.concat(
         [
             pl.int_range(before.height, dtype=pl.UInt32, eager=True).filter(kept),
