@@ -89,14 +89,16 @@ def _change(store: Store, rng: random.Random, articles: list[Article], kind: str
         _code(store, rng, article, rng.randint(1, 5))
 
 
-def _release_both(tmp: Path, version: str) -> tuple[Path, Path, int | None]:
+def _release_both(
+    tmp: Path, version: str, filters: ReleaseFilters | None = None
+) -> tuple[Path, Path, int | None]:
     """The next release of the store in tmp/a, and of a copy of it in tmp/b worked out whole."""
     shutil.rmtree(tmp / "b", ignore_errors=True)
     shutil.copytree(tmp / "a", tmp / "b")
     with Store(tmp / "a" / "coder.db") as store:
-        quick = write_release(store, tmp / "a" / "releases", now=NOW)
+        quick = write_release(store, tmp / "a" / "releases", filters=filters, now=NOW)
     with Store(tmp / "b" / "coder.db") as store:
-        whole = write_release(store, tmp / "b" / "releases", now=NOW, full=True)
+        whole = write_release(store, tmp / "b" / "releases", filters=filters, now=NOW, full=True)
     assert quick.version == whole.version == version and whole.recomputed is None
     return quick.path, whole.path, quick.recomputed
 
@@ -109,9 +111,16 @@ def _same_folders(quick: Path, whole: Path) -> None:
         assert (quick / name).read_bytes() == (whole / name).read_bytes(), name
 
 
-@pytest.mark.parametrize("seed", range(8))
+SINCE_FEBRUARY = ReleaseFilters(date_from=dt.date(2020, 2, 1))
+ACCEPTED = ReleaseFilters(min_status="accepted")
+
+
+@pytest.mark.parametrize(
+    ("seed", "filters"),
+    [(seed, None) for seed in range(8)] + [(8, SINCE_FEBRUARY), (9, SINCE_FEBRUARY), (10, ACCEPTED)],
+)
 def test_a_release_of_what_changed_writes_what_a_whole_release_writes(
-    tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, seed: int, filters: ReleaseFilters | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # a store this small changes by more than the share past which all is redone: lift it
     monkeypatch.setattr(release, "_REDO_ALL_SHARE", float("inf"))
@@ -121,7 +130,10 @@ def test_a_release_of_what_changed_writes_what_a_whole_release_writes(
     with Store(tmp_path / "a" / "coder.db") as store:
         for article in articles:
             _code(store, rng, article, 6)
-        first = write_release(store, tmp_path / "a" / "releases", now=NOW)
+        if filters is ACCEPTED:  # some events accepted, so the release is not empty
+            for stored in store.events()[::3]:
+                store.record_decision(stored.id, stored.version, "amal", "accept", stored.event, None)
+        first = write_release(store, tmp_path / "a" / "releases", filters=filters, now=NOW)
     assert first.merged > 0  # the reports coincide: there is merging to redo
     kinds = list(KINDS)
     rng.shuffle(kinds)
@@ -129,7 +141,7 @@ def test_a_release_of_what_changed_writes_what_a_whole_release_writes(
         with Store(tmp_path / "a" / "coder.db") as store:
             for kind in kinds[2 * minor - 2 : 2 * minor]:
                 _change(store, rng, articles, kind)
-        quick, whole, recomputed = _release_both(tmp_path, f"1.{minor}.0")
+        quick, whole, recomputed = _release_both(tmp_path, f"1.{minor}.0", filters)
         assert recomputed is not None  # the quick way was taken ...
         _same_folders(quick, whole)  # ... and came to the same release
 
@@ -191,12 +203,15 @@ def test_every_kind_of_change_is_journaled_once_a_release_has_begun(tmp_path: Pa
         pytest.param({"full": True}, id="--full"),
         pytest.param({"filters": ReleaseFilters(min_status="accepted")}, id="other filters"),
         pytest.param({"out": "elsewhere"}, id="another folder"),
+        pytest.param({"format": "another coder"}, id="another coder"),
     ],
 )
 def test_the_previous_rows_are_not_reused_when_they_may_differ(tmp_path: Path, second_release: dict) -> None:
     db = _store(tmp_path)
     with Store(db) as store:
         write_release(store, tmp_path / "releases", now=NOW)
+        if second_release.pop("format", None):  # made by a coder or polars of another version
+            store.db.execute("UPDATE release_base SET format = 'another'")
         out = tmp_path / second_release.pop("out", "releases")
         info = write_release(store, out, now=NOW, **second_release)
         assert info.recomputed is None
