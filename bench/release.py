@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import resource
 import shutil
 import statistics
@@ -256,7 +257,11 @@ def release_and_bare(
     runs, bare = [], []
     for attempt in range(repeats):
         trial = attempt < repeats - 1 or not keep
+        # Written pages still waiting for the disk (a store just built leaves gigabytes) slow
+        # whatever writes next, by up to a half: each timing starts with them written out.
+        os.sync()
         runs.append(_measured(step_release, db, out, version, trial, full))
+        os.sync()
         bare.append(_measured(step_bare, runs[-1]["path"], work)["seconds"])
         if trial:
             _remove(out / version)
