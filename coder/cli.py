@@ -481,6 +481,8 @@ def release(
     )
     if info.recomputed is not None:
         out.print(f"{info.recomputed} row(s) worked out again; the others are {info.previous}'s")
+    elif info.whole_because:
+        out.print(f"every row worked out again: {info.whole_because}")
 
 
 @release.command("verify")

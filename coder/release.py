@@ -92,6 +92,7 @@ class ReleaseInfo:
     changes: dict[str, int] = field(default_factory=dict)
     merged: int = 0
     recomputed: int | None = None  # rows worked out again, when the previous release's were reused
+    whole_because: str | None = None  # why every row was worked out again, with a previous release
 
 
 # --- reading releases ---------------------------------------------------------------------------
@@ -190,6 +191,7 @@ class _Contents:
     members: pl.DataFrame  # coder/dedup.py MEMBERS_SCHEMA: the rows merged into another
     mark: int  # the store's journal position the rows are as of
     recomputed: int | None = None  # rows worked out again from the store; None: all of them
+    whole_because: str | None = None  # why all of them, with a previous release
 
     @property
     def merged(self) -> int:
@@ -251,7 +253,8 @@ def _contents(
         loaded = release_rows.read_releasable(store, statuses, blocks=True, since=base.mark if base else None)
         before = filters.apply(previous.result()) if previous else None
     deleted_at = int(created_at.timestamp())
-    if before is not None and base is not None and _reusable(before, loaded):
+    whole_because = _why_not_reused(before, loaded) if before is not None and base is not None else None
+    if before is not None and base is not None and whole_because is None:
         members = pl.read_parquet(io.BytesIO(base.members))
         # what a segment is made of, for every row: a few narrow columns
         narrow = filters.apply(loaded.rows.select(_NARROW).collect())
@@ -273,7 +276,7 @@ def _contents(
             comparison = compare(before, frame, deleted_at=deleted_at)
             changes, frame = comparison.changes, _carry_timestamps(frame, comparison)
     deleted = _deleted_list(previous_folder, changes, frame)
-    return _Contents(frame, changes, deleted, members, loaded.mark, recomputed)
+    return _Contents(frame, changes, deleted, members, loaded.mark, recomputed, whole_because)
 
 
 #: Changed events past which (as a share of the previous release's rows) a release works out
@@ -285,11 +288,16 @@ _REDO_ALL_SHARE = 0.25
 _NARROW = ("event_id_cnty", "event_date", "country", "status", "_block")
 
 
-def _reusable(before: pl.DataFrame, loaded: release_rows.Releasable) -> bool:
-    """Whether the previous release's rows can stand in for the events not touched since."""
+def _why_not_reused(before: pl.DataFrame, loaded: release_rows.Releasable) -> str | None:
+    """Why the previous release's rows cannot stand in for the events not touched since (None
+    when they can)."""
     columns = dict(loaded.rows.collect_schema())
     del columns["_block"]
-    return dict(before.schema) == columns and loaded.touched.len() <= _REDO_ALL_SHARE * before.height
+    if dict(before.schema) != columns:
+        return "the previous release has other columns"
+    if loaded.touched.len() > _REDO_ALL_SHARE * before.height:
+        return f"{loaded.touched.len()} events changed since the previous release, more than a quarter of it"
+    return None
 
 
 def _recompute(
@@ -501,9 +509,11 @@ def write_release(
     previous = existing[-1] if existing else None
     store.begin_release_journal()  # from now on every change is journaled for the next release
     release_rows.refresh(store)  # usually a few rows since validation; the next release starts warm
-    base = store.release_base() if previous and not full else None
-    if base is not None and not _base_fits(base, out_dir / previous, filters, store):
-        base = None
+    base, whole_because = None, None
+    if previous is not None:
+        base = store.release_base() if not full else None
+        whole_because = "--full" if full else _why_not_from(base, out_dir / previous, filters, store)
+        base = None if whole_because else base
     contents = _contents(store, filters, out_dir / previous if previous else None, created_at, base)
 
     tmp = out_dir / f".tmp-{version}-{os.getpid()}"
@@ -529,28 +539,31 @@ def write_release(
         counts(contents.changes),
         contents.merged,
         contents.recomputed,
+        whole_because or contents.whole_because,
     )
 
 
-def _base_fits(base: ReleaseBase, previous: Path, filters: ReleaseFilters, store: Store) -> bool:
-    """Whether the store's record of its last release is of `previous`, made by this code under
-    these filters (another coder, polars or filter would make other rows of the same events),
-    and its rows are as written (their rows go into the new release unread)."""
-    fits = (
-        base.version == previous.name
-        and base.path is not None
-        and Path(base.path).resolve() == previous.resolve()
-        and base.format == release_rows.cache_format()
-        and base.filters == _filters_key(filters)
-    )
-    if not fits:
-        return False
+def _why_not_from(
+    base: ReleaseBase | None, previous: Path, filters: ReleaseFilters, store: Store
+) -> str | None:
+    """Why a release cannot start from `previous` (None when it can): it must be the last release
+    this store wrote, made by this code under these filters (another coder, polars or filter
+    makes other rows of the same events), its rows as written (they go into the new release
+    unread)."""
+    if base is None or base.version != previous.name or base.path is None:
+        return f"release {previous.name} is not the last this store wrote"
+    if Path(base.path).resolve() != previous.resolve():
+        return f"this store wrote its last release to {base.path}"
+    if base.format != release_rows.cache_format():
+        return f"release {previous.name} was made by another version of coder or polars"
+    if base.filters != _filters_key(filters):
+        return f"release {previous.name} was made under other filters"
     recorded = next((r for r in store.releases() if r["version"] == base.version), None)
-    if recorded is None:
-        return False
-    files = json.loads(recorded["metadata"]).get("files", {})
+    files = json.loads(recorded["metadata"]).get("files", {}) if recorded else {}
     parquet = previous / "events.parquet"
-    return parquet.exists() and files.get("events.parquet", {}).get("sha256") == sha256_file(parquet)
+    if not parquet.exists() or files.get("events.parquet", {}).get("sha256") != sha256_file(parquet):
+        return f"release {previous.name}'s events.parquet changed since it was written"
+    return None
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

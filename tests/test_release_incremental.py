@@ -198,15 +198,25 @@ def test_every_kind_of_change_is_journaled_once_a_release_has_begun(tmp_path: Pa
 
 
 @pytest.mark.parametrize(
-    "second_release",
+    ("second_release", "because"),
     [
-        pytest.param({"full": True}, id="--full"),
-        pytest.param({"filters": ReleaseFilters(min_status="accepted")}, id="other filters"),
-        pytest.param({"out": "elsewhere"}, id="another folder"),
-        pytest.param({"format": "another coder"}, id="another coder"),
+        pytest.param({"full": True}, "--full", id="--full"),
+        pytest.param(
+            {"filters": ReleaseFilters(min_status="accepted")},
+            "release 1.0.0 was made under other filters",
+            id="other filters",
+        ),
+        pytest.param({"out": "elsewhere"}, None, id="another folder"),  # no previous release there
+        pytest.param(
+            {"format": "another coder"},
+            "release 1.0.0 was made by another version of coder or polars",
+            id="another coder",
+        ),
     ],
 )
-def test_the_previous_rows_are_not_reused_when_they_may_differ(tmp_path: Path, second_release: dict) -> None:
+def test_the_previous_rows_are_not_reused_when_they_may_differ(
+    tmp_path: Path, second_release: dict, because: str | None
+) -> None:
     db = _store(tmp_path)
     with Store(db) as store:
         write_release(store, tmp_path / "releases", now=NOW)
@@ -214,7 +224,7 @@ def test_the_previous_rows_are_not_reused_when_they_may_differ(tmp_path: Path, s
             store.db.execute("UPDATE release_base SET format = 'another'")
         out = tmp_path / second_release.pop("out", "releases")
         info = write_release(store, out, now=NOW, **second_release)
-        assert info.recomputed is None
+        assert info.recomputed is None and info.whole_because == because
         again = write_release(store, out, now=NOW, **second_release)
         # the same filters again, to the folder just written: reused, unless told not to
         assert (again.recomputed is None) == ("full" in second_release)
@@ -230,6 +240,7 @@ def test_a_previous_release_changed_on_disk_is_not_reused(tmp_path: Path) -> Non
         rows.with_columns(fatalities=rows["fatalities"] + 1).write_parquet(parquet)
         again = write_release(store, tmp_path / "releases", now=NOW)
         assert again.recomputed is None  # worked out whole, so its rows are the store's
+        assert again.whole_because == "release 1.0.0's events.parquet changed since it was written"
         assert read_release(again.path)["fatalities"].to_list() == rows["fatalities"].to_list()
         assert again.changes["changed"] == rows.height
 
@@ -241,7 +252,8 @@ def test_many_changes_redo_every_row(tmp_path: Path) -> None:
         events = store.events()
         assert release._REDO_ALL_SHARE < 0.5
         store.set_validation({e.id: ("valid", [ERROR]) for e in events[: len(events) // 2]})
-        assert write_release(store, tmp_path / "releases", now=NOW).recomputed is None
+        whole = write_release(store, tmp_path / "releases", now=NOW)
+        assert whole.recomputed is None and "more than a quarter" in (whole.whole_because or "")
         store.set_validation({events[0].id: ("valid", [])})
         assert write_release(store, tmp_path / "releases", now=NOW).recomputed is not None
 
@@ -259,4 +271,4 @@ def test_the_cli_says_how_many_rows_it_worked_out_again(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "0 row(s) worked out again; the others are 1.0.0's" in result.output
     result = runner.invoke(cli, [*args, "--full"])
-    assert result.exit_code == 0 and "worked out again" not in result.output
+    assert result.exit_code == 0 and "every row worked out again: --full" in result.output
