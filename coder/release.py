@@ -554,6 +554,8 @@ def _why_not_from(
         return f"release {previous.name} is not the last this store wrote"
     if Path(base.path).resolve() != previous.resolve():
         return f"this store wrote its last release to {base.path}"
+    if base.mark is None:
+        return f"more changed since release {previous.name} than the store keeps track of"
     if base.format != release_rows.cache_format():
         return f"release {previous.name} was made by another version of coder or polars"
     if base.filters != _filters_key(filters):

@@ -295,7 +295,16 @@ class RefreshInfo:
 
 
 def refresh(store: Store) -> RefreshInfo:
-    """Fold the dirty events into the cache (see the module docstring); one write transaction."""
+    """Fold the dirty events into the cache (see the module docstring); one write transaction.
+
+    Also bounds the release journal (Store.trim_release_journal): validation calls this.
+    """
+    info = _refresh(store)
+    store.trim_release_journal()
+    return info
+
+
+def _refresh(store: Store) -> RefreshInfo:
     with store.transaction() as db:
         outline = _layers(store, with_rows=False)
         if outline is None or _mostly_dirty(store):

@@ -412,7 +412,7 @@ class StoredEvent:
 class ReleaseBase:
     """What a release leaves for the next one to start from (migration 7)."""
 
-    mark: int  # the journal position its rows were read at
+    mark: int | None  # the journal position its rows were read at; None once trimmed past it
     format: str  # coder/release_rows.py cache_format(): rows made by the same code
     filters: str  # its filters as JSON
     members: bytes  # the rows merged into another (coder/release.py)
@@ -872,6 +872,23 @@ class Store:
         """Ids of the events changed after journal position `mark` (see migration 7)."""
         sql = "SELECT DISTINCT id FROM release_journal WHERE seq > ?"
         return [r[0] for r in self.db.execute(sql, (mark,))]
+
+    def trim_release_journal(self, per_event: int = 4, floor: int = 100_000) -> bool:
+        """Empty the journal once it holds more than `per_event` entries per event (and more
+        than `floor`): a store changed that much since its last release would have every row
+        worked out again anyway, and must not grow without bound until its next release. That
+        release can then not start from the last one (its mark is cleared). Returns whether it
+        trimmed."""
+        low, high = self.db.execute("SELECT min(seq), max(seq) FROM release_journal").fetchone()
+        if low is None or high - low < floor:
+            return False
+        [events] = self.db.execute("SELECT count(*) FROM release_lines").fetchone()
+        if high - low < per_event * events:
+            return False
+        with self.transaction() as db:
+            db.execute("DELETE FROM release_journal")
+            db.execute("UPDATE release_base SET mark = NULL")
+        return True
 
     def release_base(self) -> ReleaseBase | None:
         """The last release written from this store with its journal position, if there is one."""

@@ -272,3 +272,24 @@ def test_the_cli_says_how_many_rows_it_worked_out_again(tmp_path: Path) -> None:
     assert "0 row(s) worked out again; the others are 1.0.0's" in result.output
     result = runner.invoke(cli, [*args, "--full"])
     assert result.exit_code == 0 and "every row worked out again: --full" in result.output
+
+
+def test_a_journal_grown_past_its_bound_is_emptied_and_the_next_release_redoes_every_row(
+    tmp_path: Path,
+) -> None:
+    db = _store(tmp_path)  # 15 events
+    with Store(db) as store:
+        write_release(store, tmp_path / "releases", now=NOW)
+        first = store.events()[0]
+        for _ in range(3):  # validated again and again, each time differently
+            store.set_validation({first.id: ("flagged", [ERROR])})
+            store.set_validation({first.id: ("valid", [])})
+        [entries] = store.db.execute("SELECT count(*) FROM release_journal").fetchone()
+        assert 15 < entries < 30  # a line change (old and new id) and a flag, six times
+        assert not store.trim_release_journal(per_event=2, floor=10)  # under two per event: kept
+        assert store.trim_release_journal(per_event=1, floor=10)
+        assert store.db.execute("SELECT count(*) FROM release_journal").fetchone()[0] == 0
+        info = write_release(store, tmp_path / "releases", now=NOW)
+        assert info.recomputed is None
+        assert info.whole_because == "more changed since release 1.0.0 than the store keeps track of"
+        assert write_release(store, tmp_path / "releases", now=NOW).recomputed == 0  # on from there
