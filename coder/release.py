@@ -77,10 +77,7 @@ class ReleaseFilters:
                 pl.col("country").cast(pl.String).str.to_lowercase().is_in(names)
                 | pl.col("event_id_cnty").str.slice(0, 3).is_in(codes)
             )
-        inside = frame.select(pl.all_horizontal(conditions)).to_series()
-        # usually every row is (a previous release under the same filters always): a filter
-        # would copy a million wide rows for nothing
-        return frame if inside.all() else frame.filter(inside)
+        return frame.filter(*conditions)
 
 
 @dataclass(frozen=True)
@@ -258,6 +255,7 @@ def _contents(
         members = pl.read_parquet(io.BytesIO(base.members))
         # what a segment is made of, for every row: a few narrow columns
         narrow = filters.apply(loaded.rows.select(_NARROW).collect())
+        assert loaded.touched is not None
         redone = _recompute(before, loaded.rows, narrow, loaded.touched, members, deleted_at)
         frame, comparison, members, recomputed = redone
         changes = comparison.changes
@@ -295,6 +293,8 @@ def _why_not_reused(before: pl.DataFrame, loaded: release_rows.Releasable) -> st
     del columns["_block"]
     if dict(before.schema) != columns:
         return "the previous release has other columns"
+    if loaded.touched is None:
+        return "the store's record of changes since the previous release was emptied meanwhile"
     if loaded.touched.len() > _REDO_ALL_SHARE * before.height:
         return f"{loaded.touched.len()} events changed since the previous release, more than a quarter of it"
     return None
@@ -362,8 +362,8 @@ def _recompute(
     comparison = compare(old_part, result.frame, deleted_at=deleted_at)
     new_part = _carry_timestamps(result.frame, comparison)
     still = members.filter(~pl.col("primary_id").is_in(old_part["event_id_cnty"].implode()))
-    rows = _in_release_order(before, ~redo, new_part)
-    return rows, comparison, pl.concat([still, result.members]), now.height
+    ordered = _in_release_order(before, ~redo, new_part)
+    return ordered, comparison, pl.concat([still, result.members]), now.height
 
 
 def _rows(frame: pl.DataFrame, mask: pl.Series) -> pl.DataFrame:

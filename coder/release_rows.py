@@ -366,7 +366,9 @@ class Releasable:
 
     rows: pl.LazyFrame  # over frames in memory: collect what is needed, when it is needed
     mark: int  # the journal position the rows are as of (Store.journal_mark)
-    touched: pl.Series  # ids changed after the `since` asked for (empty when none was)
+    # ids changed after the `since` asked for (empty when none was); None when the journal no
+    # longer holds all of them (the last release is no longer at `since`: trimmed meanwhile)
+    touched: pl.Series | None
 
 
 def read_releasable(
@@ -380,7 +382,10 @@ def read_releasable(
         flagged = pl.Series(store.error_flagged_ids(), dtype=pl.String)
         decisions = store.last_decision_ids()
         mark = store.journal_mark()
-        touched = pl.Series(ID, store.touched_since(since) if since is not None else [], pl.String)
+        touched: pl.Series | None = pl.Series(ID, [], pl.String)
+        if since is not None:
+            whole = store.release_base_mark() == since
+            touched = pl.Series(ID, store.touched_since(since), pl.String) if whole else None
     if set(statuses) != set(RELEASABLE):
         rows = rows.filter(pl.col("status").cast(pl.String).is_in(list(statuses)))
     if flagged.len():

@@ -338,7 +338,8 @@ def _migration_7_release_journal(db: sqlite3.Connection) -> None:
     `release_base` (one row) is the last release this store wrote: its version and folder, the
     journal position its rows were read at, the cache format and filters it was made under,
     and the rows it merged into another (the id they went into and their own date; a Parquet
-    blob that coder/release.py writes and reads).
+    blob that coder/release.py writes and reads); `trimmed`, the journal position through which
+    entries were dropped unread (Store.trim_release_journal).
     Every change that can move an event into, out of or within a release (its line inserted,
     changed or deleted; a flag; a review decision) appends the event id to `release_journal`,
     whoever writes, once a release has begun; a release prunes what it has read.
@@ -353,7 +354,8 @@ def _migration_7_release_journal(db: sqlite3.Connection) -> None:
             mark INTEGER,
             format TEXT,
             filters TEXT,
-            members BLOB
+            members BLOB,
+            trimmed INTEGER
         )
         """,
     )
@@ -849,13 +851,17 @@ class Store:
             )
             if base is None:
                 return
+            # a trim while this release was written dropped changes it did not read: the next
+            # release cannot start from this one
+            [trimmed] = db.execute("SELECT max(coalesce(trimmed, 0)) FROM release_base").fetchone()
+            mark = base.mark if base.mark is not None and base.mark >= (trimmed or 0) else None
             db.execute("DELETE FROM release_base")
             db.execute(
-                "INSERT INTO release_base VALUES (?,?,?,?,?,?)",
-                (version, path, base.mark, base.format, base.filters, base.members),
+                "INSERT INTO release_base VALUES (?,?,?,?,?,?,NULL)",
+                (version, path, mark, base.format, base.filters, base.members),
             )
             # what the release read is in its rows; later changes stay for the next one
-            db.execute("DELETE FROM release_journal WHERE seq <= ?", (base.mark,))
+            db.execute("DELETE FROM release_journal WHERE seq <= ?", (mark or 0,))
 
     def begin_release_journal(self) -> None:
         """Journal changes from now on (a no-op once a release has begun or been written)."""
@@ -886,9 +892,15 @@ class Store:
         if high - low < per_event * events:
             return False
         with self.transaction() as db:
+            [last] = db.execute("SELECT max(seq) FROM release_journal").fetchone()
             db.execute("DELETE FROM release_journal")
-            db.execute("UPDATE release_base SET mark = NULL")
+            db.execute("UPDATE release_base SET mark = NULL, trimmed = ?", (last,))
         return True
+
+    def release_base_mark(self) -> int | None:
+        """The journal position of the last release (None: none, or trimmed past it)."""
+        row = self.db.execute("SELECT mark FROM release_base WHERE version IS NOT NULL").fetchone()
+        return row[0] if row else None
 
     def release_base(self) -> ReleaseBase | None:
         """The last release written from this store with its journal position, if there is one."""

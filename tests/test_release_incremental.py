@@ -293,3 +293,55 @@ def test_a_journal_grown_past_its_bound_is_emptied_and_the_next_release_redoes_e
         assert info.recomputed is None
         assert info.whole_because == "more changed since release 1.0.0 than the store keeps track of"
         assert write_release(store, tmp_path / "releases", now=NOW).recomputed == 0  # on from there
+
+
+def test_a_trim_while_a_release_reads_makes_it_work_out_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _store(tmp_path)
+    with Store(db) as store:
+        write_release(store, tmp_path / "releases", now=NOW)
+        stored = store.events()[0]
+        store.record_decision(
+            stored.id, stored.version, "amal", "edit", stored.event.model_copy(update={"fatalities": 7}), None
+        )
+        found = store.release_base
+
+        def then_trimmed() -> object:  # another process validates between the two reads
+            base = found()
+            store.trim_release_journal(per_event=0, floor=0)
+            return base
+
+        monkeypatch.setattr(store, "release_base", then_trimmed)
+        info = write_release(store, tmp_path / "releases", now=NOW)
+    assert info.recomputed is None
+    assert (
+        info.whole_because == "the store's record of changes since the previous release was emptied meanwhile"
+    )
+    assert info.changes["changed"] == 1  # the edit made before the trim is in it
+
+
+def test_a_trim_while_a_release_is_written_makes_the_next_one_work_out_every_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = _store(tmp_path)
+    with Store(db) as store:
+        write_release(store, tmp_path / "releases", now=NOW)
+        write_folder = release._write_folder
+
+        def edited_and_trimmed(*args: object) -> object:  # another process, meanwhile
+            stored = store.events()[0]
+            after = stored.event.model_copy(update={"fatalities": 7})
+            store.record_decision(stored.id, stored.version, "amal", "edit", after, None)
+            store.trim_release_journal(per_event=0, floor=0)
+            return write_folder(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(release, "_write_folder", edited_and_trimmed)
+        second = write_release(store, tmp_path / "releases", now=NOW)
+        monkeypatch.undo()
+        assert second.recomputed == 0 and second.changes["changed"] == 0  # read before the edit
+        third = write_release(store, tmp_path / "releases", now=NOW)
+    # the edit's journal entry was dropped: the next release cannot rely on the journal
+    assert third.recomputed is None
+    assert third.whole_because == "more changed since release 1.1.0 than the store keeps track of"
+    assert third.changes["changed"] == 1
