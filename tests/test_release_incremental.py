@@ -72,9 +72,7 @@ def _change(store: Store, rng: random.Random, articles: list[Article], kind: str
             "fatalities": rng.randint(0, 5),
             "notes": f"edited {rng.random()}",
         }[field]
-        store.record_decision(
-            stored.id, stored.version, "amal", "edit", stored.event.model_copy(update={field: value}), None
-        )
+        _edit(store, stored.id, **{field: value})
     elif kind in ("reject", "accept"):
         store.record_decision(stored.id, stored.version, "amal", kind, stored.event, None)
     elif kind == "flag":
@@ -87,6 +85,15 @@ def _change(store: Store, rng: random.Random, articles: list[Article], kind: str
     else:  # coded again: some events kept (same key), others retired, others new
         article = rng.choice(articles)
         _code(store, rng, article, rng.randint(1, 5))
+
+
+def _edit(store: Store, event_id: str, **values: object) -> None:
+    """A reviewer's edit of one event."""
+    stored = store.event(event_id)
+    assert stored is not None
+    store.record_decision(
+        event_id, stored.version, "amal", "edit", stored.event.model_copy(update=values), None
+    )
 
 
 def _release_both(
@@ -178,11 +185,7 @@ def test_every_kind_of_change_is_journaled_once_a_release_has_begun(tmp_path: Pa
         mark = store.journal_mark()
         assert store.touched_since(mark) == []
         store.set_validation({first: ("valid", [])})  # a status and a flag
-        stored = store.event(second)
-        assert stored is not None
-        store.record_decision(
-            second, stored.version, "amal", "edit", stored.event.model_copy(update={"fatalities": 9}), None
-        )
+        _edit(store, second, fatalities=9)
         # a flag written by hand, past the store's methods, counts too
         store.db.execute(
             "INSERT INTO flags (event_id, source, code, severity, message)"
@@ -301,10 +304,7 @@ def test_a_trim_while_a_release_reads_makes_it_work_out_every_row(
     db = _store(tmp_path)
     with Store(db) as store:
         write_release(store, tmp_path / "releases", now=NOW)
-        stored = store.events()[0]
-        store.record_decision(
-            stored.id, stored.version, "amal", "edit", stored.event.model_copy(update={"fatalities": 7}), None
-        )
+        _edit(store, store.events()[0].id, fatalities=7)
         found = store.release_base
 
         def then_trimmed() -> object:  # another process validates between the two reads
@@ -330,9 +330,7 @@ def test_a_trim_while_a_release_is_written_makes_the_next_one_work_out_every_row
         write_folder = release._write_folder
 
         def edited_and_trimmed(*args: object) -> object:  # another process, meanwhile
-            stored = store.events()[0]
-            after = stored.event.model_copy(update={"fatalities": 7})
-            store.record_decision(stored.id, stored.version, "amal", "edit", after, None)
+            _edit(store, store.events()[0].id, fatalities=7)
             store.trim_release_journal(per_event=0, floor=0)
             return write_folder(*args)  # type: ignore[arg-type]
 
