@@ -729,13 +729,19 @@ def _prefer_towns(mentions: list[PlaceMention], text: str) -> list[PlaceMention]
 
 
 def _pick_places(mentions: list[PlaceMention]) -> list[PlaceMention]:
-    """Most specific places: drop an admin unit when a place inside it is named too."""
+    """Most specific places: drop an admin unit when a place inside it is named too, and a
+    province when a district of it is ("Ukum LGA (Benue)" is one place, not two)."""
     places = [m for m in mentions if m.place.kind != "country"]
     specific = [m for m in places if m.place.kind == "place"]
+    districts = [m for m in places if m.place.kind == "admin2"]
     keep = []
     for m in places:
         if m.place.kind in {"admin1", "admin2"} and any(
             s.place.admin1 == m.place.admin1 or s.place.admin1 == m.place.name for s in specific
+        ):
+            continue
+        if m.place.kind == "admin1" and any(
+            d.place.admin1 == m.place.name and d.place.country == m.place.country for d in districts
         ):
             continue
         if m.place.kind == "place" and any(

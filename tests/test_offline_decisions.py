@@ -956,6 +956,18 @@ def test_a_place_lies_in_the_units_stated_after_it() -> None:
     ) == [("Limpopo", "Burgersfort", 1)]
 
 
+def test_a_district_and_its_province_are_one_place() -> None:
+    # an LGA with its state in parentheses: one event in the LGA, not a second in the state
+    assert _places("On 3 March 2021, gunmen clashed with police in Ukum LGA (Benue). Two died.") == [
+        ("Benue", "Ukum", 2)
+    ]
+    # two provinces named side by side stay two places
+    assert [p[:2] for p in _places("On 3 March 2021, herders clashed in Benue and Nasarawa.")] == [
+        ("Benue", "Benue"),
+        ("Nasarawa", "Nasarawa"),
+    ]
+
+
 def test_a_street_or_a_sector_of_a_stated_unit() -> None:
     # a street named like a village is no place: the town it runs through is
     assert _places("On 2 May 2020, gunmen robbed a pharmacy on Maskanah street of Afrin city.") == [
