@@ -100,12 +100,16 @@ class Comparison:
     predicted: dict[str, Any]
     correct: dict[str, bool] = field(default_factory=dict)
     km: float | None = None
+    events: int = 1  # how many events the coder made of the row's notes
 
 
-def compare(number: int, gold: dict[str, Any], article: Article, event: Event | None) -> Comparison:
-    """Field-by-field comparison of the gold row with the coder's first event."""
+def compare(
+    number: int, gold: dict[str, Any], article: Article, event: Event | None, events: int | None = None
+) -> Comparison:
+    """Field-by-field comparison of the gold row with the coder's first event (of `events`)."""
     pred = event.model_dump(mode="python") if event else {}
-    comp = Comparison(row=number, text=article.text, gold=gold, predicted=pred)
+    coded = events if events is not None else int(event is not None)
+    comp = Comparison(row=number, text=article.text, gold=gold, predicted=pred, events=coded)
 
     def score(name: str, gold_value: Any, pred_value: Any, same: Callable[[Any, Any], bool]) -> None:
         if _blank(gold_value):
@@ -188,7 +192,7 @@ def evaluate(path: Path, coder: Coder, limit: int | None = None, holdout: int | 
         started = time.perf_counter()
         events = coder(article) if article.text else []
         coding_seconds += time.perf_counter() - started
-        comparisons.append(compare(number, gold, article, events[0].event if events else None))
+        comparisons.append(compare(number, gold, article, events[0].event if events else None, len(events)))
     metrics = score(comparisons)
     metrics["articles_per_second"] = round(len(comparisons) / coding_seconds, 1) if coding_seconds else None
     return EvalResult(metrics=metrics, comparisons=comparisons)
@@ -211,6 +215,13 @@ def score(comparisons: list[Comparison]) -> dict[str, float | int | None]:
     ]
     f1 = macro_f1(pairs)
     metrics["sub_event_type_macro_f1"] = round(f1, 4) if f1 is not None else None
+    # A gold row is one event: a coder that makes several of its notes splits one event (or
+    # adds places named in passing), which the first-event scores above do not see.
+    metrics["events_per_row"] = (
+        round(statistics.mean(c.events for c in comparisons), 3) if comparisons else None
+    )
+    several = [c.events > 1 for c in comparisons]
+    metrics["rows_with_several_events"] = round(sum(several) / len(several), 4) if several else None
     return metrics
 
 

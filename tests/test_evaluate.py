@@ -117,6 +117,16 @@ def test_the_coder_sees_only_the_notes_and_a_publication_date() -> None:
     assert gold_article({**row, "timestamp": ""}, 1).published == dt.date(2020, 5, 9)  # event_date
 
 
+def test_events_beyond_one_per_gold_row_are_counted(tmp_path: Path) -> None:
+    def twice(article: Article) -> list[CodedEvent]:  # one event more for the first row's notes
+        events = fake_coder(article)
+        return events * 2 if "teachers" in article.text else events
+
+    m = evaluate(write_gold(tmp_path / "gold.csv"), twice).metrics
+    assert (m["events_per_row"], m["rows_with_several_events"]) == (1.25, 0.25)
+    assert evaluate(tmp_path / "gold.csv", fake_coder).metrics["events_per_row"] == 1.0
+
+
 def test_no_event_counts_as_wrong_and_macro_f1_averages_classes() -> None:
     row = gold_rows()[0]
     comparison = compare(1, row, gold_article(row, 1), None)
