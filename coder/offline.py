@@ -526,6 +526,39 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
     ]
 
 
+#: A part of a town named like a place: "in the Lago Norte area", "in Colonia Centro", "the
+#: Centro neighbourhood".
+_PART_BEFORE = re.compile(r"\b(?:colonia|barrio|neighbou?rhood of|suburb of)\s+$", re.IGNORECASE)
+#: ("the Iztapalapa area of Mexico City" names the part as the place: coders code it there)
+_PART_AFTER = re.compile(
+    r"\s+(?:neighbou?rhood|community|area|colony|suburb|slum|locality)\b(?!\s+of\b)", re.IGNORECASE
+)
+
+
+def _drop_town_parts(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
+    """Without the parts of a town named beside it ("in Brasilia, police raided a warehouse in
+    the Lago Norte area"): the event happened in the town, once, not again in its district. A
+    part with no town within _STATED_NEAR_KM stays, the best place there is."""
+
+    def part(m: PlaceMention) -> bool:
+        return bool(
+            _PART_BEFORE.search(text, max(0, m.start - 20), m.start) or _PART_AFTER.match(text, m.end)
+        )
+
+    def town_near(m: PlaceMention) -> bool:
+        return any(
+            n is not m
+            and n.place.kind == "place"
+            and not part(n)
+            and n.place.country == m.place.country
+            and distance_km(m.place.latitude, m.place.longitude, n.place.latitude, n.place.longitude)
+            <= _STATED_NEAR_KM
+            for n in mentions
+        )
+
+    return [m for m in mentions if not (m.place.kind == "place" and part(m) and town_near(m))]
+
+
 def _names_someone(m: PlaceMention, text: str) -> bool:
     if _OFFICE_AFTER.match(text, m.end) or GANG_AFTER.match(text, m.end):
         return True
@@ -1281,6 +1314,7 @@ def _drafts(
         sentences = _paragraph_units(text, sentences)
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
     article_places = _drop_incidental(_follow_stated_units(article_places, text), text, country)
+    article_places = _drop_town_parts(article_places, text)
     front = front_provinces(text, country, article.published)
     if front:
         villages = front_villages(text, country, front, article.published)

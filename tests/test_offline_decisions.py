@@ -968,6 +968,17 @@ def test_a_district_and_its_province_are_one_place() -> None:
     ]
 
 
+def test_a_part_of_a_town_named_beside_it_is_no_second_place() -> None:
+    # a district of the city named after it: one event, in the city
+    assert _places("On 11 June 2021, in Brasilia, police raided a warehouse in the Lago Norte area.") == [
+        ("Distrito Federal", "Brasilia", 1)
+    ]
+    # "the X area of Y" names the part as the place
+    assert [
+        p[1] for p in _places("On 13 June 2021, gunmen shot a trader in the Iztapalapa area of Mexico City.")
+    ] == ["Iztapalapa"]
+
+
 def test_a_street_or_a_sector_of_a_stated_unit() -> None:
     # a street named like a village is no place: the town it runs through is
     assert _places("On 2 May 2020, gunmen robbed a pharmacy on Maskanah street of Afrin city.") == [
