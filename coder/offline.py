@@ -526,37 +526,84 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
     ]
 
 
-#: A part of a town named like a place: "in the Lago Norte area", "in Colonia Centro", "the
-#: Centro neighbourhood".
+#: A part of a town named like a place: "in Colonia Centro", "the Centro neighbourhood": the
+#: gazetteer's namesake is some other place, and the town the text names is the event's.
+_PART_MARKERS = frozenset({"colonia", "barrio"})
+_CAPITAL_AFTER = re.compile(r"\s+[A-Z]")
 _PART_BEFORE = re.compile(r"\b(?:colonia|barrio|neighbou?rhood of|suburb of)\s+$", re.IGNORECASE)
-#: ("the Iztapalapa area of Mexico City" names the part as the place: coders code it there)
-_PART_AFTER = re.compile(
-    r"\s+(?:neighbou?rhood|community|area|colony|suburb|slum|locality)\b(?!\s+of\b)", re.IGNORECASE
+#: (Not "community" nor "locality": in Nigeria and in Congo they name villages.)
+_PART_AFTER = re.compile(r"\s+(?:neighbou?rhood|colony|suburb|slum)\b", re.IGNORECASE)
+#: "in the Lago Norte area": a part when a town lies close by ("the Iztapalapa area of Mexico
+#: City" names the part as the place: coders code it there).
+_AREA_AFTER = re.compile(r"\s+area\b(?!\s+of\b)", re.IGNORECASE)
+#: Places named for another event: "in solidarity with striking workers in Grodno", "fighting
+#: in neighbouring Kuresoi".
+_ELSEWHERE_BEFORE = re.compile(
+    r"(?:\bin solidarity with\b[^.;]{0,60}|\bneighbou?ring\s+(?:[\w'-]+\s+)?)$", re.IGNORECASE
+)
+
+
+#: A place inside a longer capitalised name ("the Free Mombasa Movement"): a capitalised
+#: word before it that starts no sentence, and one after it that is no unit or landmark.
+_NAME_WORD_BEFORE = re.compile(r"\b[A-Z][\w'’]*\s+$")
+_SENTENCE_END_BEFORE = re.compile(r"[.!?:\n]\s*$")
+_NAME_WORD_AFTER = re.compile(
+    r"\s+(?!(?:City|Town|Province|District|County|State|Region|Governorate|Oblast|Department|"
+    r"Municipality|Division|Airport|Road|Street|Highway|Bridge|Market|Camp|Prison|Port|Province|Area|"
+    r"Village|Valley|Mountains?|River|Lake|Hills?|North|South|East|West|Central|LGA|CBD)\b)[A-Z(]"
 )
 
 
 def _drop_town_parts(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
     """Without the parts of a town named beside it ("in Brasilia, police raided a warehouse in
-    the Lago Norte area"): the event happened in the town, once, not again in its district. A
-    part with no town within _STATED_NEAR_KM stays, the best place there is."""
+    the Lago Norte area"): the event happened in the town, once, not again in its district;
+    nor the places named for something else ("in solidarity with striking workers in Grodno",
+    "the Free Mombasa Movement"). Alone they stay, the best place there is; an area stays
+    unless a town lies within _STATED_NEAR_KM (an area can be a place of its own)."""
+    odd = [_town_part(m, text) or _named_for_else(m, text) for m in mentions]
+    area = [bool(_AREA_AFTER.match(text, m.end)) for m in mentions]
+    towns = [
+        n
+        for n, o, a in zip(mentions, odd, area, strict=True)
+        if not o and not a and n.place.kind in ("place", "admin2")
+    ]
+    out = []
+    for m, o, a in zip(mentions, odd, area, strict=True):
+        others = [n for n in towns if n is not m and n.place.country == m.place.country]
+        if o and m.place.kind in ("place", "admin2") and others:
+            continue
+        if a and m.place.kind == "place" and any(n.place.kind == "place" and _near(m, n) for n in others):
+            continue
+        out.append(m)
+    return out
 
-    def part(m: PlaceMention) -> bool:
-        return bool(
-            _PART_BEFORE.search(text, max(0, m.start - 20), m.start) or _PART_AFTER.match(text, m.end)
-        )
 
-    def town_near(m: PlaceMention) -> bool:
-        return any(
-            n is not m
-            and n.place.kind == "place"
-            and not part(n)
-            and n.place.country == m.place.country
-            and distance_km(m.place.latitude, m.place.longitude, n.place.latitude, n.place.longitude)
-            <= _STATED_NEAR_KM
-            for n in mentions
-        )
+def _town_part(m: PlaceMention, text: str) -> bool:
+    """A part of a town: "Colonia Centro", "the Boa Vista neighbourhood", or "Colonia" itself."""
+    if m.text.casefold() in _PART_MARKERS and _CAPITAL_AFTER.match(text, m.end):
+        return True
+    return bool(_PART_BEFORE.search(text, max(0, m.start - 20), m.start) or _PART_AFTER.match(text, m.end))
 
-    return [m for m in mentions if not (m.place.kind == "place" and part(m) and town_near(m))]
+
+def _named_for_else(m: PlaceMention, text: str) -> bool:
+    """A place named for another event, or inside a longer capitalised name."""
+    if _ELSEWHERE_BEFORE.search(text, max(0, m.start - 80), m.start):
+        return True
+    before = _NAME_WORD_BEFORE.search(text, max(0, m.start - 30), m.start)
+    return (
+        before is not None
+        and before.start() > 0
+        and not _SENTENCE_END_BEFORE.search(text, max(0, before.start() - 3), before.start())
+        and bool(_NAME_WORD_AFTER.match(text, m.end))
+    )
+
+
+def _near(m: PlaceMention, n: PlaceMention) -> bool:
+    """Within _STATED_NEAR_KM of each other."""
+    return (
+        distance_km(m.place.latitude, m.place.longitude, n.place.latitude, n.place.longitude)
+        <= _STATED_NEAR_KM
+    )
 
 
 def _names_someone(m: PlaceMention, text: str) -> bool:

@@ -979,6 +979,24 @@ def test_a_part_of_a_town_named_beside_it_is_no_second_place() -> None:
     ] == ["Iztapalapa"]
 
 
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # a colonia: the word is no La Colonia, the name no Centro municipality elsewhere
+        ("On 14 June 2021, in Zapopan, Jalisco, two traders were wounded by gunfire in Colonia Centro.",
+         ["Zapopan"]),
+        ("On 18 June 2021, in Recife, Pernambuco, gunmen killed a bus driver in the Boa Vista neighbourhood.",
+         ["Recife"]),
+        # the place of another event, and a place in a movement's name
+        ("On 15 June 2021, about 30 people protested in Gomel in solidarity with striking workers in Grodno.",
+         ["Homyel'"]),
+        ("On 16 June 2021, members of the Free Mombasa Movement marched in Nairobi.", ["Nairobi"]),
+    ],
+)  # fmt: skip
+def test_places_named_for_something_else_are_no_second_place(text: str, where: list[str]) -> None:
+    assert [p[1] for p in _places(text)] == where
+
+
 def test_a_street_or_a_sector_of_a_stated_unit() -> None:
     # a street named like a village is no place: the town it runs through is
     assert _places("On 2 May 2020, gunmen robbed a pharmacy on Maskanah street of Afrin city.") == [
