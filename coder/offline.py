@@ -526,13 +526,16 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
     ]
 
 
-#: A part of a town named like a place: "in Colonia Centro", "the Centro neighbourhood": the
-#: gazetteer's namesake is some other place, and the town the text names is the event's.
+#: A part of a town named like a place: "in Colonia Centro", "the Centro neighbourhood",
+#: "traders at Kisumu Avenue": the gazetteer's namesake is some other place, and the town the
+#: text names is the event's.
 _PART_MARKERS = frozenset({"colonia", "barrio"})
 _CAPITAL_AFTER = re.compile(r"\s+[A-Z]")
 _PART_BEFORE = re.compile(r"\b(?:colonia|barrio|neighbou?rhood of|suburb of)\s+$", re.IGNORECASE)
 #: (Not "community" nor "locality": in Nigeria and in Congo they name villages.)
-_PART_AFTER = re.compile(r"\s+(?:neighbou?rhood|colony|suburb|slum)\b", re.IGNORECASE)
+_PART_AFTER = re.compile(
+    r"\s+(?:neighbou?rhood|colony|suburb|slum|street|avenue|square|roundabout|park|stadium)\b", re.IGNORECASE
+)
 #: "in the Lago Norte area": a part when a town lies close by ("the Iztapalapa area of Mexico
 #: City" names the part as the place: coders code it there).
 _AREA_AFTER = re.compile(r"\s+area\b(?!\s+of\b)", re.IGNORECASE)
