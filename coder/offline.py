@@ -542,7 +542,7 @@ _AREA_AFTER = re.compile(r"\s+area\b(?!\s+of\b)", re.IGNORECASE)
 #: Places named for another event: "in solidarity with striking workers in Grodno", "fighting
 #: in neighbouring Kuresoi".
 _ELSEWHERE_BEFORE = re.compile(
-    r"(?:\bin solidarity with\b[^.;]{0,60}|\bneighbou?ring\s+(?:[\w'-]+\s+)?)$", re.IGNORECASE
+    r"(?:\b(?:in|out of) solidarity with\b[^.;]{0,60}|\bneighbou?ring\s+(?:[\w'-]+\s+)?)$", re.IGNORECASE
 )
 
 
