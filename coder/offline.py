@@ -519,11 +519,24 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
     ]
     # a place gives way only to another place, not to its own province ("the Bothai-Ijara road
     # in Garissa County", "citizens from Redeyef (Gafsa)")
-    return [
+    kept = [
         m
         for m, odd in zip(mentions, incidental, strict=True)
         if not odd or not any(not _inside(m.place, n) for n in where)
     ]
+    # Alone, a road is one place, its first end ("on the Garsen-Witu road": Garsen), not one
+    # event at each end.
+    return [m for i, m in enumerate(kept) if not (i and _second_road_end(kept[i - 1], m, text))]
+
+
+def _second_road_end(first: PlaceMention, m: PlaceMention, text: str) -> bool:
+    """`m` is the end after the dash of a road whose first end is `first` ("Garsen-Witu road")."""
+    return bool(
+        _DASH_BEFORE.search(text, max(0, m.start - 3), m.start)
+        and _ROAD_WORD_AFTER.match(text, m.end)
+        and _ROAD_AFTER.match(text, first.end)
+        and first.end <= m.start <= first.end + 3
+    )
 
 
 #: A part of a town named like a place: "in Colonia Centro", "the Centro neighbourhood",
