@@ -555,7 +555,10 @@ _AREA_AFTER = re.compile(r"\s+area\b(?!\s+of\b)", re.IGNORECASE)
 #: Places named for another event: "in solidarity with striking workers in Grodno", "fighting
 #: in neighbouring Kuresoi".
 _ELSEWHERE_BEFORE = re.compile(
-    r"(?:\b(?:in|out of) solidarity with\b[^.;]{0,60}|\bneighbou?ring\s+(?:[\w'-]+\s+)?)$", re.IGNORECASE
+    r"(?:\b(?:in|out of) solidarity with\b[^.;]{0,60}|\bneighbou?ring\s+(?:[\w'-]+\s+)?"
+    # a bearing from a landmark town ("at Kainuk, south of Lokichar") when the place is named
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?)$",
+    re.IGNORECASE,
 )
 
 

@@ -993,6 +993,8 @@ def test_a_part_of_a_town_named_beside_it_is_no_second_place() -> None:
         ("On 16 June 2021, members of the Free Mombasa Movement marched in Nairobi.", ["Nairobi"]),
         ("On 24 June 2021, nurses in Gomel held a vigil out of solidarity with colleagues in Grodno.",
          ["Homyel'"]),
+        # a bearing from a landmark town: the place is the one named first
+        ("On 29 June 2021, bandits stole 200 goats at Kainuk, south of Lokichar.", ["Kainuk"]),
         # a road alone is one place, its first end
         ("On 25 June 2021, bandits ambushed a bus on the Garsen-Witu road, wounding the driver.", ["Garsen"]),
         # a street named after another town
