@@ -276,8 +276,8 @@ _ADMIN_WORD_COUNTRY = {
     "lga": "Nigeria",
 }
 _ADMIN_WORD = re.compile(r"\b(Barangays?|barangays?|[Uu]pazila|[Tt]ambon|LGA)\b")
-#: "a Palestinian", "an Israeli woman", "one of them was Somali"
-_A_PERSON_BEFORE = re.compile(r"\b(?:a|an|was|were)\s+$", re.IGNORECASE)
+#: "a Palestinian", "an Israeli woman", "one of them was Somali", "one American and one Briton"
+_A_PERSON_BEFORE = re.compile(r"\b(?:a|an|was|were|one|two|three|four|five|\d+)\s+$", re.IGNORECASE)
 _PEOPLE_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+)?(?:residents?|nationals?|man|men|woman|women|shop ?owners?|traders?|"
     r"businessm[ae]n|expatriates?|refugees?|immigrants?|community|communities|populated|families|"

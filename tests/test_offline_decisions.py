@@ -322,6 +322,9 @@ def test_where_a_hostage_is_held_and_who_a_victim_was_are_not_the_place() -> Non
     assert vote(held, prior="Kenya") == "Kenya"
     victim = "Two men were shot dead at a kiosk; one of them was Somali."
     assert vote(victim, prior="Kenya") == "Kenya"
+    # counted people are who the victims were ("Briton" is also a small American town)
+    victims = "Gunmen stormed a hotel in Nakuru, and one Briton and one American died in the siege."
+    assert vote(victims) == "Kenya"
 
 
 def test_a_district_is_a_district() -> None:
