@@ -36,7 +36,15 @@ from coder.codebook import (
     interaction_code,
 )
 from coder.communal import find_identity_militias, is_group_name, merge_mentions
-from coder.country_vote import GANG_AFTER, SMALL_PLACE, UNIT_WORDS, admin_named, main_country, named_keys
+from coder.country_vote import (
+    GANG_AFTER,
+    SMALL_PLACE,
+    UNIT_WORDS,
+    admin_named,
+    main_country,
+    named_keys,
+    names_people,
+)
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
 from coder.frontlines import front_middle, front_provinces, front_sides, front_villages, km_from_front
@@ -432,7 +440,18 @@ class _Scan:
         return [m for m in items if sentence.start <= m.start and m.end <= sentence.end]
 
     def countries_within(self, sentence: Sentence) -> set[str]:
-        return {c.name for start, end, c in self.countries if sentence.start <= start and end <= sentence.end}
+        """Countries the sentence names, for places abroad it may name: not the nationality of
+        people ("one Briton and one American died" lets in no Britton, South Dakota)."""
+        gazetteer = get_gazetteer()
+        named = set()
+        for start, end, c in self.countries:
+            if not sentence.start <= start < end <= sentence.end:
+                continue
+            i, j = start - sentence.start, end - sentence.start
+            if gazetteer.country(sentence.text[i:j]) is None and names_people(sentence.text, i, j):
+                continue
+            named.add(c.name)
+        return named
 
 
 _SHELLING = "Shelling/artillery/missile attack"

@@ -998,6 +998,9 @@ def test_a_part_of_a_town_named_beside_it_is_no_second_place() -> None:
          ["Homyel'"]),
         # a bearing from a landmark town: the place is the one named first
         ("On 29 June 2021, bandits stole 200 goats at Kainuk, south of Lokichar.", ["Kainuk"]),
+        # a nationality of people lets in no place of that country ("Briton": a town in South Dakota)
+        ("On 15 January 2019, gunmen stormed a hotel in Nakuru, and one Briton and one American died"
+         " in the siege.", ["Nakuru"]),
         # a road alone is one place, its first end
         ("On 25 June 2021, bandits ambushed a bus on the Garsen-Witu road, wounding the driver.", ["Garsen"]),
         # a street named after another town
