@@ -587,7 +587,7 @@ _NAME_WORD_BEFORE = re.compile(r"\b[A-Z][\w'’]*\s+$")
 _SENTENCE_END_BEFORE = re.compile(r"[.!?:\n]\s*$")
 _NAME_WORD_AFTER = re.compile(
     r"\s+(?!(?:City|Town|Province|District|County|State|Region|Governorate|Oblast|Department|"
-    r"Municipality|Division|Airport|Road|Street|Highway|Bridge|Market|Camp|Prison|Port|Province|Area|"
+    r"Municipality|Division|Airport|Road|Street|Highway|Bridge|Market|Camp|Prison|Port|Area|"
     r"Village|Valley|Mountains?|River|Lake|Hills?|North|South|East|West|Central|LGA|CBD)\b)[A-Z(]"
 )
 
@@ -596,8 +596,9 @@ def _drop_town_parts(mentions: list[PlaceMention], text: str) -> list[PlaceMenti
     """Without the parts of a town named beside it ("in Brasilia, police raided a warehouse in
     the Lago Norte area"): the event happened in the town, once, not again in its district;
     nor the places named for something else ("in solidarity with striking workers in Grodno",
-    "the Free Mombasa Movement"). Alone they stay, the best place there is; an area stays
-    unless a town lies within _STATED_NEAR_KM (an area can be a place of its own)."""
+    "the Free Mombasa Movement", the landmark of a bearing: "at Kainuk, south of Lokichar").
+    Alone they stay, the best place there is; an area stays unless a town lies within
+    _STATED_NEAR_KM (an area can be a place of its own)."""
     odd = [_town_part(m, text) or _named_for_else(m, text) for m in mentions]
     area = [bool(_AREA_AFTER.match(text, m.end)) for m in mentions]
     towns = [
