@@ -255,8 +255,8 @@ def _layers(store: Store, with_rows: bool = True) -> list[_Layer] | None:
 def _live(layers: list[_Layer], dirty: pl.Series, fresh: pl.DataFrame) -> pl.LazyFrame:
     """The current rows: each id from the newest source that speaks for it.
 
-    Lazy, over the decoded layers: a reader that wants a few columns of every row, or every
-    column of a few rows, copies no more than that.
+    Lazy, over the layers' scanned parts: a reader that wants a few columns of every row, or
+    every column of a few rows, decodes no more than that.
     """
     frames, shadowed = [fresh.lazy()], dirty
     for layer in reversed(layers):
