@@ -59,8 +59,8 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
         )
         # "Somali residents of Eastleigh", "a Somali shop owner": who people are, not where
         # "Somali region" of Ethiopia: a province named after a people
-        people = adjective and (
-            names_people(article.text, start, end) or bool(_PEOPLE_REGION_AFTER.match(article.text, end))
+        people = names_people(article.text, start, end) or (
+            adjective and bool(_PEOPLE_REGION_AFTER.match(article.text, end))
         )
         votes[country.name] += 0.5 if of_actor or elsewhere or people else 3.0 / 2
         # "Palestinian farmers", "four Palestinians": people of that country (for the army rule
@@ -291,9 +291,11 @@ SMALL_PLACE = 10_000
 
 
 def names_people(text: str, start: int, end: int) -> bool:
-    """The nationality word at text[start:end] says who people are ("a Somali shop owner",
-    "one American"), not where something happened."""
-    return bool(_PEOPLE_AFTER.match(text, end) or _A_PERSON_BEFORE.search(text, max(0, start - 6), start))
+    """The nationality word at text[start:end] ("Somali", not "Somalia") says who people are
+    ("a Somali shop owner", "one American"), not where something happened."""
+    return get_gazetteer().country(text[start:end]) is None and bool(
+        _PEOPLE_AFTER.match(text, end) or _A_PERSON_BEFORE.search(text, max(0, start - 6), start)
+    )
 
 
 def _region(country: str) -> str | None:

@@ -442,16 +442,12 @@ class _Scan:
     def countries_within(self, sentence: Sentence) -> set[str]:
         """Countries the sentence names, for places abroad it may name: not the nationality of
         people ("one Briton and one American died" lets in no Britton, South Dakota)."""
-        gazetteer = get_gazetteer()
-        named = set()
-        for start, end, c in self.countries:
-            if not sentence.start <= start < end <= sentence.end:
-                continue
-            i, j = start - sentence.start, end - sentence.start
-            if gazetteer.country(sentence.text[i:j]) is None and names_people(sentence.text, i, j):
-                continue
-            named.add(c.name)
-        return named
+        return {
+            c.name
+            for start, end, c in self.countries
+            if sentence.start <= start < end <= sentence.end
+            and not names_people(sentence.text, start - sentence.start, end - sentence.start)
+        }
 
 
 _SHELLING = "Shelling/artillery/missile attack"
@@ -550,10 +546,9 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
 
 def _second_road_end(first: PlaceMention, m: PlaceMention, text: str) -> bool:
     """`m` is the end after the dash of a road whose first end is `first` ("Garsen-Witu road")."""
-    return bool(
-        _DASH_BEFORE.search(text, max(0, m.start - 3), m.start)
-        and _ROAD_WORD_AFTER.match(text, m.end)
-        and _ROAD_AFTER.match(text, first.end)
+    return (
+        _second_road_half(m, text)
+        and bool(_ROAD_AFTER.match(text, first.end))
         and first.end <= m.start <= first.end + 3
     )
 
@@ -657,9 +652,13 @@ def _passing(m: PlaceMention, text: str) -> bool:
     """A place people came from, or an end of a road or border named after two places."""
     if _FROM_BEFORE.search(text, max(0, m.start - 6), m.start) and not _RANGE_AFTER.match(text, m.end):
         return True  # not "from Garsen to Lamu", "from Isiolo and Marsabit": the places themselves
+    return bool(_ROAD_AFTER.match(text, m.end)) or _second_road_half(m, text)
+
+
+def _second_road_half(m: PlaceMention, text: str) -> bool:
+    """`m` follows the dash of a road or border named after two places ("Garsen-Witu road")."""
     return bool(
-        _ROAD_AFTER.match(text, m.end)
-        or (_DASH_BEFORE.search(text, max(0, m.start - 3), m.start) and _ROAD_WORD_AFTER.match(text, m.end))
+        _DASH_BEFORE.search(text, max(0, m.start - 3), m.start) and _ROAD_WORD_AFTER.match(text, m.end)
     )
 
 
