@@ -602,6 +602,16 @@ def _scan_text(text: str) -> Iterator[tuple[int, int, _Alias]]:
 
 
 _AGAINST_BEFORE = re.compile(r"\banti[- ]?$", re.IGNORECASE)
+#: "military" or "army" describing a thing, not a force: "Turkish forces brought military
+#: reinforcements", "a military operation by the PMF": the force is named elsewhere, and read
+#: as the event country's army the word would take its place.
+_GENERIC_KINDS_AS_ADJECTIVE = frozenset({"military"})
+_THING_AFTER = re.compile(
+    r"\s+(?:reinforcements?|vehicles?|convoys?|equipment|hardware|supplies|parades?|exercises?|"
+    r"drills?|operations?|campaigns?|offensives?|build-?up|deployments?|hospitals?|courts?|"
+    r"tribunals?|service|academy|uniforms?|trucks?|tanks?)\b",
+    re.IGNORECASE,
+)
 
 
 def find_actors(
@@ -619,6 +629,8 @@ def find_actors(
     for start, end, alias in _scan(text):
         if _AGAINST_BEFORE.search(text, max(0, start - 8), start):
             continue  # "anti-Houthi forces" are the Houthis' enemies, not the Houthis
+        if alias.kind in _GENERIC_KINDS_AS_ADJECTIVE and _THING_AFTER.match(text, end):
+            continue
         if alias.rows:
             actor: Actor | None = _actor(_pick(alias.rows, country), country, date)
         else:

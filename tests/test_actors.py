@@ -452,6 +452,15 @@ def test_an_enemy_named_with_anti_is_not_that_actor() -> None:
     assert (ops.text, ops.actor.name, ops.actor.inter) == ("OPS", "Operation Peace Spring", 2)
 
 
+def test_military_describing_a_thing_is_no_force() -> None:
+    # the foreign troops moved the convoy; "military" is what kind of convoy it was
+    found = find_actors("Jordanian troops sent a military convoy with ten tanks towards Daraa.", "en", "Syria")
+    assert [m.actor.name for m in found] == ["Military Forces of Jordan (1999-)"]
+    # as a noun it is still the country's army
+    found = find_actors("The military said two soldiers died near Homs.", "en", "Syria")
+    assert found[0].actor.name == "Military Forces of Syria (2000-2024)"
+
+
 def test_gna_by_its_acronym() -> None:
     found = find_actors("GNA air force jets struck LNA trucks outside Gharyan.", "en", "Libya")
     assert [m.actor.name for m in found] == [
