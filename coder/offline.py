@@ -1444,7 +1444,10 @@ def _drafts(
             cued = {c.sub_event_type for c in cues}
             sub = _reread(_decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued), sentence.text)
             cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
-            for d in _draft(article, sentence, cue, cue_places, date_mentions, country, scan, opponent):
+            predicted = oracle(sentence.paragraph)
+            for d in _draft(
+                article, sentence, cue, cue_places, date_mentions, country, scan, opponent, predicted
+            ):
                 (drafts if d.place is not None else placeless).append(d)
     if not drafts and not placeless and sentences and oracle(sentences[0].paragraph) is not None:
         # No lexicon cue anywhere: the classifier still knows what the lead reports.
@@ -1453,7 +1456,7 @@ def _drafts(
         assert predicted is not None
         places = _places_in(first, country, article_places, scan)
         cue = Cue(_reread(predicted.label, first.text), first.start, first.end)
-        for d in _draft(article, first, cue, places, date_mentions, country, scan, opponent):
+        for d in _draft(article, first, cue, places, date_mentions, country, scan, opponent, predicted):
             (drafts if d.place is not None else placeless).append(d)
     drafts = _attach_context(drafts, placeless, date_mentions, article)
     if not drafts and placeless:
@@ -1673,11 +1676,13 @@ def _draft(
     country: str | None,
     scan: _Scan,
     opponent: Actor | None = None,
+    predicted: Prediction | None = None,
 ) -> list[_Draft]:
     """One draft per place named in the sentence (or one place-less draft).
 
     `opponent` is the article's main non-state armed group, the side that loses territory when
     the sentence does not name it ("the army took the city" in an article about IS).
+    `predicted` is the classifier's reading of the sentence's paragraph, if there is one.
     """
     actors = [m for m in scan.within(scan.actors, sentence) if not reports_only(m, article.text)]
     deaths = scan.within(scan.deaths, sentence)
@@ -1723,6 +1728,7 @@ def _draft(
         # the only side named was attacked or responded ("two police officers were killed",
         # "bandits attacked, police intervened"): the unnamed side began it
         actor1, actor2 = generic_actor("unidentified", country or "Unknown"), actor1
+    actor1, actor2 = _sides_as_coders_name_them(sub, actor1, actor2, predicted, country)
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"
@@ -1751,6 +1757,52 @@ def _draft(
         _Draft(sub, place, False, date, actor1, actor2, deaths if i == 0 else [], cue, sentence)
         for i, place in enumerate(places[:4])
     ]
+
+
+#: How sure the classifier's actor1-type head must be to reorder or rename the sides: its
+#: decision value over the runner-up's. Below it the rules' reading stands.
+_SIDE_MARGIN = 0.5
+#: Sub-event types whose first side is a convention of the coders, not the text's grammar: who
+#: is named first in a clash (the state in one coder's export, the attacker in another's), and
+#: which of two armed sides a bombardment is coded to. Not a taking of territory: who took it
+#: is what the event is.
+_SIDES_BY_CONVENTION = frozenset(
+    {"Armed clash"} | {s for s, e in SUB_TO_EVENT.items() if e == "Explosions/Remote violence"}
+)
+
+
+def _sides_as_coders_name_them(
+    sub: str,
+    actor1: ActorMention | Actor,
+    actor2: ActorMention | Actor | None,
+    predicted: Prediction | None,
+    country: str | None,
+) -> tuple[ActorMention | Actor, ActorMention | Actor | None]:
+    """actor1 and actor2 as the human coders the classifier learned from would name them.
+
+    The classifier's second head reads which type of actor the coders put first (`inter1`).
+    When it is sure and the rules' actor1 is of another type: in a battle or a bombardment
+    whose other side is of that type, the sides swap; an unidentified armed group it reads as
+    an identity militia ("two herders were shot over pasture") becomes the country's
+    unidentified communal militia. Otherwise the rules' sides stand.
+    """
+    if predicted is None or predicted.actor1_inter is None or predicted.actor1_margin <= _SIDE_MARGIN:
+        return actor1, actor2
+    want = predicted.actor1_inter
+    first = _actor_of(actor1)
+    second = _actor_of(actor2)
+    if first is None or _inter_in(first, country) == want:
+        return actor1, actor2
+    if (
+        sub in _SIDES_BY_CONVENTION
+        and actor2 is not None
+        and second is not None
+        and _inter_in(second, country) == want
+    ):
+        return actor2, actor1
+    if want == 4 and country and first.name == generic_actor("unidentified", country).name:
+        return generic_actor("communal", country), actor2
+    return actor1, actor2
 
 
 def _share_toll(context: _Draft, same: list[_Draft]) -> None:

@@ -454,7 +454,9 @@ def test_an_enemy_named_with_anti_is_not_that_actor() -> None:
 
 def test_military_describing_a_thing_is_no_force() -> None:
     # the foreign troops moved the convoy; "military" is what kind of convoy it was
-    found = find_actors("Jordanian troops sent a military convoy with ten tanks towards Daraa.", "en", "Syria")
+    found = find_actors(
+        "Jordanian troops sent a military convoy with ten tanks towards Daraa.", "en", "Syria"
+    )
     assert [m.actor.name for m in found] == ["Military Forces of Jordan (1999-)"]
     # as a noun it is still the country's army
     found = find_actors("The military said two soldiers died near Homs.", "en", "Syria")

@@ -6,6 +6,7 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -80,6 +81,63 @@ def test_model_file_round_trips_and_holds_no_text(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         blob = b"".join(archive.read(name) for name in archive.namelist())
     assert b"Teachers marched" not in blob and b"barrel bombs" not in blob
+
+
+def test_the_second_head_learns_which_side_the_coders_name_first(tmp_path: Path) -> None:
+    # clashes written with the police first were coded with the state as actor1 (1), those
+    # written with the gang first with the gang (3): the head learns the coders' habit
+    police_first = [
+        "Police officers exchanged fire with a gang in the estate.",
+        "Police shot two robbers after a chase through the market.",
+        "Police repulsed an armed gang that raided a petrol station.",
+        "Police engaged bandits in a gun battle near the river.",
+        "Police officers killed a suspected robber in a shootout.",
+        "Police fought raiders who had stolen goats from a farm.",
+    ]
+    gang_first = [
+        "A gang attacked a police post and wounded an officer.",
+        "A gang ambushed a police patrol on the highway at night.",
+        "Armed robbers shot a police reservist guarding a bank.",
+        "Bandits raided a police camp and took three rifles.",
+        "A gang opened fire on officers at a roadblock.",
+        "Raiders attacked a police vehicle with arrows.",
+    ]
+    texts = police_first + gang_first + PROTEST
+    labels = ["Armed clash"] * 12 + ["Peaceful protest"] * 6
+    inters = [1] * 6 + [3] * 6 + [6] * 6
+    model = train(texts, labels, inters=inters)
+    assert model.inter_classes == ["1", "3", "6"]
+    unseen = [
+        "Police exchanged fire with robbers in the estate.",
+        "A gang attacked a police patrol at night.",
+    ]
+    assert [p.actor1_inter for p in model.predict(unseen)] == [1, 3]
+    path = tmp_path / "m.npz"
+    model.save(path)
+    loaded = SubEventModel.load(path)
+    assert [(p.label, p.actor1_inter) for p in loaded.predict(unseen)] == [
+        (p.label, p.actor1_inter) for p in model.predict(unseen)
+    ]
+    # without inter1 there is no head, and no guess
+    headless = _model()
+    assert headless.inter_classes == [] and headless.predict(unseen)[0].actor1_inter is None
+    # training is deterministic: the same rows give the same weights
+    again = train(texts, labels, inters=inters)
+    assert np.array_equal(again.inter_coef, model.inter_coef) and np.array_equal(again.coef, model.coef)
+
+
+def test_train_file_reads_inter1_as_numbers_or_words(tmp_path: Path) -> None:
+    texts = PROTEST + STRIKE + CLASH
+    labels = ["Peaceful protest"] * 6 + ["Air/drone strike"] * 6 + ["Armed clash"] * 6
+    # newer exports write the type in words, older ones as a number; an unreadable one is skipped
+    inter1 = ["Protesters"] * 6 + ["1"] * 6 + ["State forces"] * 5 + ["a typo"]
+    gold = tmp_path / "gold.csv"
+    pl.DataFrame({"notes": texts, "sub_event_type": labels, "inter1": inter1}).write_csv(gold)
+    report = train_file(gold, tmp_path / "m.npz", holdout=None)
+    model = SubEventModel.load(tmp_path / "m.npz")
+    assert model.inter_classes == ["1", "6"]
+    assert report["trained_rows"] == 18
+    assert [p.actor1_inter for p in model.predict(["Workers marched peacefully to protest job cuts."])] == [6]
 
 
 def test_train_file_holds_a_bucket_out(tmp_path: Path) -> None:
