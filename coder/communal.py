@@ -49,6 +49,34 @@ _VICTIM_NOUNS = frozenset(
 )
 
 
+#: ... and the words after or before a group name that make it a place: many Kenyan counties
+#: and towns carry a people's name ("in West Pokot county", "the Kericho-Nandi boundary", "houses
+#: torched in Keiyo").
+_PLACE_NOUNS = frozenset(
+    [
+        "county",
+        "district",
+        "constituency",
+        "border",
+        "boundary",
+        "town",
+        "village",
+        "region",
+        "province",
+        "area",
+        "location",
+        "division",
+        "sub",
+        "central",
+        "north",
+        "south",
+        "east",
+        "west",
+    ]
+)
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|at|near|West|East|North|South|Central|Trans)\s+|\w-)$")
+
+
 @dataclass(frozen=True)
 class _Group:
     name: str
@@ -84,8 +112,11 @@ def find_identity_militias(text: str) -> list[ActorMention]:
         if not match.group(1)[0].isupper():  # "meru" the word is rare; "Meru" the people or town
             continue
         noun = (match.group(2) or "").lower()
-        if noun in _VICTIM_NOUNS:
+        if noun in _VICTIM_NOUNS or noun in _PLACE_NOUNS:
             continue
+        after = match.group(2) or ""
+        if not after[:1].islower() and _PLACE_BEFORE.search(text, max(0, match.start() - 8), match.start()):
+            continue  # "houses torched in Keiyo." is a place; "in Toposa violence" the people
         group = by_alias[match.group(1).lower()]
         actor = Actor(f"{group.name} Ethnic Militia ({group.country})", INTER_IDENTITY_MILITIA, group.country)
         out.append(ActorMention(match.start(1), match.end(1), match.group(1), actor, None))

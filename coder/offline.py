@@ -1761,13 +1761,15 @@ def _draft(
 
 #: How sure the classifier's actor1-type head must be to reorder or rename the sides: its
 #: decision value over the runner-up's. Below it the rules' reading stands.
-_SIDE_MARGIN = 0.5
+_SIDE_MARGIN = 0.4
 #: Sub-event types whose first side is a convention of the coders, not the text's grammar: who
 #: is named first in a clash (the state in one coder's export, the attacker in another's), and
 #: which of two armed sides a bombardment is coded to. Not a taking of territory: who took it
 #: is what the event is.
 _SIDES_BY_CONVENTION = frozenset(
-    {"Armed clash"} | {s for s, e in SUB_TO_EVENT.items() if e == "Explosions/Remote violence"}
+    {"Armed clash", "Violent demonstration", "Mob violence", "Protest with intervention"}
+    | {"Excessive force against protesters"}
+    | {s for s, e in SUB_TO_EVENT.items() if e == "Explosions/Remote violence"}
 )
 
 

@@ -87,7 +87,7 @@ def test_the_second_head_learns_which_side_the_coders_name_first(tmp_path: Path)
     # clashes written with the police first were coded with the state as actor1 (1), those
     # written with the gang first with the gang (3): the head learns the coders' habit
     police_first = [
-        "Police officers exchanged fire with a gang in the estate.",
+        "Officers of the police traded fire with a gang near the estate.",
         "Police shot two robbers after a chase through the market.",
         "Police repulsed an armed gang that raided a petrol station.",
         "Police engaged bandits in a gun battle near the river.",
@@ -95,7 +95,7 @@ def test_the_second_head_learns_which_side_the_coders_name_first(tmp_path: Path)
         "Police fought raiders who had stolen goats from a farm.",
     ]
     gang_first = [
-        "A gang attacked a police post and wounded an officer.",
+        "A gang raided a police post, wounding one officer.",
         "A gang ambushed a police patrol on the highway at night.",
         "Armed robbers shot a police reservist guarding a bank.",
         "Bandits raided a police camp and took three rifles.",
@@ -109,7 +109,7 @@ def test_the_second_head_learns_which_side_the_coders_name_first(tmp_path: Path)
     assert model.inter_classes == ["1", "3", "6"]
     unseen = [
         "Police exchanged fire with robbers in the estate.",
-        "A gang attacked a police patrol at night.",
+        "A gang raided a police patrol at night.",
     ]
     assert [p.actor1_inter for p in model.predict(unseen)] == [1, 3]
     path = tmp_path / "m.npz"

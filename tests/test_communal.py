@@ -25,6 +25,17 @@ def test_members_named_as_victims_are_not_a_militia() -> None:
     assert names("the meru of the hills") == []  # the word, not the people
 
 
+def test_a_place_named_after_a_people_is_no_militia() -> None:
+    # counties, towns and borders that carry a people's name
+    assert names("A herder was shot dead in West Pokot county on Monday.") == []
+    assert names("Unknown men burned two huts in Keiyo.") == []
+    assert names("Thieves stole a cow close to the Kericho-Nandi boundary.") == []
+    assert names("A matatu was stopped by robbers outside Kikuyu town.") == []
+    # ... but the people still act, after "in" too
+    assert names("Two died in Turkana raids on the lake shore.") == ["Turkana Ethnic Militia (Kenya)"]
+    assert names("Pokot raiders crossed into Baringo.") == ["Pokot Ethnic Militia (Kenya)"]
+
+
 def test_merge_keeps_dictionary_mentions_first() -> None:
     a = find_identity_militias("Maasai youths fought.")[0]
     other = ActorMention(0, 6, "Maasai", a.actor, None)
