@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from coder.actors import (
     Actor,
     ActorMention,
+    dictionary_actor,
     find_actors,
     generic_actor,
     inter_of_name,
@@ -1908,6 +1909,14 @@ def _inter_in(actor: Actor, country: str | None) -> int:
     return actor.inter
 
 
+def _in_period(actor: Actor, day: dt.date) -> Actor:
+    """`actor` in the period of its dictionary family in force on `day`."""
+    found = dictionary_actor(actor.name, actor.country, day) if "(" in actor.name else None
+    return (
+        actor if found is None or found.name == actor.name else Actor(found.name, actor.inter, actor.country)
+    )
+
+
 def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
     gazetteer = get_gazetteer()
     text = article.text
@@ -2028,6 +2037,13 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
             evidence["actor2"] = [_span(text, *sides.cue)]
         a1, a2 = sides.actor1, sides.actor2
     a1 = local_unidentified(a1, a2, text)  # "Unidentified Gang (Mexico)" where ACLED says so
+    if date is not None and date.date is not None:
+        # actors were read with the publication date; a state force's period is the event's
+        # ("Police Forces of Kenya (2002-2013)" for a 2008 clash reported in 2014)
+        a1 = _in_period(a1, date.date)
+        a2 = _in_period(a2, date.date) if a2 is not None else None
+        if "assoc_actor_1" in fields:
+            fields["assoc_actor_1"] = _in_period(Actor(fields["assoc_actor_1"], 1, None), date.date).name
     # state forces are 1 at home and 8 abroad: judged by where this event happened
     where = fields.get("country") or country
     inter1 = _inter_in(a1, where)

@@ -441,6 +441,24 @@ def test_old_acled_names_and_periods() -> None:
     assert after.actor.inter == 8  # abroad
 
 
+def test_state_units_acled_codes_as_state_forces() -> None:
+    # Iraq's PMF is a unit of the armed forces, in the period of the day
+    (pmf,) = find_actors("A PMF brigade shelled a hideout near Baiji.", "en", "Iraq", dt.date(2021, 3, 2))
+    assert (pmf.actor.name, pmf.actor.inter) == (
+        "Military Forces of Iraq (2020-2022) Popular Mobilization Forces",
+        1,
+    )
+    assert canonical_actor("PMF: Popular Mobilization Forces") == (
+        "Military Forces of Iraq (2022-) Popular Mobilization Forces"
+    )
+    # Yemen's forces aligned with the STC are coded as the Security Belt Forces
+    (belt,) = find_actors("Pro-STC forces set up checkpoints in Zinjibar.", "en", "Yemen")
+    assert (belt.actor.name, belt.actor.inter) == ("Military Forces of Yemen (2012-) Security Belt Forces", 1)
+    assert find_actors("The STC announced self-rule.", "en", "Yemen")[0].actor.name == (
+        "STC: Southern Transitional Council"
+    )
+
+
 def test_an_enemy_named_with_anti_is_not_that_actor() -> None:
     found = find_actors("Anti-Houthi National Resistance forces attacked pro-Houthi groups.", "en", "Yemen")
     assert [m.actor.name for m in found] == [

@@ -1228,3 +1228,11 @@ def test_the_classifier_names_the_sides_as_its_coders_did() -> None:
     assert (renamed.name, renamed.inter, victims) == ("Unidentified Communal Militia (Kenya)", 4, civilians)
     # a model without the head changes nothing
     assert sides("Armed clash", gunmen, police, Prediction("Armed clash", 1.0), "Kenya") == (gunmen, police)
+
+
+def test_a_state_force_is_in_the_period_of_the_event_not_of_the_report() -> None:
+    # a retrospective piece published in 2015 about a 2008 shooting
+    text = "On 14 March 2008, police in Kisumu opened fire on two men they took for robbers, killing both."
+    [coded] = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2015, 6, 1)))
+    assert coded.event.event_date == dt.date(2008, 3, 14)
+    assert "Police Forces of Kenya (2002-2013)" in (coded.event.actor1, coded.event.actor2)
