@@ -1729,6 +1729,17 @@ def _draft(
         # the only side named was attacked or responded ("two police officers were killed",
         # "bandits attacked, police intervened"): the unnamed side began it
         actor1, actor2 = generic_actor("unidentified", country or "Unknown"), actor1
+    a1 = _actor_of(actor1)
+    if (
+        sub in _PLANTED
+        and a1 is not None
+        and a1.inter in (1, 8)
+        and not isinstance(actor2, ActorMention)
+        and _DEVICE_HIT.search(sentence.text)
+    ):
+        # a bomb, a mine or a grenade that hit a patrol: the force named is its target, and
+        # whoever set it off is not named ("their vehicle drove over a buried explosive")
+        actor1, actor2 = generic_actor("unidentified", country or "Unknown"), actor1
     actor1, actor2 = _sides_as_coders_name_them(sub, actor1, actor2, predicted, country)
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
@@ -1758,6 +1769,18 @@ def _draft(
         _Draft(sub, place, False, date, actor1, actor2, deaths if i == 0 else [], cue, sentence)
         for i, place in enumerate(places[:4])
     ]
+
+
+_PLANTED = frozenset({"Remote explosive/landmine/IED", "Suicide bomb"})
+#: ... when the text says the device hit them: "targeted by an IED", "their vehicle drove over a
+#: buried explosive", "hit a roadside bomb"
+_DEVICE = r"(?:bombs?|IEDs?|explosives?|(?:land)?mines?|devices?)"
+_DEVICE_HIT = re.compile(
+    rf"\b(?:hit|struck|targeted|destroyed|damaged)\s+by\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,3}}?{_DEVICE}\b"
+    rf"|\b(?:hit|struck|ran over|run over|drove over|drives over|drove onto|stepped on)\s+(?:an?\s+|the\s+)?"
+    rf"(?:[\w-]+\s+){{0,3}}?{_DEVICE}\b",
+    re.IGNORECASE,
+)
 
 
 #: How sure the classifier's actor1-type head must be to reorder or rename the sides: its

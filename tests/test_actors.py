@@ -481,6 +481,13 @@ def test_military_describing_a_thing_is_no_force() -> None:
     assert found[0].actor.name == "Military Forces of Syria (2000-2024)"
 
 
+def test_a_former_member_is_no_force() -> None:
+    found = find_actors(
+        "Gang members shot dead a retired police officer and a former soldier.", "en", "Honduras"
+    )
+    assert all(m.actor.inter != 1 for m in found)
+
+
 def test_gna_by_its_acronym() -> None:
     found = find_actors("GNA air force jets struck LNA trucks outside Gharyan.", "en", "Libya")
     assert [m.actor.name for m in found] == [

@@ -1236,3 +1236,14 @@ def test_a_state_force_is_in_the_period_of_the_event_not_of_the_report() -> None
     [coded] = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2015, 6, 1)))
     assert coded.event.event_date == dt.date(2008, 3, 14)
     assert "Police Forces of Kenya (2002-2013)" in (coded.event.actor1, coded.event.actor2)
+
+
+def test_a_force_hit_by_a_planted_device_is_its_target() -> None:
+    # whoever laid the mine is not named: the patrol it hit is the target, not the bomber
+    event = _first_event(
+        "On 2 May 2019, an army truck ran over a landmine outside Mandera; the soldiers escaped unhurt."
+    )
+    assert (event.actor1, event.actor2) == (
+        "Unidentified Armed Group (Kenya)",
+        "Military Forces of Kenya (2013-2022)",
+    )
