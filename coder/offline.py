@@ -61,6 +61,7 @@ from coder.victims import (
     acted_upon,
     armed_victims,
     civilians_attacked,
+    crowd_did_it,
     force_attacked,
     force_did_it,
     one_sided,
@@ -1701,6 +1702,15 @@ def _draft(
         actor1, actor2 = _actors(sub, actors, country, toll, day)
     elif sub == "Armed clash" and civilians_attacked(sentence.text):
         sub = "Attack"
+        actor1, actor2 = _actors(sub, actors, country, toll, day)
+    if (
+        sub in ("Attack", "Looting/property destruction")
+        and _actor_of(actor1) == generic_actor("unidentified", country or "Unknown")
+        and crowd_did_it(sentence.text)
+    ):
+        # no armed group named, and unarmed people did it ("angry youths attack election
+        # officials", "voters beat up the official"): a mob's violence (codebook: mob violence)
+        sub = "Mob violence"
         actor1, actor2 = _actors(sub, actors, country, toll, day)
     if sub == "Mob violence" and force_did_it(sentence.text):
         # "soldiers beat three men", "tortured by police": a state force's violence against

@@ -173,6 +173,32 @@ _FORCE_DID = re.compile(
 _CROWD = re.compile(r"\b(?:mob|vigilantes?|lynch\w*|residents|villagers|crowds?|rioters?)\b", re.IGNORECASE)
 
 
+#: Unarmed people as the doers of violence: "residents of Kisumu attack and kill a man", "voters
+#: beat up the official", "attacked by a crowd" (codebook: a mob's violence, the rioters' event).
+#: Not youths nor a party's supporters: coders read them as a political militia's attack as often.
+_PEOPLE = (
+    r"(?:angry\s+|irate\s+|rowdy\s+|enraged\s+|unruly\s+)?(?:residents|villagers|crowds?|voters|"
+    r"students|locals|traders|squatters|churchgoers|worshippers|mourners|members of the public|"
+    r"people from the \w+|neighbou?rs)"
+)
+_MOB_DEEDS = (
+    r"(?:attack(?:ed|s)?|beat(?:s|en)?(?: up)?|lynch(?:ed|es)?|torch(?:ed|es)?|burn(?:ed|t|s)|stoned|"
+    r"assault(?:ed|s)?|hack(?:ed|s)?|storm(?:ed|s)?|set (?:\w+ ){0,3}(?:on fire|ablaze)|rioted|"
+    r"chased|stormed)"
+)
+_CROWD_DID = re.compile(
+    rf"\b{_PEOPLE}\b(?:\s+(?:of|in|from|at)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)?"
+    rf"(?:\s+(?!(?:was|were|been|being|is|are|had|have)\b)\w+){{0,2}}?\s+{_MOB_DEEDS}\b"
+    rf"|\b(?:attacked|beaten|assaulted|lynched|stoned)\s+by\s+(?:a\s+group\s+of\s+|a\s+|the\s+)?"
+    rf"(?:\w+\s+){{0,3}}?{_PEOPLE}\b",
+)
+
+
+def crowd_did_it(unit: str) -> bool:
+    """Unarmed people did the violence ("residents of Kisumu attack and kill a man"): a mob."""
+    return bool(_CROWD_DID.search(unit))
+
+
 def force_did_it(unit: str) -> bool:
     """A state force did the deed ("soldiers beat three men", "tortured by police") and no mob,
     crowd or residents are named: the force's violence, not a mob's."""

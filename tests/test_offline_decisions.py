@@ -1247,3 +1247,13 @@ def test_a_force_hit_by_a_planted_device_is_its_target() -> None:
         "Unidentified Armed Group (Kenya)",
         "Military Forces of Kenya (2013-2022)",
     )
+
+
+def test_unarmed_people_who_attack_are_a_mob() -> None:
+    event = _first_event("On 2 May 2019, villagers in Siaya beat up a man they caught stealing a goat.")
+    assert (event.sub_event_type, event.actor1) == ("Mob violence", "Rioters (Kenya)")
+    event = _first_event("On 2 May 2019, a chief in Kakamega was attacked by an angry crowd over a land row.")
+    assert (event.sub_event_type, event.actor1) == ("Mob violence", "Rioters (Kenya)")
+    # their being attacked is no mob's deed
+    event = _first_event("On 2 May 2019, gunmen attacked villagers in Siaya and stole their cattle.")
+    assert event.sub_event_type != "Mob violence"
