@@ -481,6 +481,11 @@ def test_military_describing_a_thing_is_no_force() -> None:
     assert found[0].actor.name == "Military Forces of Syria (2000-2024)"
 
 
+def test_a_force_named_with_its_country_not_its_adjective() -> None:
+    for text in ["The Kenya army shelled a camp.", "Kenya air forces bombed a forest hideout."]:
+        assert find_actors(text, "en", "Kenya")[0].actor.name.startswith("Military Forces of Kenya")
+
+
 def test_a_former_member_is_no_force() -> None:
     found = find_actors(
         "Gang members shot dead a retired police officer and a former soldier.", "en", "Honduras"
