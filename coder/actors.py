@@ -139,6 +139,13 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "military police unit|military police units|military police patrol",
         "",
     ),
+    # the state as a decision-maker (a curfew, a release of prisoners, a deal): ACLED's
+    # "Government of X (period)", a state actor (inter 1)
+    "government": (
+        "government|the government|governorship|governor's office|governors office|"
+        "district governorship|provincial government",
+        "الحكومه",
+    ),
     "regime": ("regime", "نظام"),
     "coalition": (
         "coalition|coalition forces|coalition aircraft|coalition warplanes|coalition jets|"
@@ -515,6 +522,8 @@ def _generic(kind: str, country: str | None, date: dt.date | None) -> Actor | No
             None,
         )
         return _actor(unit, country, date) if unit else _state_force(country, "Police", date)
+    if kind == "government":
+        return government(country, date) if country else None
     if kind == "regime":
         return _state_force(country or _REGIME_COUNTRY, "Military", date)
     if kind == "coalition":
@@ -644,6 +653,18 @@ def find_actors(
         role = "victim" if alias.kind in _VICTIM_KINDS else None
         out.append(ActorMention(start, end, text[start:end], actor, role))
     return out
+
+
+def government(country: str, date: dt.date | None = None) -> Actor:
+    """ACLED's "Government of X (period)": the period is the one of the country's state forces
+    on `date` (ACLED dates governments and their forces alike)."""
+    force = _state_force(country, "Military", date)
+    # "Military Forces of the Philippines (2016-2022)" -> "Government of the Philippines (2016-2022)"
+    return Actor("Government of " + force.name.removeprefix("Military Forces of "), 1, country)
+
+
+def is_government(actor: Actor) -> bool:
+    return actor.name.startswith("Government of ")
 
 
 def state_force(country: str, branch: str = "Police", date: dt.date | None = None) -> Actor:

@@ -24,6 +24,7 @@ from coder.actors import (
     find_actors,
     generic_actor,
     inter_of_name,
+    is_government,
     local_unidentified,
     state_force,
 )
@@ -1296,6 +1297,11 @@ def _reread(sub: str, unit: str) -> str:
         return "Agreement"
     if sub in _CALM_TYPES and _BASE_SET_UP.search(folded):
         return "Headquarters or base established"
+    if sub == "Peaceful protest" and _GOVERNMENT_ACT.search(folded) and not _PROTEST_WORDS.search(folded):
+        # no one protested: the government decided something ("the government imposed a
+        # curfew", "freed 30 detainees"), a strategic development the classifier, trained on
+        # many more protests, read as the commonest calm type
+        return "Change to group/activity" if _MEASURE.search(folded) else "Other"
     if sub in _RAPE_LOOKALIKES and _RAPE.search(folded):
         return "Sexual violence"  # a rape in an attack, an abduction or a raid is coded as such
     if sub == "Remote explosive/landmine/IED" and _WAR_REMNANT.search(folded):
@@ -1317,6 +1323,20 @@ _AGREEMENT_MADE = GatedPattern.compile(
     r"surrender(?:ed|s)?\b|laid down (?:their )?(?:arms|weapons))"
 )
 _CALM_TYPES = frozenset({"Change to group/activity", "Other", "Peaceful protest"})
+_GOVERNMENT_ACT = GatedPattern.compile(
+    r"\b(?:government|governorship|governor's office|ministry|authorities|cabinet|president)\s+"
+    r"(?:\w+\s+){0,2}?(?:imposed|declared|banned|released|freed|pardoned|deployed|ordered|suspended|"
+    r"extended|lifted|announced|began enforcing|halted|closed|approved|signed)\b"
+)
+#: ... a security measure (curfew, ban, lockdown, deployment) is a change in the state's activity
+_MEASURE = GatedPattern.compile(
+    r"\b(?:curfew|lockdown|ban|banned|closed|halted|deployed|suspended|state of emergency|restrictions?)\b"
+)
+_PROTEST_WORDS = GatedPattern.compile(
+    r"\b(?:protest\w*|demonstrat\w*|march\w*|rall(?:y|ies|ied)|sit-?ins?|strik\w+|picket\w*|petition\w*|"
+    r"boycott\w*|vigils?|chant\w*|block\w*|barricad\w*|took to the streets|downed tools|gather\w*|"
+    r"procession|riot\w*|crowds?)\b"
+)
 #: An explosive remnant of war set off by accident (codebook: strategic developments, other).
 _WAR_REMNANT = GatedPattern.compile(
     r"\b(?:explosive remnants? of war|(?:laid|planted|left) (?:during|in) the [\w-]+(?: [\w-]+)? war|"
@@ -1687,6 +1707,10 @@ def _draft(
     `predicted` is the classifier's reading of the sentence's paragraph, if there is one.
     """
     actors = [m for m in scan.within(scan.actors, sentence) if not reports_only(m, article.text)]
+    if SUB_TO_EVENT[cue.sub_event_type] != "Strategic developments":
+        # a government decides (curfews, releases, deals); in a fight, an attack or a protest
+        # it is what people are for or against ("the government's failure to pay"), no side
+        actors = [m for m in actors if not is_government(m.actor)]
     deaths = scan.within(scan.deaths, sentence)
     sentence_dates = [d for d in date_mentions if sentence.start <= d.start < sentence.end]
     date = best_date(sentence_dates, article.published)

@@ -486,6 +486,16 @@ def test_a_force_named_with_its_country_not_its_adjective() -> None:
         assert find_actors(text, "en", "Kenya")[0].actor.name.startswith("Military Forces of Kenya")
 
 
+def test_a_government_is_named_with_the_period_of_its_forces() -> None:
+    (found,) = find_actors("The governorship banned all gatherings.", "en", "Turkey", dt.date(2020, 5, 1))
+    assert (found.actor.name, found.actor.inter) == ("Government of Turkey (2016-)", 1)
+    (found,) = find_actors("The government freed 40 detainees.", "en", "Philippines", dt.date(2019, 1, 5))
+    assert found.actor.name == "Government of the Philippines (2016-2022)"
+    # its forces are its forces, and its opponents are not it
+    found = find_actors("Anti-government rebels ambushed government troops.", "en", "Chad")
+    assert [m.actor.name.split(" (")[0] for m in found] == ["Military Forces of Chad"]
+
+
 def test_a_former_member_is_no_force() -> None:
     found = find_actors(
         "Gang members shot dead a retired police officer and a former soldier.", "en", "Honduras"

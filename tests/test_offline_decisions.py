@@ -1257,3 +1257,17 @@ def test_unarmed_people_who_attack_are_a_mob() -> None:
     # their being attacked is no mob's deed
     event = _first_event("On 2 May 2019, gunmen attacked villagers in Siaya and stole their cattle.")
     assert event.sub_event_type != "Mob violence"
+
+
+def test_a_government_decides_but_takes_no_side_in_a_fight() -> None:
+    event = _first_event("On 2 May 2019, the government imposed a dusk-to-dawn curfew on Garissa town.")
+    assert (event.event_type, event.actor1, event.inter1) == (
+        "Strategic developments",
+        "Government of Kenya (2013-2022)",
+        1,
+    )
+    # what protesters hold against the government makes it no side of their protest
+    event = _first_event(
+        "On 2 May 2019, traders in Nakuru marched against the government over new market levies."
+    )
+    assert event.event_type == "Protests" and not (event.actor2 or "").startswith("Government")
