@@ -547,6 +547,30 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
     return [m for i, m in enumerate(kept) if not (i and _second_road_end(kept[i - 1], m, text))]
 
 
+#: A coder's note of where the event was coded: "(coded as Birnin Gwari LGA, Kaduna)",
+#: "(coordinates for Kapenguria, West Pokot, used)", "[coded to Athens-Central Athens]".
+_ANNOTATION = re.compile(
+    r"\b(?:(?:location\s+)?coded\s+(?:as|at|in|to)|coordinates\s+(?:for|of))\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
+
+
+def _annotated_place(mentions: list[PlaceMention], text: str, country: str | None) -> list[PlaceMention]:
+    """The place a note says the event was coded at, when it names one we know in the event's
+    country (none otherwise): the only place of the event, the others being where it happened
+    around or what the source said."""
+    for match in _ANNOTATION.finditer(text):
+        for i, m in enumerate(mentions):
+            if (
+                match.end() <= m.start <= match.end() + 2
+                and country is not None
+                and m.place.country == country
+            ):
+                # with the units stated after it ("coded as Kakuma, Turkana")
+                return _follow_stated_units(mentions[i:], text)[:1]
+    return []
+
+
 def _second_road_end(first: PlaceMention, m: PlaceMention, text: str) -> bool:
     """`m` is the end after the dash of a road whose first end is `first` ("Garsen-Witu road")."""
     return (
@@ -1420,8 +1444,10 @@ def _drafts(
         # places, actors and toll belong to the one event it reports.
         sentences = _paragraph_units(text, sentences)
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
-    article_places = _drop_incidental(_follow_stated_units(article_places, text), text, country)
-    article_places = _drop_town_parts(article_places, text)
+    # a note of where the event was coded settles it; else the places named in passing go
+    article_places = _annotated_place(article_places, text, country) or _drop_town_parts(
+        _drop_incidental(_follow_stated_units(article_places, text), text, country), text
+    )
     front = front_provinces(text, country, article.published)
     if front:
         villages = front_villages(text, country, front, article.published)

@@ -1271,3 +1271,13 @@ def test_a_government_decides_but_takes_no_side_in_a_fight() -> None:
         "On 2 May 2019, traders in Nakuru marched against the government over new market levies."
     )
     assert event.event_type == "Protests" and not (event.actor2 or "").startswith("Government")
+
+
+def test_a_note_of_where_the_event_was_coded_is_followed() -> None:
+    # the village is unknown to the gazetteer; the coder's note says where it was coded
+    text = "On 3 May 2019, raiders stole goats at Lotiki hamlet near Lodwar (coded as Kakuma, Turkana)."
+    event = _first_event(text)
+    assert (event.location, event.admin1) == ("Kakuma", "Turkana")
+    # "coded as" before a name that is no place of the event's country changes nothing
+    event = _first_event("On 3 May 2019, police fought raiders near Lodwar (fatalities coded as 2).")
+    assert event.location == "Lodwar"
