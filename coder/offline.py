@@ -1800,7 +1800,7 @@ def _draft(
         # a bomb, a mine or a grenade that hit a patrol: the force named is its target, and
         # whoever set it off is not named ("their vehicle drove over a buried explosive")
         actor1, actor2 = generic_actor("unidentified", country or "Unknown"), actor1
-    actor1, actor2 = _sides_as_coders_name_them(sub, actor1, actor2, predicted, country)
+    actor1, actor2 = _sides_as_coders_name_them(sub, actor1, actor2, predicted, country, actors)
     a1 = _actor_of(actor1)
     if sub == "Government regains territory" and a1 is not None and a1.inter not in (1, 8):
         sub = "Non-state actor overtakes territory"
@@ -1863,6 +1863,7 @@ def _sides_as_coders_name_them(
     actor2: ActorMention | Actor | None,
     predicted: Prediction | None,
     country: str | None,
+    named: Sequence[ActorMention] = (),
 ) -> tuple[ActorMention | Actor, ActorMention | Actor | None]:
     """actor1 and actor2 as the human coders the classifier learned from would name them.
 
@@ -1888,6 +1889,21 @@ def _sides_as_coders_name_them(
         return actor2, actor1
     if want == 4 and country and first.name == generic_actor("unidentified", country).name:
         return generic_actor("communal", country), actor2
+    if SUB_TO_EVENT[sub] in ("Battles", "Explosions/Remote violence", "Violence against civilians"):
+        # another armed actor the unit names, of the type the coders would put first
+        other = next(
+            (
+                m
+                for m in named
+                if m.actor.inter in ARMED_INTERS
+                and _inter_in(m.actor, country) == want
+                and m.actor != second
+                and m.role_hint != "victim"
+            ),
+            None,
+        )
+        if other is not None:
+            return other, actor2
     return actor1, actor2
 
 

@@ -1228,6 +1228,18 @@ def test_the_classifier_names_the_sides_as_its_coders_did() -> None:
     assert (renamed.name, renamed.inter, victims) == ("Unidentified Communal Militia (Kenya)", 4, civilians)
     # a model without the head changes nothing
     assert sides("Armed clash", gunmen, police, Prediction("Armed clash", 1.0), "Kenya") == (gunmen, police)
+    # another armed group the unit names, of the type the coders would put first, takes the lead
+    from coder.actors import find_actors
+
+    named = find_actors("Gunmen of Al Shabaab killed two traders.", "en", "Kenya")
+    shabaab = next(m for m in named if m.actor.name == "Al Shabaab")
+    rebels_first = Prediction("Attack", 1.0, actor1_inter=2, actor1_margin=0.8)
+    assert sides("Attack", gunmen, civilians, rebels_first, "Kenya", named) == (shabaab, civilians)
+    # ... but not a victim of the deed
+    assert sides("Attack", gunmen, civilians, Prediction("Attack", 1.0, 7, 0.8), "Kenya", named) == (
+        gunmen,
+        civilians,
+    )
 
 
 def test_a_state_force_is_in_the_period_of_the_event_not_of_the_report() -> None:
