@@ -616,7 +616,10 @@ _AGAINST_BEFORE = re.compile(r"\banti[- ]?$", re.IGNORECASE)
 #: as the event country's army the word would take its place.
 _GENERIC_KINDS_AS_ADJECTIVE = frozenset({"military"})
 _FORCE_KINDS = frozenset({"military", "police", "military_police"})
-_FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|off-duty)\s*$", re.IGNORECASE)
+_WEAPONS_AFTER = re.compile(
+    r"[-\s]+(?:grenades?|rifles?|guns|weapons|ammunition|uniforms?|issue)\b", re.IGNORECASE
+)
+_FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|off-duty|unidentified|unknown)\s*$", re.IGNORECASE)
 _THING_AFTER = re.compile(
     r"\s+(?:reinforcements?|vehicles?|convoys?|equipment|hardware|supplies|parades?|exercises?|"
     r"drills?|operations?|campaigns?|offensives?|build-?up|deployments?|hospitals?|courts?|"
@@ -642,8 +645,10 @@ def find_actors(
             continue  # "anti-Houthi forces" are the Houthis' enemies, not the Houthis
         if alias.kind in _GENERIC_KINDS_AS_ADJECTIVE and _THING_AFTER.match(text, end):
             continue
+        if _WEAPONS_AFTER.match(text, end):
+            continue  # "stolen Kenyan Army grenades", "police uniforms": the force's things
         if _FORMER_BEFORE.search(text, max(0, start - 12), start) and alias.kind in _FORCE_KINDS:
-            continue  # "a former military officer", "an ex-policeman": a civilian, not the force
+            continue  # "a former military officer": a civilian; "an unknown military group": no force
         if alias.rows:
             actor: Actor | None = _actor(_pick(alias.rows, country), country, date)
         else:

@@ -1837,6 +1837,9 @@ _PLANTED = frozenset({"Remote explosive/landmine/IED", "Suicide bomb"})
 _DEVICE = r"(?:bombs?|IEDs?|explosives?|(?:land)?mines?|devices?)"
 _DEVICE_HIT = re.compile(
     rf"\b(?:hit|struck|targeted|destroyed|damaged)\s+by\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,3}}?{_DEVICE}\b"
+    rf"|\b{_DEVICE}\s+(?:[\w-]+\s+){{0,6}}?(?:exploded|went off|detonated)\b[^.;]{{0,80}}?"
+    r"\b(?:leaving|injuring|killing|wounding)\s+(?:the\s+)?(?:\w+\s+){0,3}?"
+    r"(?:police|soldiers?|troops|officers?|personnel)\b"
     rf"|\b(?:hit|struck|ran over|run over|drove over|drives over|drove onto|stepped on)\s+(?:an?\s+|the\s+)?"
     rf"(?:[\w-]+\s+){{0,3}}?{_DEVICE}\b",
     re.IGNORECASE,
