@@ -128,10 +128,13 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "police|policemen|policeman|police officers|police officer|riot police|anti-riot police|"
         "security forces|security personnel|law enforcement|gendarmes|gendarmerie|policewoman|"
         "policewomen|police patrol|police patrols|civilian police|police detective|police constable|"
-        "security officers|security officer|state police|federal police|municipal police",
+        "security officers|security officer|state police|federal police|municipal police|"
+        "border guards|border guard|border police|frontier guards",
         "شرطه|قوات الامن|عناصر الشرطه|رجال الشرطه|قوات الشرطه|القوات الامنيه|الاجهزه الامنيه|"
         "رجال الامن|عناصر الامن|دوريه امنيه|قوات مكافحه الشغب",
     ),
+    # ACLED's unit of a country's police for prison staff
+    "prison_guards": ("prison guards|prison guard|prison warders|prison wardens|warders|jailers", ""),
     # Brazil's Military Police is a police force with a name of its own in the dictionary;
     # elsewhere military police are the country's police
     "military_police": (
@@ -143,7 +146,7 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
     # "Government of X (period)", a state actor (inter 1)
     "government": (
         "government|the government|governorship|governor's office|governors office|"
-        "district governorship|provincial government",
+        "district governorship|provincial government|the governor|governor of",
         "الحكومه",
     ),
     "regime": ("regime", "نظام"),
@@ -522,6 +525,11 @@ def _generic(kind: str, country: str | None, date: dt.date | None) -> Actor | No
             None,
         )
         return _actor(unit, country, date) if unit else _state_force(country, "Police", date)
+    if kind == "prison_guards":
+        if not country:
+            return None
+        force = _state_force(country, "Police", date)
+        return Actor(f"{force.name} Prison Guards", 1, country)
     if kind == "government":
         return government(country, date) if country else None
     if kind == "regime":
@@ -615,7 +623,7 @@ _AGAINST_BEFORE = re.compile(r"\banti[- ]?$", re.IGNORECASE)
 #: reinforcements", "a military operation by the PMF": the force is named elsewhere, and read
 #: as the event country's army the word would take its place.
 _GENERIC_KINDS_AS_ADJECTIVE = frozenset({"military"})
-_FORCE_KINDS = frozenset({"military", "police", "military_police"})
+_FORCE_KINDS = frozenset({"military", "police", "military_police", "prison_guards", "government"})
 _WEAPONS_AFTER = re.compile(
     r"[-\s]+(?:grenades?|rifles?|guns|weapons|ammunition|uniforms?|issue)\b", re.IGNORECASE
 )

@@ -496,6 +496,19 @@ def test_a_government_is_named_with_the_period_of_its_forces() -> None:
     assert [m.actor.name.split(" (")[0] for m in found] == ["Military Forces of Chad"]
 
 
+def test_guards_of_prisons_and_borders_are_police() -> None:
+    (found,) = find_actors(
+        "Warders beat two inmates at the Kamiti prison.", "en", "Kenya", dt.date(2018, 3, 1)
+    )
+    assert (found.actor.name, found.actor.inter) == ("Police Forces of Kenya (2013-2022) Prison Guards", 1)
+    (found,) = find_actors("Border guards turned back a lorry at Busia.", "en", "Kenya", dt.date(2018, 3, 1))
+    assert found.actor.name == "Police Forces of Kenya (2013-2022)"
+    (found,) = find_actors(
+        "The governor of Mombasa ordered the market shut.", "en", "Kenya", dt.date(2018, 3, 1)
+    )
+    assert found.actor.name == "Government of Kenya (2013-2022)"
+
+
 def test_a_former_member_is_no_force() -> None:
     found = find_actors(
         "Gang members shot dead a retired police officer and a former soldier.", "en", "Honduras"
