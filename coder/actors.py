@@ -665,7 +665,28 @@ def find_actors(
             continue
         role = "victim" if alias.kind in _VICTIM_KINDS else None
         out.append(ActorMention(start, end, text[start:end], actor, role))
+    if country:
+        out = _with_numbered_units(out, text, country, date)
     return out
+
+
+#: "the 22nd Armored Brigade", "the 35th brigade": a numbered unit is a state's (a rebel
+#: group's units are named after the group, which the dictionary finds first).
+_NUMBERED_UNIT = re.compile(
+    r"\b\d+(?:st|nd|rd|th)\s+(?:[A-Z][\w-]+\s+){0,2}(?:[Bb]rigade|[Dd]ivision|[Bb]attalion|[Rr]egiment)\b"
+)
+
+
+def _with_numbered_units(
+    found: list[ActorMention], text: str, country: str, date: dt.date | None
+) -> list[ActorMention]:
+    extra = [
+        ActorMention(m.start(), m.end(), m.group(0), _state_force(country, "Military", date), None)
+        for m in _NUMBERED_UNIT.finditer(text)
+        if not any(f.start < m.end() and m.start() < f.end for f in found)
+        and not any(f.end <= m.start() and m.start() - f.end <= 4 and f.actor.inter != 1 for f in found)
+    ]
+    return sorted([*found, *extra], key=lambda m: m.start) if extra else found
 
 
 def government(country: str, date: dt.date | None = None) -> Actor:

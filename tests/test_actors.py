@@ -509,6 +509,16 @@ def test_guards_of_prisons_and_borders_are_police() -> None:
     assert found.actor.name == "Government of Kenya (2013-2022)"
 
 
+def test_a_numbered_unit_is_a_state_force() -> None:
+    found = find_actors("The 14th Mechanized Brigade shelled a hill.", "en", "Yemen", dt.date(2019, 1, 1))
+    assert [(m.text, m.actor.name) for m in found] == [
+        ("14th Mechanized Brigade", "Military Forces of Yemen (2012-)")
+    ]
+    # a named group's own battalion is that group's
+    found = find_actors("Hezbollah's 3rd Battalion fired rockets.", "en", "Lebanon")
+    assert [m.actor.name for m in found] == ["Hezbollah"]
+
+
 def test_a_former_member_is_no_force() -> None:
     found = find_actors(
         "Gang members shot dead a retired police officer and a former soldier.", "en", "Honduras"
