@@ -627,7 +627,8 @@ _FORCE_KINDS = frozenset({"military", "police", "military_police", "prison_guard
 _WEAPONS_AFTER = re.compile(
     r"[-\s]+(?:grenades?|rifles?|guns|weapons|ammunition|uniforms?|issue)\b", re.IGNORECASE
 )
-_FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|off-duty|unidentified|unknown)\s*$", re.IGNORECASE)
+_FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|off[- ]duty|unidentified|unknown)\s*$", re.IGNORECASE)
+_OFF_DUTY_AFTER = re.compile(r"\s*,?\s+(?:who\s+(?:was|were)\s+)?off[- ]duty\b", re.IGNORECASE)
 _THING_AFTER = re.compile(
     r"\s+(?:reinforcements?|vehicles?|convoys?|equipment|hardware|supplies|parades?|exercises?|"
     r"drills?|operations?|campaigns?|offensives?|build-?up|deployments?|hospitals?|courts?|"
@@ -655,7 +656,9 @@ def find_actors(
             continue
         if _WEAPONS_AFTER.match(text, end):
             continue  # "stolen Kenyan Army grenades", "police uniforms": the force's things
-        if _FORMER_BEFORE.search(text, max(0, start - 12), start) and alias.kind in _FORCE_KINDS:
+        if alias.kind in _FORCE_KINDS and (
+            _FORMER_BEFORE.search(text, max(0, start - 12), start) or _OFF_DUTY_AFTER.match(text, end)
+        ):
             continue  # "a former military officer": a civilian; "an unknown military group": no force
         if alias.rows:
             actor: Actor | None = _actor(_pick(alias.rows, country), country, date)
