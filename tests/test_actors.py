@@ -525,7 +525,10 @@ def test_a_former_member_is_no_force() -> None:
     )
     assert all(m.actor.inter != 1 for m in found)
     # off duty, before or after the name
-    for text in ["Gunmen shot an off duty police officer.", "Gunmen shot a police officer who was off duty."]:
+    for text in [
+        "Gunmen shot an off duty police officer.",
+        "Gunmen shot a policeman, off duty that evening.",
+    ]:
         assert all(m.actor.inter != 1 for m in find_actors(text, "en", "Mexico"))
     # nor are its weapons or an unknown "military group"
     text = "A man hurled stolen Kenyan Army grenades; an unknown military group claimed it."
