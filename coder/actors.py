@@ -624,9 +624,7 @@ _AGAINST_BEFORE = re.compile(r"\banti[- ]?$", re.IGNORECASE)
 #: as the event country's army the word would take its place.
 _GENERIC_KINDS_AS_ADJECTIVE = frozenset({"military"})
 _FORCE_KINDS = frozenset({"military", "police", "military_police", "prison_guards", "government"})
-_WEAPONS_AFTER = re.compile(
-    r"[-\s]+(?:grenades?|rifles?|guns|weapons|ammunition|uniforms?|issue)\b", re.IGNORECASE
-)
+_WEAPONS_AFTER = re.compile(r"[-\s]+(?:grenades?|rifles?|weapons|ammunition|uniforms?)\b", re.IGNORECASE)
 _FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|off[- ]duty|unidentified|unknown)\s*$", re.IGNORECASE)
 _OFF_DUTY_AFTER = re.compile(r"\s*,?\s+(?:who\s+(?:was|were)\s+)?off[- ]duty\b", re.IGNORECASE)
 _THING_AFTER = re.compile(
@@ -654,8 +652,6 @@ def find_actors(
             continue  # "anti-Houthi forces" are the Houthis' enemies, not the Houthis
         if alias.kind in _GENERIC_KINDS_AS_ADJECTIVE and _THING_AFTER.match(text, end):
             continue
-        if _WEAPONS_AFTER.match(text, end):
-            continue  # "stolen Kenyan Army grenades", "police uniforms": the force's things
         if alias.kind in _FORCE_KINDS and (
             _FORMER_BEFORE.search(text, max(0, start - 12), start) or _OFF_DUTY_AFTER.match(text, end)
         ):
@@ -666,6 +662,8 @@ def find_actors(
             actor = _generic(alias.kind or "none", country, date)
         if actor is None:
             continue
+        if actor.inter in (1, 8) and _WEAPONS_AFTER.match(text, end):
+            continue  # "stolen Kenyan Army grenades", "in police uniforms": a force's things
         role = "victim" if alias.kind in _VICTIM_KINDS else None
         out.append(ActorMention(start, end, text[start:end], actor, role))
     if country:

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -275,7 +276,7 @@ def _training_rows(path: Path) -> list[tuple[str, str, int | None]]:
     return list(zip(frame["notes"], frame["sub_event_type"], inters or [None] * frame.height, strict=True))
 
 
-def _inter_or_none(value: str | None, parse: Any) -> int | None:
+def _inter_or_none(value: str | None, parse: Callable[[object], int | None]) -> int | None:
     try:
         return parse(value)
     except ValueError:

@@ -1490,9 +1490,9 @@ def _drafts(
             groups[cues[0]] = []
         for cue, cue_places in sorted(groups.items(), key=lambda kv: kv[0].start):
             cued = {c.sub_event_type for c in cues}
-            sub = _reread(_decide_type(cue.sub_event_type, oracle(sentence.paragraph), cued), sentence.text)
-            cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
             predicted = oracle(sentence.paragraph)
+            sub = _reread(_decide_type(cue.sub_event_type, predicted, cued), sentence.text)
+            cue = Cue(sub, cue.start + sentence.start, cue.end + sentence.start)
             for d in _draft(
                 article, sentence, cue, cue_places, date_mentions, country, scan, opponent, predicted
             ):
@@ -1797,8 +1797,9 @@ def _draft(
         and not isinstance(actor2, ActorMention)
         and _DEVICE_HIT.search(sentence.text)
     ):
-        # a bomb, a mine or a grenade that hit a patrol: the force named is its target, and
-        # whoever set it off is not named ("their vehicle drove over a buried explosive")
+        # a bomb or a mine that hit a patrol: the force named is its target, and whoever set it
+        # is not named ("their vehicle drove over a buried explosive"); not a grenade, which
+        # coders of one export put the force first for
         actor1, actor2 = generic_actor("unidentified", country or "Unknown"), actor1
     actor1, actor2 = _sides_as_coders_name_them(sub, actor1, actor2, predicted, country, actors)
     a1 = _actor_of(actor1)
@@ -1871,10 +1872,12 @@ def _sides_as_coders_name_them(
     """actor1 and actor2 as the human coders the classifier learned from would name them.
 
     The classifier's second head reads which type of actor the coders put first (`inter1`).
-    When it is sure and the rules' actor1 is of another type: in a battle or a bombardment
-    whose other side is of that type, the sides swap; an unidentified armed group it reads as
-    an identity militia ("two herders were shot over pasture") becomes the country's
-    unidentified communal militia. Otherwise the rules' sides stand.
+    When it is sure and the rules' actor1 is of another type: in a clash, a bombardment, a riot
+    or a protest broken up whose other side is of that type, the sides swap; an unidentified
+    armed group it reads as an identity militia ("two herders were shot over pasture") becomes
+    the country's unidentified communal militia; in a battle, a bombardment or violence against
+    civilians, another armed actor `named` in the unit, of that type and no victim, takes the
+    lead. Otherwise the rules' sides stand.
     """
     if predicted is None or predicted.actor1_inter is None or predicted.actor1_margin <= _SIDE_MARGIN:
         return actor1, actor2
