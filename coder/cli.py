@@ -839,9 +839,11 @@ def _groups_table(groups: dict[str, dict[str, Any]], column: str) -> Table:
 def train(gold: Path, out_path: Path | None, holdout: int, c: float) -> None:
     """Train the offline coder's English sub-event-type classifier from an ACLED export.
 
-    Reads the `notes` and `sub_event_type` columns, keeps one text bucket in ten out of
-    training (score it with `coder eval GOLD --holdout-only`) and writes a small NumPy model
-    file holding hashed-feature weights only, no training text.
+    Reads the `notes` and `sub_event_type` columns (and `inter1`, when the file has it: a
+    second head learns which type of actor your coders name first, which the coder follows
+    when it is sure), keeps one text bucket in ten out of training (score it with `coder eval
+    GOLD --holdout-only`) and writes a small NumPy model file holding hashed-feature weights
+    only, no training text. Training is seeded: the same file gives the same model.
 
     \b
     Example:
