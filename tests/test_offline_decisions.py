@@ -1293,3 +1293,10 @@ def test_a_note_of_where_the_event_was_coded_is_followed() -> None:
     # "coded as" before a name that is no place of the event's country changes nothing
     event = _first_event("On 3 May 2019, police fought raiders near Lodwar (fatalities coded as 2).")
     assert event.location == "Lodwar"
+
+
+def test_a_neighbourhood_whose_name_runs_on_is_a_part_of_the_town() -> None:
+    # "Jardim" alone is a town in Ceara; "the Jardim Alvorada neighborhood" is part of Niteroi
+    text = "Police in Niteroi shot a man dead in the Jardim Alvorada neighborhood on Monday, 4 May 2020."
+    events = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 5)))
+    assert [e.event.location for e in events] == ["Niteroi"]
