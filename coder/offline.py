@@ -625,16 +625,26 @@ def _drop_town_parts(mentions: list[PlaceMention], text: str) -> list[PlaceMenti
     _STATED_NEAR_KM (an area can be a place of its own)."""
     odd = [_town_part(m, text) or _named_for_else(m, text) for m in mentions]
     area = [bool(_AREA_AFTER.match(text, m.end)) for m in mentions]
+    longer = [_word_of_longer_name(m, text) for m in mentions]
     towns = [
         n
         for n, o, a in zip(mentions, odd, area, strict=True)
         if not o and not a and n.place.kind in ("place", "admin2")
     ]
     out = []
-    for m, o, a in zip(mentions, odd, area, strict=True):
+    for m, o, a, w in zip(mentions, odd, area, longer, strict=True):
         others = [n for n in towns if n is not m and n.place.country == m.place.country]
         if o and m.place.kind in ("place", "admin2") and others:
             continue
+        if w and any(
+            n is not m
+            and not longer[j]
+            and n.place.country == m.place.country
+            and n.place.kind != "country"
+            and not _inside(m.place, n)
+            for j, n in enumerate(mentions)
+        ):
+            continue  # a namesake of the first word: the text's other places are elsewhere
         if a and m.place.kind == "place" and any(n.place.kind == "place" and _near(m, n) for n in others):
             continue
         out.append(m)
@@ -645,7 +655,21 @@ def _town_part(m: PlaceMention, text: str) -> bool:
     """A part of a town: "Colonia Centro", "the Boa Vista neighbourhood", or "Colonia" itself."""
     if m.text.casefold() in _PART_MARKERS and _CAPITAL_AFTER.match(text, m.end):
         return True
+    if m.text.split(" ", 1)[0].casefold() in _PART_MARKERS and " " in m.text:
+        return True  # "found dead in Colonia Libertad": the gazetteer's town of that name is elsewhere
     return bool(_PART_BEFORE.search(text, max(0, m.start - 20), m.start) or _PART_AFTER.match(text, m.end))
+
+
+def _word_of_longer_name(m: PlaceMention, text: str) -> bool:
+    """The first word of a longer name we lack ("the Khwaja Raheem area", a place in another
+    province as "Khwaja"): a namesake, gone when the text names a town of the country."""
+    after = _NAME_WORD_AFTER.match(text, m.end)
+    return (
+        m.place.kind == "place"
+        and after is not None
+        and text[after.end() - 1].isalpha()
+        and " " not in m.text
+    )
 
 
 def _named_for_else(m: PlaceMention, text: str) -> bool:

@@ -1300,3 +1300,22 @@ def test_a_neighbourhood_whose_name_runs_on_is_a_part_of_the_town() -> None:
     text = "Police in Niteroi shot a man dead in the Jardim Alvorada neighborhood on Monday, 4 May 2020."
     events = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 5)))
     assert [e.event.location for e in events] == ["Niteroi"]
+
+
+def test_the_first_word_of_a_longer_name_is_no_place_of_its_own() -> None:
+    def places(text: str) -> list[str | None]:
+        article = Article(id="t", text=text, language="en", published=dt.date(2020, 5, 5))
+        return [e.event.location for e in OfflineCoder()(article)]
+
+    # "Khwaja" alone is a village of Takhar; "the Khwaja Mirza Khel area" lies by Khost
+    assert places(
+        "Taliban fighters ambushed a police post in the Khwaja Mirza Khel area outside Khost city."
+    ) == ["Khost"]
+    # a company named after a town is no event there
+    assert places(
+        "Jobless men hired by the Gafsa Phosphate Company camped outside its offices in Redeyef."
+    ) == ["Ar Rudayyif"]
+    # a colonia of the town named, whatever town elsewhere bears its name
+    assert places("In Acapulco, Guerrero, a shopkeeper was stabbed in Colonia Libertad on 3 May 2020.") == [
+        "Acapulco de Juarez"
+    ]
