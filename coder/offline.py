@@ -589,7 +589,8 @@ _PART_BEFORE = re.compile(r"\b(?:colonia|barrio|neighbou?rhood of|suburb of)\s+$
 #: (Not "community" nor "locality": in Nigeria and in Congo they name villages.)
 _PART_AFTER = re.compile(
     # "the Jardim Catarina neighborhood": the part's name may run on past the place's
-    r"(?:\s+[A-Z][\w'-]*){0,2}\s+(?:neighbou?rhood|colony|suburb|slum|street|avenue|square|roundabout|park|"
+    r"(?:\s+(?:[A-Z][\w'-]*|de|da|do|dos|das|del|la|el)){0,3}\s+(?:neighbou?rhood|colony|suburb|slum|street|"
+    r"avenue|square|roundabout|park|"
     r"stadium|Neighbou?rhood|Colony|Suburb|Slum|Street|Avenue|Square|Roundabout|Park|Stadium)\b"
 )
 #: "in the Lago Norte area": a part when a town lies close by ("the Iztapalapa area of Mexico

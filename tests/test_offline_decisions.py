@@ -1300,6 +1300,9 @@ def test_a_neighbourhood_whose_name_runs_on_is_a_part_of_the_town() -> None:
     text = "Police in Niteroi shot a man dead in the Jardim Alvorada neighborhood on Monday, 4 May 2020."
     events = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 5)))
     assert [e.event.location for e in events] == ["Niteroi"]
+    text = "Police in Niteroi shot a man dead in the Jardim de Alah neighborhood on Monday, 4 May 2020."
+    events = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2020, 5, 5)))
+    assert [e.event.location for e in events] == ["Niteroi"]
 
 
 def test_the_first_word_of_a_longer_name_is_no_place_of_its_own() -> None:
