@@ -698,8 +698,28 @@ def _names_someone(m: PlaceMention, text: str) -> bool:
     if _OFFICE_AFTER.match(text, m.end) or GANG_AFTER.match(text, m.end):
         return True
     return is_group_name(m.text) and bool(
-        _PEOPLE_NOUN_AFTER.match(text, m.end) or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)
+        _PEOPLE_NOUN_AFTER.match(text, m.end)
+        or _THE_BEFORE.search(text, max(0, m.start - 5), m.start)
+        # "clashes between Kalenjin and Kikuyu", "6 Kikuyu were killed": a people, unless the
+        # text puts it as a place ("in Kikuyu", "Kikuyu town")
+        or not (
+            _AT_PLACE_BEFORE.search(text, max(0, m.start - 12), m.start)
+            or _UNIT_WORD_AFTER.match(text, m.end)
+            or _HOMES_AFTER.match(text, m.end)
+        )
     )
+
+
+_AT_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|to|from|of|around|outside|towards)\s+|[,(-]\s*)$", re.IGNORECASE
+)
+#: "Samburu villagers", "Pokot homes": where those people live is where it happened
+_HOMES_AFTER = re.compile(
+    r"\s+(?:villagers|villages?|residents|homes|houses|manyattas?|farms?)\b", re.IGNORECASE
+)
+_UNIT_WORD_AFTER = re.compile(
+    r"\s+(?:town|county|district|sub-?county|constituency|village|market|centre|center|area)\b", re.IGNORECASE
+)
 
 
 def _passing(m: PlaceMention, text: str) -> bool:

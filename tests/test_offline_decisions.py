@@ -1322,3 +1322,19 @@ def test_the_first_word_of_a_longer_name_is_no_place_of_its_own() -> None:
     assert places("In Acapulco, Guerrero, a shopkeeper was stabbed in Colonia Libertad on 3 May 2020.") == [
         "Acapulco de Juarez"
     ]
+
+
+def test_a_people_named_like_a_town_is_no_place_of_the_event() -> None:
+    def places(text: str) -> list[tuple[str | None, str | None]]:
+        article = Article(id="t", text=text, language="en", published=dt.date(2008, 1, 5))
+        return [(e.event.location, e.event.admin1) for e in OfflineCoder()(article)]
+
+    # Kikuyu is also a town of Kiambu; here it is who the victims were
+    assert places(
+        "Six Kikuyu traders and a Luo driver were hacked to death in Kibera, Nairobi, on 3 January 2008."
+    ) == [("Kibera", "Nairobi")]
+    # ... and a place when the text says so, or where a people's homes are
+    assert places("On 3 January 2008, gunmen robbed a bank in Kikuyu town.") == [("Kikuyu", "Kiambu")]
+    assert places("On 3 January 2008, Pokot raiders torched Samburu homes and drove off 300 goats.") == [
+        ("Samburu", "Samburu")
+    ]
