@@ -108,6 +108,10 @@ ACLED_COUNTRY_NAMES: dict[str, str] = {
     "UM": "United States Minor Outlying Islands",
 }
 
+# ACLED's admin1 where it cuts a GeoNames admin1 by its admin2: Belgrade is its own region,
+# where GeoNames puts the city in Central Serbia.
+ADMIN1_BY_ADMIN2: dict[tuple[str, str], str] = {("RS", "Beograd"): "Belgrade"}
+
 # UN M49 sub-region -> ACLED region; ACLED splits Western Asia and moves a few countries.
 SUBREGION_TO_ACLED: dict[str, str] = {
     "Western Africa": "Western Africa",
@@ -648,12 +652,17 @@ def write_places(rows: list[dict], subs: dict[int, dict], countries: dict, admin
     def adm_name(sid: int | None) -> str | None:
         return admin_display_name(subs[sid], admin1_aliases) if sid is not None else None
 
+    admin2 = [adm_name(r["adm2"]) for r in rows]
+    admin1 = [
+        ADMIN1_BY_ADMIN2.get((r["alpha2"], a2 or ""), adm_name(r["adm1"]))
+        for r, a2 in zip(rows, admin2, strict=True)
+    ]
     df = pl.DataFrame(
         {
             "name": [r["name"] for r in rows],
             "country": [countries[r["alpha2"]]["country"] for r in rows],
-            "admin1": [adm_name(r["adm1"]) for r in rows],
-            "admin2": [adm_name(r["adm2"]) for r in rows],
+            "admin1": admin1,
+            "admin2": admin2,
             "latitude": [r["latitude"] for r in rows],
             "longitude": [r["longitude"] for r in rows],
             "kind": [r["kind"] for r in rows],
