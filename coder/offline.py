@@ -626,7 +626,7 @@ def _drop_town_parts(mentions: list[PlaceMention], text: str) -> list[PlaceMenti
     _STATED_NEAR_KM (an area can be a place of its own)."""
     odd = [_town_part(m, text) or _named_for_else(m, text) for m in mentions]
     area = [bool(_AREA_AFTER.match(text, m.end)) for m in mentions]
-    longer = [_word_of_longer_name(m, text) for m in mentions]
+    longer = [_word_of_longer_name(m, text) or _last_word_of_longer_name(m, text) for m in mentions]
     towns = [
         n
         for n, o, a in zip(mentions, odd, area, strict=True)
@@ -671,6 +671,39 @@ def _word_of_longer_name(m: PlaceMention, text: str) -> bool:
         and text[after.end() - 1].isalpha()
         and " " not in m.text
     )
+
+
+#: ... or its last word: "the Maskan-e Mehr housing project in Mashhad" (not "Mehr" in Fars).
+#: Not after a word that starts a place's name on its own ("Upper", "Kafr", "Abu"), a title, a
+#: possessive or a country's adjective ("Kenya's Mandera", "Syrian Idlib").
+_NAME_WORD_ENDING = re.compile(r"(?<![\w'’])([A-Z][\w-]*) $")
+_STARTS_A_PLACE_NAME = re.compile(
+    r"north|south|east|west|central|upper|lower|greater|new|old|al|el|as|ad|at|ar|ash|an|az|sidi|ain|"
+    r"bir|tal|tell|wadi|jabal|jebel|mount|mt|lake|port|saint|st|san|santa|sao|kafr|deir|dayr|beit|umm|"
+    r"abu|bab|ras|mina|suq|souk|khan|qasr|hay|haret|ban|nam|bo|ciudad|puerto|villa|la|le|los|las",
+    re.IGNORECASE,
+)
+
+
+def _last_word_of_longer_name(m: PlaceMention, text: str) -> bool:
+    if m.place.kind != "place" or " " in m.text:
+        return False
+    before = _NAME_WORD_ENDING.search(text, max(0, m.start - 25), m.start)
+    if before is None or _SENTENCE_END_BEFORE.search(text, max(0, before.start() - 3), before.start()):
+        return False
+    word = before.group(1)
+    return (
+        not _STARTS_A_PLACE_NAME.fullmatch(word)
+        and not _TITLE_WORD.fullmatch(word)
+        and get_gazetteer().country_word(word) is None
+        and before.start() > 0
+    )
+
+
+_TITLE_WORD = re.compile(
+    r"(?:Prof|Dr|Mr|Mrs|Ms|Hon|Sen|Senator|Gen|Col|Capt|Maj|Lt|Rev|Sheikh|Bishop|Governor|Minister|MP|MCA|"
+    r"President|Commander|Chief|King|Queen|Prince|Emir|Imam|Pope|Saint)\.?"
+)
 
 
 def _named_for_else(m: PlaceMention, text: str) -> bool:

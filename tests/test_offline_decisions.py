@@ -1314,6 +1314,10 @@ def test_the_first_word_of_a_longer_name_is_no_place_of_its_own() -> None:
     assert places(
         "Taliban fighters ambushed a police post in the Khwaja Mirza Khel area outside Khost city."
     ) == ["Khost"]
+    # ... nor the last word of one ("Mehr", a village of Fars)
+    assert places("Tenants of the Maskan-e Mehr estate protested over unfinished repairs in Mashhad.") == [
+        "Mashhad"
+    ]
     # a company named after a town is no event there
     assert places(
         "Jobless men hired by the Gafsa Phosphate Company camped outside its offices in Redeyef."
