@@ -686,6 +686,7 @@ _STARTS_A_PLACE_NAME = re.compile(
 
 
 def _last_word_of_longer_name(m: PlaceMention, text: str) -> bool:
+    """The place ends a longer capitalised name ("the Maskan-e Mehr estate"), see above."""
     if m.place.kind != "place" or " " in m.text:
         return False
     before = _NAME_WORD_ENDING.search(text, max(0, m.start - 25), m.start)
