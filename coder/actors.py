@@ -160,6 +160,8 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "opposition factions|armed opposition|opposition rebels|jihadists",
         "",
     ),
+    # Islamist armed men the text does not name: ACLED's local name where it has one
+    "islamists": ("islamic militants|islamist militants|islamist insurgents|islamic insurgents", ""),
     # Words that would otherwise yield a false actor: matched and dropped.
     "none": (
         "rebel-held|rebel held|rebel-controlled|opposition-held|opposition-controlled|"
@@ -190,6 +192,8 @@ _GENERIC_NAME: Final[dict[str, str]] = {
 }
 #: Unnamed rebels have an ACLED name only where one is conventional.
 _REBELS_BY_COUNTRY: Final[dict[str, str]] = {"Syria": "Opposition Rebels (Syria)"}
+#: ... and unnamed Islamist militants (Cabo Delgado's insurgency before its IS claim), inter 3
+_ISLAMISTS_BY_COUNTRY: Final[dict[str, str]] = {"Mozambique": "Islamist Militia (Mozambique)"}
 #: Coalition words mean the Saudi-led coalition in Yemen, the US-led one elsewhere.
 _COALITION_BY_COUNTRY: Final[dict[str, str]] = {"Yemen": "Saudi Arabia"}
 _COALITION_DEFAULT: Final[str] = "United States"
@@ -538,6 +542,9 @@ def _generic(kind: str, country: str | None, date: dt.date | None) -> Actor | No
         lead = _COALITION_BY_COUNTRY.get(country or "", _COALITION_DEFAULT)
         actor = _state_force(lead, "Military", date)
         return Actor(actor.name, _inter_in(1, lead, country), lead)
+    if kind == "islamists":
+        name = _ISLAMISTS_BY_COUNTRY.get(country or "")
+        return Actor(name, 3, country) if name else None
     if kind == "rebels":
         name = _REBELS_BY_COUNTRY.get(country or _REGIME_COUNTRY)
         return Actor(name, 2, country or _REGIME_COUNTRY) if name else None

@@ -519,6 +519,17 @@ def test_a_numbered_unit_is_a_state_force() -> None:
     assert [m.actor.name for m in found] == ["Hezbollah"]
 
 
+def test_militias_of_burundi_turkey_and_mozambique() -> None:
+    (found,) = find_actors("Imbonerakure members beat an opposition activist in Ngozi.", "en", "Burundi")
+    assert found.actor.name.startswith("CNDD-FDD-Imbonerakure") and found.actor.inter == 3
+    (found,) = find_actors("The Children of Fire claimed the torching of a factory.", "en", "Turkey")
+    assert found.actor.name == "Children of Fire"
+    # unnamed Islamist militants have a local name in Mozambique only
+    (found,) = find_actors("Islamic militants raided a village near Macomia.", "en", "Mozambique")
+    assert (found.actor.name, found.actor.inter) == ("Islamist Militia (Mozambique)", 3)
+    assert find_actors("Islamic militants raided a village.", "en", "Kenya") == []
+
+
 def test_a_former_member_is_no_force() -> None:
     found = find_actors(
         "Gang members shot dead a retired police officer and a former soldier.", "en", "Honduras"
