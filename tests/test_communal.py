@@ -19,6 +19,11 @@ def test_group_acting_is_an_identity_militia() -> None:
     assert found[0].actor.inter == 4 and found[0].text == "Pokot"
 
 
+def test_peoples_of_sudan_and_the_lake_turkana_borderlands() -> None:
+    assert names("Rizeigat gunmen burned a market in Nyala.") == ["Rizeigat Ethnic Militia (Sudan)"]
+    assert names("Dassanach raiders crossed the border at night.") == ["Dassanach Ethnic Militia (Ethiopia)"]
+
+
 def test_members_named_as_victims_are_not_a_militia() -> None:
     assert names("Gunmen attacked Abanyabasi villagers.") == []
     assert names("Two Turkana women were shot.") == []
