@@ -128,7 +128,7 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "police|policemen|policeman|police officers|police officer|riot police|anti-riot police|"
         "security forces|security personnel|law enforcement|gendarmes|gendarmerie|policewoman|"
         "policewomen|police patrol|police patrols|civilian police|police detective|police constable|"
-        "security officers|security officer|state police|federal police|municipal police|"
+        "security officers|security officer|state police|municipal police|"
         "border guards|border guard|border police|frontier guards",
         "شرطه|قوات الامن|عناصر الشرطه|رجال الشرطه|قوات الشرطه|القوات الامنيه|الاجهزه الامنيه|"
         "رجال الامن|عناصر الامن|دوريه امنيه|قوات مكافحه الشغب",
@@ -142,6 +142,9 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
         "military police unit|military police units|military police patrol",
         "",
     ),
+    # ... and its Civil and Federal Police likewise (units of the dictionary in Brazil)
+    "civil_police": ("civil police|civil police officers|civil police agents", ""),
+    "federal_police_unit": ("federal police|federal police officers|federal police agents", ""),
     # the state as a decision-maker (a curfew, a release of prisoners, a deal): ACLED's
     # "Government of X (period)", a state actor (inter 1)
     "government": (
@@ -521,13 +524,11 @@ def _generic(kind: str, country: str | None, date: dt.date | None) -> Actor | No
         return _state_force(country, "Military", date) if country else None
     if kind == "police":
         return _state_force(country, "Police", date) if country else None
-    if kind == "military_police":
+    if kind in _POLICE_UNITS:
         if not country:
             return None
-        unit = next(
-            (r for r in _families().get(f"Police Forces of {country} Military Police", ()) if r.is_default),
-            None,
-        )
+        family = f"Police Forces of {country} {_POLICE_UNITS[kind]}"
+        unit = next((r for r in _families().get(family, ()) if r.is_default), None)
         return _actor(unit, country, date) if unit else _state_force(country, "Police", date)
     if kind == "prison_guards":
         if not country:
@@ -630,7 +631,14 @@ _AGAINST_BEFORE = re.compile(r"\banti[- ]?$", re.IGNORECASE)
 #: reinforcements", "a military operation by the PMF": the force is named elsewhere, and read
 #: as the event country's army the word would take its place.
 _GENERIC_KINDS_AS_ADJECTIVE = frozenset({"military"})
-_FORCE_KINDS = frozenset({"military", "police", "military_police", "prison_guards", "government"})
+#: Generic words for a police unit: the unit where the dictionary has it for the event's
+#: country (Brazil's), else the country's police.
+_POLICE_UNITS: Final[dict[str, str]] = {
+    "military_police": "Military Police",
+    "civil_police": "Civil Police",
+    "federal_police_unit": "Federal Police",
+}
+_FORCE_KINDS = frozenset({"military", "police", "prison_guards", "government", *_POLICE_UNITS})
 _WEAPONS_AFTER = re.compile(r"[-\s]+(?:grenades?|rifles?|weapons|ammunition|uniforms?)\b", re.IGNORECASE)
 _FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|off[- ]duty|unidentified|unknown)\s*$", re.IGNORECASE)
 _OFF_DUTY_AFTER = re.compile(r"\s*,?\s+(?:who\s+(?:was|were)\s+)?off[- ]duty\b", re.IGNORECASE)

@@ -425,6 +425,13 @@ def test_military_police_is_a_police_force() -> None:
     assert brazil.actor == Actor("Police Forces of Brazil (2019-2022) Military Police", 1, "Brazil")
     (egypt,) = find_actors("The military police arrested him.", "en", "Egypt", day)
     assert egypt.actor.name.startswith("Police Forces of Egypt")
+    # Brazil's Civil and Federal Police are units too; elsewhere the country's police
+    (civil,) = find_actors("Civil Police agents searched a farm.", "en", "Brazil", day)
+    assert civil.actor.name == "Police Forces of Brazil (2019-2022) Civil Police"
+    (federal,) = find_actors("The federal police seized a plane.", "en", "Brazil", day)
+    assert federal.actor.name == "Police Forces of Brazil (2019-2022) Federal Police"
+    (mexico,) = find_actors("The federal police seized a plane.", "en", "Mexico", day)
+    assert mexico.actor.name.startswith("Police Forces of Mexico")
 
 
 def test_old_acled_names_and_periods() -> None:
