@@ -126,13 +126,15 @@ _GENERIC: Final[dict[str, tuple[str, ...]]] = {
     ),
     "police": (
         "police|policemen|policeman|police officers|police officer|riot police|anti-riot police|"
-        "security forces|security personnel|law enforcement|gendarmes|gendarmerie|policewoman|"
+        "security forces|security personnel|law enforcement|policewoman|"
         "policewomen|police patrol|police patrols|civilian police|police detective|police constable|"
         "security officers|security officer|state police|municipal police|"
         "border guards|border guard|border police|frontier guards",
         "شرطه|قوات الامن|عناصر الشرطه|رجال الشرطه|قوات الشرطه|القوات الامنيه|الاجهزه الامنيه|"
         "رجال الامن|عناصر الامن|دوريه امنيه|قوات مكافحه الشغب",
     ),
+    # a gendarmerie is a military force, a unit of the country's military for ACLED
+    "gendarmerie": ("gendarmes|gendarmerie|gendarme|gendarmerie officers|gendarmerie forces", ""),
     # ACLED's unit of a country's police for prison staff
     "prison_guards": ("prison guards|prison guard|prison warders|prison wardens|warders|jailers", ""),
     # Brazil's Military Police is a police force with a name of its own in the dictionary;
@@ -530,6 +532,10 @@ def _generic(kind: str, country: str | None, date: dt.date | None) -> Actor | No
         family = f"Police Forces of {country} {_POLICE_UNITS[kind]}"
         unit = next((r for r in _families().get(family, ()) if r.is_default), None)
         return _actor(unit, country, date) if unit else _state_force(country, "Police", date)
+    if kind == "gendarmerie":
+        if not country:
+            return None
+        return Actor(f"{_state_force(country, 'Military', date).name} Gendarmerie", 1, country)
     if kind == "prison_guards":
         if not country:
             return None
@@ -638,7 +644,7 @@ _POLICE_UNITS: Final[dict[str, str]] = {
     "civil_police": "Civil Police",
     "federal_police_unit": "Federal Police",
 }
-_FORCE_KINDS = frozenset({"military", "police", "prison_guards", "government", *_POLICE_UNITS})
+_FORCE_KINDS = frozenset({"military", "police", "prison_guards", "gendarmerie", "government", *_POLICE_UNITS})
 _WEAPONS_AFTER = re.compile(r"[-\s]+(?:grenades?|rifles?|weapons|ammunition|uniforms?)\b", re.IGNORECASE)
 _FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|off[- ]duty|unidentified|unknown)\s*$", re.IGNORECASE)
 _OFF_DUTY_AFTER = re.compile(r"\s*,?\s+(?:who\s+(?:was|were)\s+)?off[- ]duty\b", re.IGNORECASE)

@@ -503,6 +503,13 @@ def test_a_government_is_named_with_the_period_of_its_forces() -> None:
     assert [m.actor.name.split(" (")[0] for m in found] == ["Military Forces of Chad"]
 
 
+def test_a_gendarmerie_is_a_unit_of_the_military() -> None:
+    (found,) = find_actors(
+        "Gendarmes detained three smugglers near Sirnak.", "en", "Turkey", dt.date(2020, 5, 1)
+    )
+    assert (found.actor.name, found.actor.inter) == ("Military Forces of Turkey (2016-) Gendarmerie", 1)
+
+
 def test_guards_of_prisons_and_borders_are_police() -> None:
     (found,) = find_actors(
         "Warders beat two inmates at the Kamiti prison.", "en", "Kenya", dt.date(2018, 3, 1)
