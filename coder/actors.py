@@ -532,15 +532,11 @@ def _generic(kind: str, country: str | None, date: dt.date | None) -> Actor | No
         family = f"Police Forces of {country} {_POLICE_UNITS[kind]}"
         unit = next((r for r in _families().get(family, ()) if r.is_default), None)
         return _actor(unit, country, date) if unit else _state_force(country, "Police", date)
-    if kind == "gendarmerie":
+    if kind in _FORCE_UNITS:
         if not country:
             return None
-        return Actor(f"{_state_force(country, 'Military', date).name} Gendarmerie", 1, country)
-    if kind == "prison_guards":
-        if not country:
-            return None
-        force = _state_force(country, "Police", date)
-        return Actor(f"{force.name} Prison Guards", 1, country)
+        branch, unit = _FORCE_UNITS[kind]
+        return Actor(f"{_state_force(country, branch, date).name} {unit}", 1, country)
     if kind == "government":
         return government(country, date) if country else None
     if kind == "regime":
@@ -644,7 +640,13 @@ _POLICE_UNITS: Final[dict[str, str]] = {
     "civil_police": "Civil Police",
     "federal_police_unit": "Federal Police",
 }
-_FORCE_KINDS = frozenset({"military", "police", "prison_guards", "gendarmerie", "government", *_POLICE_UNITS})
+#: ... and units ACLED names in every country, after the force they belong to: a gendarmerie is
+#: military, prison staff are police.
+_FORCE_UNITS: Final[dict[str, tuple[str, str]]] = {
+    "gendarmerie": ("Military", "Gendarmerie"),
+    "prison_guards": ("Police", "Prison Guards"),
+}
+_FORCE_KINDS = frozenset({"military", "police", "government", *_POLICE_UNITS, *_FORCE_UNITS})
 _WEAPONS_AFTER = re.compile(r"[-\s]+(?:grenades?|rifles?|weapons|ammunition|uniforms?)\b", re.IGNORECASE)
 _FORMER_BEFORE = re.compile(r"\b(?:former|ex-|retired|off[- ]duty|unidentified|unknown)\s*$", re.IGNORECASE)
 _OFF_DUTY_AFTER = re.compile(r"\s*,?\s+(?:who\s+(?:was|were)\s+)?off[- ]duty\b", re.IGNORECASE)

@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -27,6 +26,8 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
+
+from coder.codebook import parse_inter
 
 MODEL_PATH = Path(__file__).resolve().parent.parent / "datasets" / "models" / "sub_event_en.npz"
 FORMAT_VERSION = 2  # 2: the actor1-type head; files of format 1 load without it
@@ -264,21 +265,19 @@ def _training_rows(path: Path) -> list[tuple[str, str, int | None]]:
     inter1 (a number or ACLED's words) is None where the file has none or it is unreadable."""
     import polars as pl
 
-    from coder.codebook import parse_inter
-
     header = pl.read_csv(path, infer_schema_length=0, n_rows=0).columns
     wanted = ["notes", "sub_event_type", *(["inter1"] if "inter1" in header else [])]
     frame = pl.read_csv(path, infer_schema_length=0, columns=wanted)
     frame = frame.filter(
         pl.col("notes").str.strip_chars().str.len_chars() > 0, pl.col("sub_event_type").is_not_null()
     )
-    inters = [_inter_or_none(v, parse_inter) for v in frame["inter1"]] if "inter1" in header else None
+    inters = [_inter_or_none(v) for v in frame["inter1"]] if "inter1" in header else None
     return list(zip(frame["notes"], frame["sub_event_type"], inters or [None] * frame.height, strict=True))
 
 
-def _inter_or_none(value: str | None, parse: Callable[[object], int | None]) -> int | None:
+def _inter_or_none(value: str | None) -> int | None:
     try:
-        return parse(value)
+        return parse_inter(value)
     except ValueError:
         return None
 
