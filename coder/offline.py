@@ -28,6 +28,7 @@ from coder.actors import (
     local_unidentified,
     state_force,
 )
+from coder.admin_areas import find_areas
 from coder.classifier import Prediction, SubEventModel, shipped_model
 from coder.codebook import (
     ARMED_INTERS,
@@ -1534,6 +1535,10 @@ def _drafts(
         villages = front_villages(text, country, front, article.published)
         article_places = [_on_front(m, front, villages) for m in article_places]
         article_places = _add_front_villages(text, article_places, villages, country)
+    if country is not None and not any(
+        m.place.country == country and m.place.kind != "country" for m in article_places
+    ):
+        article_places = [*article_places, *_areas_named(text, country)]
     scan = _Scan.of(article, country, countries)
     opponent = _opponent(scan.actors)
     oracle.prefetch(
@@ -1650,6 +1655,23 @@ def _add_front_villages(
         and (found := _front_village(country, admin1, start, end, text[start:end])) is not None
     ]
     return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
+
+
+def _areas_named(text: str, country: str) -> list[PlaceMention]:
+    """The first ward, constituency or locality the text names (coder/admin_areas.py), coded to
+    its province's capital, when all it names lie in one province (one place: "Kochia, Rangwe
+    sub-county" names a village and the unit around it, not two events' places)."""
+    gazetteer = get_gazetteer()
+    found = []
+    for area in find_areas(text, country):
+        centre = gazetteer.admin1_place(country, area.admin1)
+        if centre is None:
+            continue
+        place = _lacked_place(area.text, centre, area.admin1, area.admin2)
+        m = PlaceMention(area.start, area.end, area.text, place, (place,), ambiguous=False, near=False)
+        if not _names_someone(m, text):
+            found.append(m)
+    return found[:1] if len({m.place.admin1 for m in found}) == 1 else []
 
 
 def _places_in(
