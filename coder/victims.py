@@ -92,12 +92,14 @@ _ARMED_SIDE = GatedPattern.compile(
 
 _ARMED_NOUNS = (
     r"(?:militants?|fighters?|separatists?|rebels?|insurgents?|gang members?|drug (?:dealers?|traffickers?)|"
-    r"traffickers?|jihadists?|terrorists?|combatants?|militiam[ae]n)"
+    r"traffickers?|jihadists?|terrorists?|combatants?|militiam[ae]n|raiders?|bandits?|gunm[ae]n|"
+    r"kidnappers?|(?:cattle )?rustlers?)"
 )
 #: Members of an armed group as the deed's object: "the army killed two suspected ISGS militants",
 #: "2 opposition fighters were found dead", "a drug trafficker was found dead".
 _HARMS_ARMED = GatedPattern.compile(
-    r"\b(?:(?:killed|killing|kills|shot dead|shot and killed|shot|gunned down|executed|attacked|ambushed)\s+"
+    r"\b(?:(?:killed|killing|kills?|shot dead|shoots? dead|shot and killed|shot|gunned down|executed|"
+    r"attacked|ambushed)\s+"
     r"(?:(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|some|at least|\d+)\s+)*"
     r"(?:(?!(?:by|after|before|when|as|while|in|at|on|during)\b)[\w'-]+\s+){0,3}?"
     + _ARMED_NOUNS

@@ -888,6 +888,11 @@ def test_a_province_is_not_a_namesake_town_elsewhere() -> None:
         ("The army reportedly killed three suspected JNIM militants near Djibo.", True),
         ("Three rebel fighters were found dead by the river, killed by unknown gunmen.", True),
         ("Outside a bar, one gang member was shot by men of a rival gang.", True),
+        # raiders, bandits, gunmen and kidnappers are armed too ("kill" in a headline's present)
+        ("Reservists kill two goat raiders at the river crossing.", True),
+        ("Officers shot dead a bandit who had blocked the highway.", True),
+        ("Detectives kill four suspected kidnappers in a night operation.", True),
+        ("Bandits shot a herder and drove away his camels.", False),
         # the militants did it, or civilians were among the victims
         ("A fisherman was shot dead by suspected ADF militants near the lake.", False),
         ("At least 12 people were killed after suspected militants attacked a lorry.", False),
