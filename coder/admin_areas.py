@@ -20,6 +20,11 @@ from coder.gazetteer import place_key
 AREAS_FILE = Path(__file__).resolve().parents[1] / "datasets" / "admin_areas.csv"
 
 
+#: Kinds of area less surely a place than the others: an estate, market or landmark is named
+#: like people and things more often than a ward is.
+MINOR_KINDS = frozenset({"area"})
+
+
 @dataclass(frozen=True)
 class AreaMention:
     start: int
@@ -27,12 +32,13 @@ class AreaMention:
     text: str
     admin1: str
     admin2: str | None
+    minor: bool  # only a kind of MINOR_KINDS bears the name
 
 
 @dataclass(frozen=True)
 class _Areas:
     pattern: re.Pattern[str]
-    units: dict[str, tuple[str, str | None]]  # name key -> (admin1, admin2 when one)
+    units: dict[str, tuple[str, str | None, bool]]  # name key -> (admin1, admin2 when one, minor)
 
 
 @lru_cache(maxsize=8)
@@ -40,6 +46,7 @@ def _areas(country: str, path: Path = AREAS_FILE) -> _Areas | None:
     admin1s: dict[str, set[str]] = defaultdict(set)
     admin2s: dict[str, set[str]] = defaultdict(set)
     names: set[str] = set()
+    major: set[str] = set()
     if not path.exists():
         return None
     with path.open(encoding="utf-8") as fh:
@@ -47,13 +54,20 @@ def _areas(country: str, path: Path = AREAS_FILE) -> _Areas | None:
             if row["country"] != country:
                 continue
             key = place_key(row["name"])
+            if row["kind"] not in MINOR_KINDS:
+                if key not in major:  # a ward's or constituency's county, not an estate's
+                    admin1s.pop(key, None)
+                    admin2s.pop(key, None)
+                major.add(key)
+            elif key in major:
+                continue
             admin1s[key].add(row["admin1"])
             if row["admin2"]:
                 admin2s[key].add(row["admin2"])
             names.add(row["name"])
     # a name shared by areas of two provinces says nothing about where the event was
     units = {
-        key: (next(iter(a1)), next(iter(admin2s[key])) if len(admin2s[key]) == 1 else None)
+        key: (next(iter(a1)), next(iter(admin2s[key])) if len(admin2s[key]) == 1 else None, key not in major)
         for key, a1 in admin1s.items()
         if len(a1) == 1
     }
@@ -73,6 +87,6 @@ def find_areas(text: str, country: str | None) -> list[AreaMention]:
     for m in areas.pattern.finditer(text):
         if not m.group()[0].isupper():
             continue  # "the market", "a central ward": words, not the names
-        admin1, admin2 = areas.units[place_key(m.group())]
-        found.append(AreaMention(m.start(), m.end(), m.group(), admin1, admin2))
+        admin1, admin2, minor = areas.units[place_key(m.group())]
+        found.append(AreaMention(m.start(), m.end(), m.group(), admin1, admin2, minor))
     return found

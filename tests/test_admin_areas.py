@@ -23,7 +23,7 @@ def test_the_dataset_names_provinces_the_gazetteer_knows() -> None:
     with AREAS_FILE.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) > 1000
-    assert {r["kind"] for r in rows} == {"constituency", "ward", "sub-county", "locality"}
+    assert {r["kind"] for r in rows} == {"constituency", "ward", "sub-county", "locality", "area"}
     for admin1 in {r["admin1"] for r in rows}:
         assert gazetteer.admin1_place("Kenya", admin1) is not None, admin1
     # a name the gazetteer knows is left to the gazetteer
@@ -58,6 +58,20 @@ def test_a_name_of_two_provinces_is_not_used(tmp_path: Path) -> None:
     assert set(areas.units) == {"kamukunji"}
 
 
+def test_a_ward_outranks_an_estate_of_its_name(tmp_path: Path) -> None:
+    table = tmp_path / "areas.csv"
+    table.write_text(
+        "country,name,kind,admin1,admin2\n"
+        "Kenya,Kamukunji,area,Kisumu,\n"
+        "Kenya,Kamukunji,ward,Nairobi,Kamukunji\n"
+        "Kenya,Pembe,area,Kilifi,\n",
+        encoding="utf-8",
+    )
+    areas = _areas("Kenya", table)
+    assert areas is not None
+    assert areas.units == {"kamukunji": ("Nairobi", "Kamukunji", False), "pembe": ("Kilifi", None, True)}
+
+
 def test_an_event_in_an_area_is_coded_to_its_province_capital() -> None:
     events = code("Police in Kenya shot dead two robbery suspects in Kanduyi on Sunday night.")
     assert len(events) == 1
@@ -86,3 +100,18 @@ def test_areas_of_two_provinces_leave_the_place_open() -> None:
 def test_a_place_the_gazetteer_knows_comes_first() -> None:
     events = code("Police in Kenya dispersed traders in Kisumu, whose leader comes from Rarieda.")
     assert [(e.location, e.admin1) for e in events] == [("Kisumu", "Kisumu")]
+
+
+def test_a_person_named_like_an_area_is_no_place() -> None:
+    events = code("In Kenya, supporters of Governor Kanduyi stoned a rival's car.")
+    assert events and all(e.admin1 is None for e in events)
+    events = code("In Kenya, supporters stoned a rival's car in Kanduyi.")
+    assert [e.admin1 for e in events] == ["Bungoma"]
+
+
+def test_a_ward_in_the_text_outranks_an_estate_elsewhere() -> None:
+    # Allsops is listed only as an estate of Nairobi; Kanduyi is a constituency of Bungoma
+    events = code("In Kenya, hawkers who live in Allsops marched through Kanduyi on Friday.")
+    assert [(e.location, e.admin1) for e in events] == [("Kanduyi", "Bungoma")]
+    events = code("In Kenya, hawkers marched through Allsops on Friday.")
+    assert [(e.location, e.admin1) for e in events] == [("Allsops", "Nairobi")]
