@@ -90,3 +90,13 @@ def find_areas(text: str, country: str | None) -> list[AreaMention]:
         admin1, admin2, minor = areas.units[place_key(m.group())]
         found.append(AreaMention(m.start(), m.end(), m.group(), admin1, admin2, minor))
     return found
+
+
+def area_named(name: str, country: str | None) -> AreaMention | None:
+    """The area of `country` called `name` (the whole name), when it lies in one province: for
+    a place an LLM returned that the gazetteer lacks."""
+    areas = _areas(country) if country else None
+    unit = areas.units.get(place_key(name)) if areas is not None and name else None
+    if unit is None:
+        return None
+    return AreaMention(0, len(name), name, *unit)

@@ -75,6 +75,21 @@ class Place:
     approximate: bool = False
 
 
+def lacked_place(name: str, at: Place, admin1: str | None, admin2: str | None = None) -> Place:
+    """A place the gazetteer lacks, coded at `at` (a unit's centre, a town nearby): geo_precision 3."""
+    return Place(
+        name, at.country, admin1, admin2, None, at.latitude, at.longitude, "place", 0, approximate=True
+    )
+
+
+def approximate_message(name: str, admin1: str | None) -> str:
+    """What a reviewer is told of a place coded with lacked_place (flag PLACE_APPROXIMATE)."""
+    return (
+        f"'{name}' is not in the gazetteer: coded at the capital of {admin1} (geo_precision 3);"
+        " set its coordinates if you know them"
+    )
+
+
 @dataclass(frozen=True)
 class PlaceMention:
     """A place name found in a text."""

@@ -51,7 +51,14 @@ from coder.country_vote import (
 from coder.dates import ResolvedDate, article_conflicts, best_date, find_dates
 from coder.fatalities import find_fatalities, is_motive, lowest_credible
 from coder.frontlines import front_middle, front_provinces, front_sides, front_villages, km_from_front
-from coder.gazetteer import Place, PlaceMention, distance_km, get_gazetteer
+from coder.gazetteer import (
+    Place,
+    PlaceMention,
+    approximate_message,
+    distance_km,
+    get_gazetteer,
+    lacked_place,
+)
 from coder.literal_gate import GatedPattern
 from coder.merge import drop_withdrawals_taken_over, merge_events
 from coder.models import Article, CodedEvent, Event, Flag, Span
@@ -876,15 +883,8 @@ def _in_units(
             return None
         # the one namesake is a village far away ("Kruta Balka, Donetsk" is not Poltava's), or
         # the text says where it is ("the Majengo area of Mombasa" is not Vihiga's Majengo)
-    place = _lacked_place(m.text, stated, admin1, stated.admin2 if stated.kind != "admin1" else None)
+    place = lacked_place(m.text, stated, admin1, stated.admin2 if stated.kind != "admin1" else None)
     return replace(m, place=place, candidates=(place,), ambiguous=False)
-
-
-def _lacked_place(name: str, at: Place, admin1: str | None, admin2: str | None = None) -> Place:
-    """A place the gazetteer lacks, coded at `at` (a unit's centre, a town nearby): geo_precision 3."""
-    return Place(
-        name, at.country, admin1, admin2, None, at.latitude, at.longitude, "place", 0, approximate=True
-    )
 
 
 def _inside(place: Place, unit: PlaceMention) -> bool:
@@ -1638,7 +1638,7 @@ def _front_village(country: str, admin1: str, start: int, end: int, name: str) -
     middle = front_middle(country, admin1)
     if middle is not None:
         centre = replace(centre, latitude=middle[0], longitude=middle[1])
-    place = _lacked_place(name, centre, admin1)
+    place = lacked_place(name, centre, admin1)
     return PlaceMention(start, end, name, place, (place,), ambiguous=False, near=False)
 
 
@@ -1671,7 +1671,7 @@ def _areas_named(text: str, country: str) -> list[PlaceMention]:
         title = re.search(r"(\S+)\s+$", text[max(0, area.start - 20) : area.start])
         if centre is None or (title and _TITLE_WORD.fullmatch(title.group(1))):
             continue  # "President Uhuru": a person
-        place = _lacked_place(area.text, centre, area.admin1, area.admin2)
+        place = lacked_place(area.text, centre, area.admin1, area.admin2)
         m = PlaceMention(area.start, area.end, area.text, place, (place,), ambiguous=False, near=False)
         if not _names_someone(m, text):
             found.append(m)
@@ -2180,8 +2180,7 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
                     code="PLACE_APPROXIMATE",
                     severity="warning",
                     field="location",
-                    message=f"'{place.text}' is not in the gazetteer: coded at the capital of {p.admin1}"
-                    " (geo_precision 3); set its coordinates if you know them",
+                    message=approximate_message(place.text, p.admin1),
                 )
             )
         if place.ambiguous:

@@ -8,6 +8,7 @@ import pytest
 from llm_helpers import SARMIN_EVENT, answer
 from pydantic import ValidationError
 
+from coder.gazetteer import get_gazetteer
 from coder.llm.grounding import build_event, find_quote, ungrounded
 from coder.llm.response import NOT_IN_TEXT, ArticleEvents, EventDraft
 from coder.models import Article
@@ -225,3 +226,38 @@ def test_an_impossible_model_date_is_flagged_not_kept() -> None:
     assert coded.event.event_date == dt.date(2020, 3, 2)  # the publication date, flagged as such
     codes = {f.code for f in coded.flags}
     assert {"LLM_DATE_IMPLAUSIBLE", "DATE_FROM_PUBLICATION"} <= codes
+
+
+def test_a_ward_the_gazetteer_lacks_is_coded_at_its_county_seat() -> None:
+    text = "Police in Kenya shot two robbery suspects in Kanduyi on Sunday night."
+    article = Article(id="en0000000000ward", text=text, language="en", published=dt.date(2019, 3, 5))
+    draft = EventDraft.model_validate(
+        answer(
+            event_type="Battles",
+            sub_event_type="Armed clash",
+            actor1="Police Forces of Kenya (2013-2022)",
+            actor2="Unidentified Armed Group (Kenya)",
+            inter2=3,
+            location="Kanduyi",
+            country="Kenya",
+            event_date="2019-03-03",
+            fatalities=0,
+            evidence_actor1="Police in Kenya",
+            evidence_actor2="two robbery suspects",
+            evidence_location="Kanduyi",
+            evidence_event_date="on Sunday",
+            evidence_fatalities="shot two robbery suspects",
+        )["events"][0]
+    )
+    coded = build_event(draft, article, article.text, 0, "m", "h")
+    event = coded.event
+    seat = get_gazetteer().admin1_place("Kenya", "Bungoma")
+    assert seat is not None
+    assert (event.location, event.admin1, event.admin2, event.geo_precision) == (
+        "Kanduyi",
+        "Bungoma",
+        "Kanduyi",
+        3,
+    )
+    assert (event.latitude, event.longitude) == (round(seat.latitude, 4), round(seat.longitude, 4))
+    assert [f.code for f in coded.flags if f.field == "location"] == ["PLACE_APPROXIMATE"]

@@ -17,9 +17,10 @@ import datetime as dt
 from functools import lru_cache
 
 from coder.actors import canonical_actor, inter_of_name
+from coder.admin_areas import area_named
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
 from coder.dates import DateMention, ResolvedDate, best_date, find_dates
-from coder.gazetteer import Place, get_gazetteer
+from coder.gazetteer import Place, approximate_message, get_gazetteer, lacked_place
 from coder.llm import CODER_NAME, CODER_VERSION
 from coder.llm.response import EventDraft
 from coder.models import Article, CodedEvent, Event, Flag, Span
@@ -195,6 +196,14 @@ def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag]) -> di
     if place is None:
         found = gazetteer.lookup(draft.location, draft.country) or gazetteer.lookup(draft.location)
         place = found[0] if found else None
+    if place is None and draft.location:
+        place = _area_place(draft.location, draft.country)
+        if place is not None:
+            flags.append(
+                _flag(
+                    "PLACE_APPROXIMATE", "warning", "location", approximate_message(place.name, place.admin1)
+                )
+            )
     if place is None:
         flags.append(
             _flag(
@@ -220,8 +229,20 @@ def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag]) -> di
         "admin2": place.admin2,
         "latitude": round(place.latitude, 4),
         "longitude": round(place.longitude, 4),
-        "geo_precision": 3 if place.kind == "admin1" else (2 if near else 1),
+        "geo_precision": 3 if place.kind == "admin1" or place.approximate else (2 if near else 1),
     }
+
+
+def _area_place(name: str, country_name: str | None) -> Place | None:
+    """A ward, constituency or estate the gazetteer lacks (coder/admin_areas.py), at its
+    province's seat, as the offline coder codes it."""
+    gazetteer = get_gazetteer()
+    country = gazetteer.country(country_name) if country_name else None
+    area = area_named(name, country.name) if country is not None else None
+    centre = gazetteer.admin1_place(country.name, area.admin1) if country and area else None
+    if area is None or centre is None:
+        return None
+    return lacked_place(name, centre, area.admin1, area.admin2)
 
 
 def _actor(name: str | None, inter: int | None, country: str | None) -> tuple[str | None, int | None]:
