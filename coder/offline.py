@@ -816,7 +816,7 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
                 break
             if not chain:
                 # "the Majengo area of Mombasa", "Kiganjo estate, Thika": said to be inside
-                explicit = gap["noun"] is not None or gap["link"] == "of"
+                explicit = gap["noun"] is not None or gap["link"] == "of" or "(" in gap.group()
                 gap_noun_area = bool(gap["noun"] and _AREA.fullmatch(gap["noun"]))
                 part = gap["part"]
             chain.append(n)

@@ -47,6 +47,21 @@ def test_a_place_is_not_its_own_province() -> None:
     assert (first.location, first.admin1) == ("Sao Goncalo", "Rio de Janeiro")
 
 
+def test_a_parenthesis_of_units_outranks_a_namesake_elsewhere() -> None:
+    # ACLED's "(district, province)" after a place says where it is: the Bamba the gazetteer
+    # knows is in Gao, the Ezzouhour in Sousse; the text puts them in Mopti and Kasserine
+    for text, admin1 in (
+        (
+            "On 12 June 2021, armed men stole cattle from herders near the well of Bamba (Koro, Mopti).",
+            "Mopti",
+        ),
+        ("On 3 March 2021, bakers marched in Ezzouhour (Kasserine) over flour prices.", "Kasserine"),
+    ):
+        article = Article(id="t", text=text, language="en", published=dt.date(2021, 6, 13))
+        events = [c.event for c in OfflineCoder()(article)]
+        assert [(e.admin1, e.geo_precision) for e in events] == [(admin1, 3)], text
+
+
 def test_the_other_side_of_a_riot() -> None:
     from coder.actors import find_actors
     from coder.offline import _actors
