@@ -73,6 +73,7 @@ from coder.victims import (
     crowd_did_it,
     force_attacked,
     force_did_it,
+    force_fought_back,
     one_sided,
     post_attacked,
     reports_only,
@@ -1880,6 +1881,7 @@ def _draft(
     if sub == "Attack" and (
         state_target(actors, actor1, article.text)
         or armed_victims(sentence.text)
+        or force_fought_back(sentence.text)
         or force_attacked(actors, actor1, article.text)
         or post_attacked(sentence.text)
     ):

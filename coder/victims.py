@@ -93,7 +93,7 @@ _ARMED_SIDE = GatedPattern.compile(
 _ARMED_NOUNS = (
     r"(?:militants?|fighters?|separatists?|rebels?|insurgents?|gang members?|drug (?:dealers?|traffickers?)|"
     r"traffickers?|jihadists?|terrorists?|combatants?|militiam[ae]n|raiders?|bandits?|gunm[ae]n|"
-    r"kidnappers?|(?:cattle )?rustlers?)"
+    r"kidnappers?|(?:cattle )?rustlers?|security guards?)"
 )
 #: Members of an armed group as the deed's object: "the army killed two suspected ISGS militants",
 #: "2 opposition fighters were found dead", "a drug trafficker was found dead".
@@ -105,7 +105,7 @@ _HARMS_ARMED = GatedPattern.compile(
     + _ARMED_NOUNS
     + r"|"
     + _ARMED_NOUNS
-    + r"\s+(?:was|were)\s+(?:\w+\s+)?(?:killed|shot|found dead|executed|gunned down))\b"
+    + r"\s+(?:was|were|is|are)\s+(?:\w+\s+)?(?:killed|shot|found dead|executed|gunned down))\b"
 )
 _CIVILIAN_WORDS = GatedPattern.compile(
     r"\b(?:civilians?|villagers?|residents?|children|women|farmers?|passers?-?by|bystanders?)\b"
@@ -276,6 +276,23 @@ _POST_ATTACKED = re.compile(
     r"(?:stations?|posts?|checkpoints?|camps?|bases?|barracks|outposts?|positions?)\b",
     re.IGNORECASE,
 )
+
+
+#: A force took on the attackers: "were repulsed by the police", "police intervened, killing
+#: 12", "soldiers responded and shot two of the raiders".
+_FORCE_FOUGHT_BACK = GatedPattern.compile(
+    r"\b(?:(?:repulsed|repelled|pushed back|fought off|engaged|pursued)\s+by\s+(?:the\s+)?(?:\w+\s+)?"
+    r"(?:police|policemen|soldiers|troops|security forces|military|army|reservists|kdf|officers)\b|"
+    r"(?:police|policemen|soldiers|troops|security forces|reservists|officers)\s+(?:later\s+)?"
+    r"(?:intervened|responded|repulsed|repelled|fought back|returned fire)\W+(?:\w+\s+)?"
+    r"(?:killing|shooting|and (?:killed|shot))\b)",
+)
+
+
+def force_fought_back(unit: str) -> bool:
+    """A state force fought the attackers (codebook: a battle is between armed, organised sides;
+    the attack on civilians, when the text reports one, is its own event)."""
+    return bool(_FORCE_FOUGHT_BACK.search(unit.casefold()))
 
 
 def post_attacked(unit: str) -> bool:

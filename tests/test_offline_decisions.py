@@ -908,6 +908,7 @@ def test_a_province_is_not_a_namesake_town_elsewhere() -> None:
         ("Officers shot dead a bandit who had blocked the highway.", True),
         ("Detectives kill four suspected kidnappers in a night operation.", True),
         ("Bandits shot a herder and drove away his camels.", False),
+        ("A night watchman and a security guard are shot outside the depot.", True),
         # the militants did it, or civilians were among the victims
         ("A fisherman was shot dead by suspected ADF militants near the lake.", False),
         ("At least 12 people were killed after suspected militants attacked a lorry.", False),
@@ -918,6 +919,23 @@ def test_armed_group_members_as_the_victims(unit: str, armed: bool) -> None:
     from coder.victims import armed_victims
 
     assert armed_victims(unit) is armed
+
+
+@pytest.mark.parametrize(
+    ("unit", "fought"),
+    [
+        ("Armed herders stormed two hamlets at dusk but were driven off and repulsed by the police.", True),
+        ("Raiders took forty goats; reservists responded, shooting one of them.", True),
+        ("Gunmen torched a school. Police intervened, killing two of the attackers.", True),
+        # police who only arrive, or who are the ones attacked, did not fight the attackers
+        ("Gunmen torched a school before police arrived.", False),
+        ("Bandits shot at a police patrol on the highway.", False),
+    ],
+)
+def test_a_force_that_fought_the_attackers(unit: str, fought: bool) -> None:
+    from coder.victims import force_fought_back
+
+    assert force_fought_back(unit) is fought
 
 
 def test_a_name_shared_with_the_runs_country_is_read_there() -> None:
