@@ -43,12 +43,12 @@ class _Areas:
 
 @lru_cache(maxsize=8)
 def _areas(country: str, path: Path = AREAS_FILE) -> _Areas | None:
+    if not path.exists():
+        return None
     admin1s: dict[str, set[str]] = defaultdict(set)
     admin2s: dict[str, set[str]] = defaultdict(set)
     names: set[str] = set()
     major: set[str] = set()
-    if not path.exists():
-        return None
     with path.open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["country"] != country:
