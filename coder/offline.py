@@ -28,7 +28,7 @@ from coder.actors import (
     local_unidentified,
     state_force,
 )
-from coder.admin_areas import find_areas
+from coder.admin_areas import AreaMention, find_areas
 from coder.classifier import Prediction, SubEventModel, shipped_model
 from coder.codebook import (
     ARMED_INTERS,
@@ -1669,14 +1669,45 @@ def _areas_named(text: str, country: str) -> list[PlaceMention]:
     found = []
     for area in areas:
         centre = gazetteer.admin1_place(country, area.admin1)
-        title = re.search(r"(\S+)\s+$", text[max(0, area.start - 20) : area.start])
-        if centre is None or (title and _TITLE_WORD.fullmatch(title.group(1))):
-            continue  # "President Uhuru": a person
+        if centre is None or _area_names_someone(area, text):
+            continue
         place = lacked_place(area.text, centre, area.admin1, area.admin2)
         m = PlaceMention(area.start, area.end, area.text, place, (place,), ambiguous=False, near=False)
         if not _names_someone(m, text):
             found.append(m)
     return found[:1] if len({m.place.admin1 for m in found}) == 1 else []
+
+
+#: Words before and after an area's name that make it a place: "in Kombewa", "the Nyalenda
+#: slum", "Gakindu town".
+_AREA_CUE_BEFORE = re.compile(
+    r"\b(?:in|at|near|to|from|of|around|outside|towards|through|across|into|inside|along|the)\s+$",
+    re.IGNORECASE,
+)
+_AREA_NOUNS = (
+    r"(?:town|village|estate|market|slum|area|centre|center|road|avenue|street|ward|location|sub-location|"
+    r"stage|trading|shopping|ranch|farm|camp|scheme|county|constituency|sub-county|division)(?:e?s)?"
+)
+_AREA_NOUN_AFTER = re.compile(rf"\s+(?:\w+\s+)?{_AREA_NOUNS}\b", re.IGNORECASE)
+_AREA_NOUN_LAST = re.compile(rf"\b{_AREA_NOUNS}$", re.IGNORECASE)
+
+
+def _area_names_someone(area: AreaMention, text: str) -> bool:
+    """The name of an area (coder/admin_areas.py) is a person's or a word here: after a title
+    ("President Uhuru"); an estate's or market's name only counts as a place with a word that
+    makes it one ("Teachers union" is none)."""
+    before = re.search(r"(\S+)\s+$", text[max(0, area.start - 30) : area.start])
+    if before and _TITLE_WORD.fullmatch(before.group(1)):
+        return True
+    if area.minor:
+        start = max(0, area.start - 12)
+        cued = (
+            _AREA_CUE_BEFORE.search(text, start, area.start)
+            or _AREA_NOUN_AFTER.match(text, area.end)
+            or _AREA_NOUN_LAST.search(area.text)  # "Jogoo Road", "Bukembe Market"
+        )
+        return not cued
+    return False
 
 
 def _places_in(

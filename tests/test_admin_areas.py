@@ -115,3 +115,11 @@ def test_a_ward_in_the_text_outranks_an_estate_elsewhere() -> None:
     assert [(e.location, e.admin1) for e in events] == [("Kanduyi", "Bungoma")]
     events = code("In Kenya, hawkers marched through Allsops on Friday.")
     assert [(e.location, e.admin1) for e in events] == [("Allsops", "Nairobi")]
+
+
+def test_an_estates_name_needs_a_word_that_makes_it_a_place() -> None:
+    # "Teachers" is also listed as an estate of Nakuru: as the subject of a sentence it is people
+    events = code("Teachers marched to the education office in Kenya over unpaid allowances.")
+    assert events and all(e.admin1 is None for e in events)
+    events = code("In Kenya, hawkers marched through the Teachers estate on Friday.")
+    assert [(e.location, e.admin1) for e in events] == [("Teachers", "Nakuru")]
