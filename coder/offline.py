@@ -1689,15 +1689,22 @@ _AREA_NOUNS = (
     r"stage|trading|shopping|ranch|farm|camp|scheme|county|constituency|sub-county|division)(?:e?s)?"
 )
 _AREA_NOUN_AFTER = re.compile(rf"\s+(?:\w+\s+)?{_AREA_NOUNS}\b", re.IGNORECASE)
+#: After an area's name, words that make it a body's or a side's: "Nzoia Sugar Company",
+#: "Banana supporters" (not a politician's: coders code "the Kabete MP" at Kabete).
+_AREA_ORG_AFTER = re.compile(
+    r"\s+(?:\w+\s+)?(?:company|corporation|party|union|supporters|campaign)\b",
+    re.IGNORECASE,
+)
 _AREA_NOUN_LAST = re.compile(rf"\b{_AREA_NOUNS}$", re.IGNORECASE)
 
 
 def _area_names_someone(area: AreaMention, text: str) -> bool:
     """The name of an area (coder/admin_areas.py) is a person's or a word here: after a title
-    ("President Uhuru"); an estate's or market's name only counts as a place with a word that
-    makes it one ("Teachers union" is none)."""
+    ("President Uhuru") or of a body or side ("Nzoia Sugar Company", "Banana supporters"); an
+    estate's or market's name only counts as a place with a word that makes it one ("Teachers
+    union" is none)."""
     before = re.search(r"(\S+)\s+$", text[max(0, area.start - 30) : area.start])
-    if before and _TITLE_WORD.fullmatch(before.group(1)):
+    if (before and _TITLE_WORD.fullmatch(before.group(1))) or _AREA_ORG_AFTER.match(text, area.end):
         return True
     if area.minor:
         start = max(0, area.start - 12)

@@ -107,6 +107,13 @@ def test_a_person_named_like_an_area_is_no_place() -> None:
     assert events and all(e.admin1 is None for e in events)
     events = code("In Kenya, supporters stoned a rival's car in Kanduyi.")
     assert [e.admin1 for e in events] == ["Bungoma"]
+    # a side or a body named after it is not where it acted
+    for text in (
+        "In Kenya, Kanduyi supporters stoned a rival's car.",
+        "In Kenya, workers of the Kanduyi Milling Company stoned a rival's car.",
+    ):
+        events = code(text)
+        assert events and all(e.admin1 is None for e in events), text
 
 
 def test_a_ward_in_the_text_outranks_an_estate_elsewhere() -> None:
