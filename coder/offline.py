@@ -539,6 +539,21 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
     incidental = [_names_someone(m, text) or _passing(m, text) for m in mentions]
     if not any(incidental):
         return mentions
+    # A people named like a town ("six Kikuyu traders", "the Luo") says nothing of where it
+    # acted; named like a county, it is its home area, the coders' best clue ("Turkana raiders")
+    mentions = [
+        m
+        for m, odd in zip(mentions, incidental, strict=True)
+        if not (
+            odd
+            and m.place.kind == "place"
+            and is_group_name(m.text)
+            and get_gazetteer().admin1_place(m.place.country, m.text) is None
+            and not _ROAD_NAMED_AFTER.match(text, m.end)
+            and _names_someone(m, text)
+        )
+    ]
+    incidental = [_names_someone(m, text) or _passing(m, text) for m in mentions]
     where = [
         m
         for m, odd in zip(mentions, incidental, strict=True)
@@ -554,6 +569,10 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
     # Alone, a road is one place, its first end ("on the Garsen-Witu road": Garsen), not one
     # event at each end.
     return [m for i, m in enumerate(kept) if not (i and _second_road_end(kept[i - 1], m, text))]
+
+
+#: "the Kikuyu road", "the Kikuyu-Dagoretti road": a road named after the town.
+_ROAD_NAMED_AFTER = re.compile(r"(?:\s?[-–]\s?[A-Z][\w'.]*)?\s+(?:road|highway|route)\b", re.IGNORECASE)
 
 
 #: A coder's note of where the event was coded: "(coded as Birnin Gwari LGA, Kaduna)",

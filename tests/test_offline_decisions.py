@@ -47,6 +47,19 @@ def test_a_place_is_not_its_own_province() -> None:
     assert (first.location, first.admin1) == ("Sao Goncalo", "Rio de Janeiro")
 
 
+def test_a_people_named_like_a_town_places_nothing() -> None:
+    # Kikuyu is a people and a town of Kiambu; Turkana a people and a county (their home area,
+    # which coders code when nothing else is said)
+    def places(text: str) -> list[tuple[str | None, str | None]]:
+        article = Article(id="t", text=text, language="en", published=dt.date(2019, 3, 5))
+        return [(c.event.location, c.event.admin1) for c in OfflineCoder()(article)]
+
+    assert places("In Kenya, six Kikuyu traders were beaten by a gang overnight.") == [(None, None)]
+    assert places("In Kenya, Turkana raiders drove away goats at dawn.") == [("Turkana", "Turkana")]
+    assert places("In Kenya, gangs torched homes in Kikuyu town.") == [("Kikuyu", "Kiambu")]
+    assert [p[1] for p in places("In Kenya, two bodies were found beside the Kikuyu road.")] == ["Kiambu"]
+
+
 def test_a_parenthesis_of_units_outranks_a_namesake_elsewhere() -> None:
     # ACLED's "(district, province)" after a place says where it is: the Bamba the gazetteer
     # knows is in Gao, the Ezzouhour in Sousse; the text puts them in Mopti and Kasserine
