@@ -16,7 +16,7 @@ from collections import Counter
 from coder.actors import find_actors
 from coder.codebook import ARMED_INTERS
 from coder.frontlines import front_named
-from coder.gazetteer import Place, PlaceMention, get_gazetteer
+from coder.gazetteer import Place, PlaceMention, get_gazetteer, place_key
 from coder.models import Article
 from coder.textnorm import name_key
 
@@ -117,6 +117,14 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
             gazetteer.lookup(half.group(1))  # "Tripoli-Beirut highway", "Gorom-Gorom": places both
         ):
             weight /= 4  # "Xaaji-Lima": the second half of a name we lack, not Lima, Peru
+        if (
+            prior is not None
+            and all(c.country != prior for c in candidates)
+            and all(place_key(mention.text) != place_key(c.name) for c in candidates)
+        ):
+            # in a run about another country, a town known abroad by this spelling only as one
+            # of its alternate names ("Mitau" for Jelgava, "Bwake" for Bouake) is a local name
+            weight /= 4
         if mention.place.kind in ("place", "admin2") and mention.place.population < SMALL_PLACE and not said:
             # a hamlet or a small county that shares its name with an English word, a party or
             # a surname ("Jubilee supporters", "New Years Day", "Moody Awori"); not one the

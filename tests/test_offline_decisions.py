@@ -28,6 +28,19 @@ def test_a_small_foreign_namesake_does_not_outvote_the_run() -> None:
     assert vote(holiday, prior="Kenya") == "Kenya"
 
 
+def test_a_foreign_towns_alternate_name_does_not_outvote_the_run() -> None:
+    # "Mitau" is Jelgava's old German name, "Tour" a spelling GeoNames lists for Tours: alone
+    # they point abroad; in a run about Kenya they are local names
+    for text, abroad in (
+        ("Members of the Mitau faction fought rivals after a rally.", "Latvia"),
+        ("Tour operators rallied outside the county offices over new fees.", "France"),
+    ):
+        assert vote(text) == abroad
+        assert vote(text, prior="Kenya") == "Kenya"
+    # its own name still does
+    assert vote("Crowds gathered in Jelgava to mourn the mayor.", prior="Kenya") == "Latvia"
+
+
 def test_a_named_city_still_outvotes_the_run() -> None:
     assert vote("Gunmen attacked a hotel in Mogadishu on Sunday.", prior="Kenya") == "Somalia"
     assert vote("Protesters blocked roads in Beirut.", prior="Kenya") == "Lebanon"
