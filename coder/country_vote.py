@@ -20,6 +20,12 @@ from coder.gazetteer import Place, PlaceMention, get_gazetteer, place_key
 from coder.models import Article
 from coder.textnorm import name_key
 
+#: After a name, words that make it a clan's or a community's: "the Jimo and Agoro clans",
+#: "Orma community".
+_KIN_GROUP_AFTER = re.compile(
+    r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'-]*)?\s+(?:sub-?)?(?:clans?|communit(?:y|ies)|tribes?)\b"
+)
+
 
 def main_country(article: Article, countries: list, prior: str | None = None) -> tuple[str | None, bool]:
     """The country the article is about: a vote of country names, places and actors.
@@ -96,6 +102,8 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
             continue  # "MP Moroto", "VP Moody Awori": a person named like a town
         if GANG_AFTER.match(article.text, mention.end):
             continue  # "the Gaza gang" of Nairobi: a name, not where it is
+        if _KIN_GROUP_AFTER.match(article.text, mention.end):
+            continue  # "between the Jimo and Agoro clans": a clan's name, not China's Jimo
         if _ACRONYM.fullmatch(article.text, mention.start, mention.end):
             continue  # "clashes between AAS and JaS": factions, not As in Norway or Iasi
         weight = 2.0 if not mention.ambiguous else 1.0

@@ -41,6 +41,12 @@ def test_a_foreign_towns_alternate_name_does_not_outvote_the_run() -> None:
     assert vote("Crowds gathered in Jelgava to mourn the mayor.", prior="Kenya") == "Latvia"
 
 
+def test_a_clans_name_is_no_town_abroad() -> None:
+    # Jimo is a Chinese city and here a clan
+    assert vote("A feud between the Jimo and Agoro clans left two herders dead.", prior="Kenya") == "Kenya"
+    assert vote("Police fired on protesters in Jimo on Monday.", prior="Kenya") == "China"
+
+
 def test_a_named_city_still_outvotes_the_run() -> None:
     assert vote("Gunmen attacked a hotel in Mogadishu on Sunday.", prior="Kenya") == "Somalia"
     assert vote("Protesters blocked roads in Beirut.", prior="Kenya") == "Lebanon"
