@@ -1555,10 +1555,16 @@ def _drafts(
         villages = front_villages(text, country, front, article.published)
         article_places = [_on_front(m, front, villages) for m in article_places]
         article_places = _add_front_villages(text, article_places, villages, country)
-    if country is not None and not any(
-        m.place.country == country and m.place.kind != "country" for m in article_places
-    ):
-        article_places = [*article_places, *_areas_named(text, country)]
+    if country is not None:
+        local = [m for m in article_places if m.place.country == country and m.place.kind != "country"]
+        # no place the gazetteer knows there, or only ends of roads, institutions and where
+        # people came from ("the Nairobi-Naivasha highway in Kinangop"): a ward or estate the
+        # text names is where it happened
+        if all(_names_someone(m, text) or _passing(m, text) for m in local):
+            areas = _areas_named(text, country)
+            if areas:
+                both = sorted([*article_places, *areas], key=lambda m: m.start)
+                article_places = _drop_incidental(both, text, country) if local else both
     scan = _Scan.of(article, country, countries)
     opponent = _opponent(scan.actors)
     oracle.prefetch(

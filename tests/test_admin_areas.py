@@ -130,3 +130,9 @@ def test_an_estates_name_needs_a_word_that_makes_it_a_place() -> None:
     assert events and all(e.admin1 is None for e in events)
     events = code("In Kenya, hawkers marched through the Teachers estate on Friday.")
     assert [(e.location, e.admin1) for e in events] == [("Teachers", "Nakuru")]
+
+
+def test_an_area_outranks_a_road_end_the_gazetteer_knows() -> None:
+    # Nairobi is only where the road leads; Kinangop (a constituency of Nyandarua) is the place
+    events = code("Farmers in Kenya barricaded the Nairobi-Naivasha road at Kinangop to oppose a dam.")
+    assert [(e.location, e.admin1) for e in events] == [("Kinangop", "Nyandarua")]
