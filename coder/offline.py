@@ -757,7 +757,11 @@ def _near(m: PlaceMention, n: PlaceMention) -> bool:
 
 
 def _names_someone(m: PlaceMention, text: str) -> bool:
-    if _OFFICE_AFTER.match(text, m.end) or GANG_AFTER.match(text, m.end):
+    if (
+        _OFFICE_AFTER.match(text, m.end)
+        or GANG_AFTER.match(text, m.end)
+        or _INSTITUTION_OF_BEFORE.search(text, max(0, m.start - 20), m.start)
+    ):
         return True
     return is_group_name(m.text) and bool(
         _PEOPLE_NOUN_AFTER.match(text, m.end)
@@ -802,6 +806,8 @@ _OFFICE_AFTER = re.compile(
     r"\s+(?:County\s+)?(?:Senator|senator|Governor|governor|MP|MCA|Woman Rep|Women Rep|"
     r"University|Universitys|University's|College|Polytechnic)\b"
 )
+#: "the University of Nairobi's Kabete campus": an institution named after the place.
+_INSTITUTION_OF_BEFORE = re.compile(r"\b(?:University|College|Polytechnic)\s+of\s+$")
 _PEOPLE_NOUN_AFTER = re.compile(
     r"(?:\s+and\s+[A-Z]\w+)?\s+(?:raiders?|militias?|militiamen|herders|herdsmen|warriors|morans|"
     r"youths?|men|communit(?:y|ies)|clans?|ethnic|tribes?|fighters|attackers|bandits|elders|people|"
@@ -917,8 +923,12 @@ def _inside(place: Place, unit: PlaceMention) -> bool:
         if u.kind == "admin2" and name_key(place.admin2 or "") == name_key(u.name):
             return True
     town = unit.place
-    return town.kind == "place" and (
-        distance_km(place.latitude, place.longitude, town.latitude, town.longitude) <= _STATED_NEAR_KM
+    # a place the gazetteer lacks sits at its province's seat: its coordinates say nothing of
+    # what lies near it
+    return (
+        town.kind == "place"
+        and not town.approximate
+        and distance_km(place.latitude, place.longitude, town.latitude, town.longitude) <= _STATED_NEAR_KM
     )
 
 

@@ -136,3 +136,9 @@ def test_an_area_outranks_a_road_end_the_gazetteer_knows() -> None:
     # Nairobi is only where the road leads; Kinangop (a constituency of Nyandarua) is the place
     events = code("Farmers in Kenya barricaded the Nairobi-Naivasha road at Kinangop to oppose a dam.")
     assert [(e.location, e.admin1) for e in events] == [("Kinangop", "Nyandarua")]
+
+
+def test_an_institution_named_after_a_town_gives_way_to_the_area() -> None:
+    # the University of Eldoret is named after Eldoret; the students marched in Kapseret
+    events = code("In Kenya, students of the University of Eldoret marched through Kapseret over fees.")
+    assert [(e.location, e.admin1, e.geo_precision) for e in events] == [("Kapseret", "Uasin Gishu", 3)]
