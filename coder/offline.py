@@ -1694,7 +1694,7 @@ def _add_front_villages(
 
 
 def _areas_named(text: str, country: str) -> list[PlaceMention]:
-    """The first ward, constituency or locality the text names (coder/admin_areas.py), coded to
+    """The first ward, constituency, locality or estate the text names (coder/admin_areas.py), coded to
     its province's capital, when all it names lie in one province (one place: "Kochia, Rangwe
     sub-county" names a village and the unit around it, not two events' places)."""
     gazetteer = get_gazetteer()
