@@ -459,7 +459,17 @@ class _Scan:
             for start, end, c in self.countries
             if sentence.start <= start < end <= sentence.end
             and not names_people(sentence.text, start - sentence.start, end - sentence.start)
+            # "Turkish military forces conducted airstrikes in Zap": whose forces, not where
+            and not _FORCES_AFTER.match(sentence.text, end - sentence.start)
         }
+
+
+#: After a country's adjective, words that make it the nationality of a force.
+_FORCES_AFTER = re.compile(
+    r"[\s-]+(?:led|backed|military|army|armed forces|forces|troops|soldiers|jets|warplanes|aircraft|"
+    r"drones?|air force|navy)\b",
+    re.IGNORECASE,
+)
 
 
 _SHELLING = "Shelling/artillery/missile attack"

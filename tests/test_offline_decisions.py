@@ -79,6 +79,16 @@ def test_a_people_named_like_a_town_places_nothing() -> None:
     assert [p[1] for p in places("In Kenya, two bodies were found beside the Kikuyu road.")] == ["Kiambu"]
 
 
+def test_a_forces_nationality_lets_in_no_town_of_its_country() -> None:
+    # "Zap" is also an alternate name of a Turkish village; "Turkish" says whose jets they were
+    text = (
+        "Turkish military forces carried out airstrikes on Zap (Amadiya) in Dahuk, northern Iraq, on Tuesday."
+    )
+    article = Article(id="t", text=text, language="en", published=dt.date(2020, 5, 6))
+    events = [c.event for c in OfflineCoder()(article)]
+    assert events and {e.country for e in events} == {"Iraq"}
+
+
 def test_a_parenthesis_of_units_outranks_a_namesake_elsewhere() -> None:
     # ACLED's "(district, province)" after a place says where it is: the Bamba the gazetteer
     # knows is in Gao, the Ezzouhour in Sousse; the text puts them in Mopti and Kasserine
