@@ -100,3 +100,12 @@ def area_named(name: str, country: str | None) -> AreaMention | None:
     if unit is None:
         return None
     return AreaMention(0, len(name), name, *unit)
+
+
+@lru_cache(maxsize=1)
+def area_countries(path: Path = AREAS_FILE) -> tuple[str, ...]:
+    """The countries the table has areas of."""
+    if not path.exists():
+        return ()
+    with path.open(encoding="utf-8") as fh:
+        return tuple(sorted({row["country"] for row in csv.DictReader(fh)}))

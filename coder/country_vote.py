@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections import Counter
 
 from coder.actors import find_actors
+from coder.admin_areas import area_countries, find_areas
 from coder.codebook import ARMED_INTERS
 from coder.frontlines import front_named
 from coder.gazetteer import Place, PlaceMention, get_gazetteer, place_key
@@ -184,6 +185,7 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
         # words only one country uses for its local units ("Barangay Tumantangis", "Makurdi LGA")
         votes[_ADMIN_WORD_COUNTRY[m.group(1).casefold()]] += 1.5
     votes.update(_units_in_parentheses(article.text))
+    votes.update(_areas_in(article.text))
     front = front_named(article.text, article.published)
     if front is not None:
         votes[front] += 3.0  # "the OSCE SMM observed ... near X": X is on the Donbas front
@@ -196,6 +198,24 @@ def main_country(article: Article, countries: list, prior: str | None = None) ->
         if votes[prior] == top:
             return prior, False
     return votes.most_common(1)[0][0], False
+
+
+_AREA_AT = re.compile(r"\b(?:in|at|near|from)\s+$", re.IGNORECASE)
+
+
+def _areas_in(text: str) -> Counter[str]:
+    """A vote for the country of the wards and constituencies the text places something in
+    ("in Kanduyi", "at Liboi"), one per name, two at most: the gazetteer lacks most of them."""
+    votes: Counter[str] = Counter()
+    for country in area_countries():
+        names = {
+            a.text
+            for a in find_areas(text, country)
+            if not a.minor and _AREA_AT.search(text, max(0, a.start - 8), a.start)
+        }
+        if names:
+            votes[country] += min(2.0, float(len(names)))
+    return votes
 
 
 #: "Gaskinde (Pobe-Mengao, Soum)": a name, then in parentheses the units it lies in

@@ -44,7 +44,10 @@ KENYA_ARRAYS = ("county", "constituency", "ward", "sub-county", "locality", "are
 KENYA_KINDS = ("constituency", "ward", "sub-county", "locality", "area")
 MIN_LENGTH = 4  # shorter names ("Ol", "Mua") match too much running text
 # Common words the word-list of the gazetteer lacks, seen among the names.
-EXTRA_WORDS = {"airport", "central", "township", "market", "hospital", "town", "junction", "river", "hill"}
+EXTRA_WORDS = {
+    "airport", "central", "township", "market", "hospital", "town", "junction", "river", "hill",
+    "municipality", "merit", "theta", "puma",
+}  # fmt: skip
 
 _ARRAY_START = re.compile(r"(?:const|,)\s*\w+\s*=\s*\[")
 _ITEM = re.compile(r"\{\s*(?P<body>[^{}]*?)\s*\}")

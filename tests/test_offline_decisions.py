@@ -47,6 +47,12 @@ def test_a_clans_name_is_no_town_abroad() -> None:
     assert vote("Police fired on protesters in Jimo on Monday.", prior="Kenya") == "China"
 
 
+def test_a_ward_the_gazetteer_lacks_votes_for_its_country() -> None:
+    # Kanduyi is a constituency of Bungoma (datasets/admin_areas.csv), not in the gazetteer
+    assert vote("Herders clashed with rustlers in Kanduyi on Sunday.") == "Kenya"
+    assert vote("Herders clashed with rustlers on Sunday.") is None
+
+
 def test_a_named_city_still_outvotes_the_run() -> None:
     assert vote("Gunmen attacked a hotel in Mogadishu on Sunday.", prior="Kenya") == "Somalia"
     assert vote("Protesters blocked roads in Beirut.", prior="Kenya") == "Lebanon"
