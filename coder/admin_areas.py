@@ -37,8 +37,13 @@ class AreaMention:
 
 @dataclass(frozen=True)
 class _Areas:
-    pattern: re.Pattern[str]
+    # first word (casefolded) -> the names starting with it, as word tuples, longest first: a
+    # word-by-word match is a hundred times faster than one regex of 3,000 names
+    starts: dict[str, list[tuple[str, ...]]]
     units: dict[str, tuple[str, str | None, bool]]  # name key -> (admin1, admin2 when one, minor)
+
+
+_WORD = re.compile(r"[\w'-]+")
 
 
 @lru_cache(maxsize=8)
@@ -71,11 +76,16 @@ def _areas(country: str, path: Path = AREAS_FILE) -> _Areas | None:
         for key, a1 in admin1s.items()
         if len(a1) == 1
     }
-    usable = sorted({n for n in names if place_key(n) in units}, key=len, reverse=True)
-    if not usable:
+    starts: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for name in {n for n in names if place_key(n) in units}:
+        words = tuple(w.casefold() for w in _WORD.findall(name))
+        if words and words not in starts[words[0]]:
+            starts[words[0]].append(words)
+    if not starts:
         return None
-    alternatives = "|".join(re.escape(n) for n in usable)
-    return _Areas(re.compile(rf"(?<![\w'-])(?:{alternatives})(?![\w'-])", re.IGNORECASE), units)
+    for options in starts.values():
+        options.sort(key=len, reverse=True)
+    return _Areas(dict(starts), units)
 
 
 def find_areas(text: str, country: str | None) -> list[AreaMention]:
@@ -83,13 +93,33 @@ def find_areas(text: str, country: str | None) -> list[AreaMention]:
     areas = _areas(country) if country else None
     if areas is None:
         return []
+    words = list(_WORD.finditer(text))
     found = []
-    for m in areas.pattern.finditer(text):
-        if not m.group()[0].isupper():
-            continue  # "the market", "a central ward": words, not the names
-        admin1, admin2, minor = areas.units[place_key(m.group())]
-        found.append(AreaMention(m.start(), m.end(), m.group(), admin1, admin2, minor))
+    i = 0
+    while i < len(words):
+        first = words[i].group()
+        # capitalised: "the market", "a central ward" are words, not the names
+        options = areas.starts.get(first.casefold()) if first[0].isupper() else None
+        size = next((len(o) for o in options or () if _matches(words, i, o, text)), 0)
+        if not size:
+            i += 1
+            continue
+        start, end = words[i].start(), words[i + size - 1].end()
+        admin1, admin2, minor = areas.units[place_key(text[start:end])]
+        found.append(AreaMention(start, end, text[start:end], admin1, admin2, minor))
+        i += size
     return found
+
+
+def _matches(words: list[re.Match[str]], i: int, name: tuple[str, ...], text: str) -> bool:
+    """The words from `i` on spell `name`, separated by spaces only."""
+    if i + len(name) > len(words):
+        return False
+    return all(
+        words[i + k].group().casefold() == w
+        and (k == 0 or text[words[i + k - 1].end() : words[i + k].start()].isspace())
+        for k, w in enumerate(name)
+    )
 
 
 def area_named(name: str, country: str | None) -> AreaMention | None:
