@@ -46,30 +46,36 @@ class _Areas:
 _WORD = re.compile(r"[\w'-]+")
 
 
+@lru_cache(maxsize=2)
+def _rows_by_country(path: Path) -> dict[str, list[dict[str, str]]]:
+    """The table's rows by country, read once (empty when the file is missing)."""
+    rows: dict[str, list[dict[str, str]]] = defaultdict(list)
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                rows[row["country"]].append(row)
+    return dict(rows)
+
+
 @lru_cache(maxsize=8)
 def _areas(country: str, path: Path = AREAS_FILE) -> _Areas | None:
-    if not path.exists():
-        return None
     admin1s: dict[str, set[str]] = defaultdict(set)
     admin2s: dict[str, set[str]] = defaultdict(set)
     names: set[str] = set()
     major: set[str] = set()
-    with path.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["country"] != country:
-                continue
-            key = place_key(row["name"])
-            if row["kind"] not in MINOR_KINDS:
-                if key not in major:  # a ward's or constituency's county, not an estate's
-                    admin1s.pop(key, None)
-                    admin2s.pop(key, None)
-                major.add(key)
-            elif key in major:
-                continue
-            admin1s[key].add(row["admin1"])
-            if row["admin2"]:
-                admin2s[key].add(row["admin2"])
-            names.add(row["name"])
+    for row in _rows_by_country(path).get(country, ()):
+        key = place_key(row["name"])
+        if row["kind"] not in MINOR_KINDS:
+            if key not in major:  # a ward's or constituency's county, not an estate's
+                admin1s.pop(key, None)
+                admin2s.pop(key, None)
+            major.add(key)
+        elif key in major:
+            continue
+        admin1s[key].add(row["admin1"])
+        if row["admin2"]:
+            admin2s[key].add(row["admin2"])
+        names.add(row["name"])
     # a name shared by areas of two provinces says nothing about where the event was
     units = {
         key: (next(iter(a1)), next(iter(admin2s[key])) if len(admin2s[key]) == 1 else None, key not in major)
@@ -132,10 +138,6 @@ def area_named(name: str, country: str | None) -> AreaMention | None:
     return AreaMention(0, len(name), name, *unit)
 
 
-@lru_cache(maxsize=1)
 def area_countries(path: Path = AREAS_FILE) -> tuple[str, ...]:
     """The countries the table has areas of."""
-    if not path.exists():
-        return ()
-    with path.open(encoding="utf-8") as fh:
-        return tuple(sorted({row["country"] for row in csv.DictReader(fh)}))
+    return tuple(sorted(_rows_by_country(path)))

@@ -546,24 +546,24 @@ def _drop_incidental(mentions: list[PlaceMention], text: str, country: str | Non
     Nairobi-Mombasa highway in Emali") give way to a place named as such. Alone, they are the
     best clue coders have (the county of the governor, the raiders' home area), and stay.
     """
-    incidental = [_names_someone(m, text) or _passing(m, text) for m in mentions]
+    someone = [_names_someone(m, text) for m in mentions]
+    incidental = [named or _passing(m, text) for m, named in zip(mentions, someone, strict=True)]
     if not any(incidental):
         return mentions
     # A people named like a town ("six Kikuyu traders", "the Luo") says nothing of where it
     # acted; named like a county, it is its home area, the coders' best clue ("Turkana raiders")
-    mentions = [
-        m
-        for m, odd in zip(mentions, incidental, strict=True)
-        if not (
-            odd
+    keep = [
+        not (
+            named
             and m.place.kind == "place"
             and is_group_name(m.text)
             and get_gazetteer().admin1_place(m.place.country, m.text) is None
             and not _ROAD_NAMED_AFTER.match(text, m.end)
-            and _names_someone(m, text)
         )
+        for m, named in zip(mentions, someone, strict=True)
     ]
-    incidental = [_names_someone(m, text) or _passing(m, text) for m in mentions]
+    mentions = [m for m, kept in zip(mentions, keep, strict=True) if kept]
+    incidental = [odd for odd, kept in zip(incidental, keep, strict=True) if kept]
     where = [
         m
         for m, odd in zip(mentions, incidental, strict=True)
@@ -796,6 +796,11 @@ _HOMES_AFTER = re.compile(
 _UNIT_WORD_AFTER = re.compile(
     r"\s+(?:town|county|district|sub-?county|constituency|village|market|centre|center|area)\b", re.IGNORECASE
 )
+
+
+def _incidental(m: PlaceMention, text: str) -> bool:
+    """A name that describes someone, or a place people passed through or came from."""
+    return _names_someone(m, text) or _passing(m, text)
 
 
 def _passing(m: PlaceMention, text: str) -> bool:
@@ -1580,7 +1585,7 @@ def _drafts(
         # no place the gazetteer knows there, or only ends of roads, institutions and where
         # people came from ("the Nairobi-Naivasha highway in Kinangop"): a ward or estate the
         # text names is where it happened
-        if all(_names_someone(m, text) or _passing(m, text) for m in local):
+        if all(_incidental(m, text) for m in local):
             areas = _areas_named(text, country)
             if areas:
                 both = sorted([*article_places, *areas], key=lambda m: m.start)
