@@ -41,6 +41,7 @@ SCORED = (
     "date",
     "time_precision",
     "fatalities",
+    "geo_precision",
 )
 
 
@@ -135,6 +136,7 @@ def compare(
     score("date", parse_export_date(gold.get("event_date") or ""), pred.get("event_date"), eq)
     score("time_precision", _safe(int, gold.get("time_precision")), pred.get("time_precision"), eq)
     score("fatalities", _safe(int, gold.get("fatalities")), pred.get("fatalities"), eq)
+    score("geo_precision", _safe(int, gold.get("geo_precision")), pred.get("geo_precision"), eq)
     glat, glon = _safe(float, gold.get("latitude")), _safe(float, gold.get("longitude"))
     if glat is not None and glon is not None:
         plat, plon = pred.get("latitude"), pred.get("longitude")

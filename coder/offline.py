@@ -1039,7 +1039,7 @@ def _admin1_name(place: Place) -> str | None:
 def _geo_precision(mention: PlaceMention) -> int:
     if mention.place.kind == "admin1" or mention.place.approximate:
         return 3
-    if mention.near or mention.place.kind == "admin2":
+    if mention.near or mention.wide or mention.place.kind == "admin2":
         return 2
     return 1
 

@@ -26,6 +26,7 @@ SHOWN_FIELDS = (
     "country",
     "admin1",
     "location",
+    "geo_precision",
     "event_date",
     "time_precision",
     "fatalities",

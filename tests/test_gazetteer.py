@@ -123,6 +123,20 @@ def test_near_cues(gz: Gazetteer) -> None:
     assert not m.near
 
 
+def test_area_cues(gz: Gazetteer) -> None:
+    # somewhere in the area a town names: coded at the town, precision 2 (not "near" it)
+    for text in (
+        "Gunmen raided a farm in Sarmin district on Friday.",
+        "Mortar rounds fell in the area of Sarmin overnight.",
+        "A convoy was ambushed between Sarmin and Idlib.",
+    ):
+        m = gz.find(text)[0]
+        assert m.place.name == "Sarmin" and m.wide and not m.near, text
+    for text in ("Shelling hit Sarmin town.", "Residents of the Sarmin area marched."):
+        [m] = gz.find(text)
+        assert m.place.name == "Sarmin" and not m.wide, text
+
+
 def test_country_hint_resolves_ambiguous_name(gz: Gazetteer) -> None:
     # Tripoli: Libya's capital and Lebanon's second city
     [plain] = gz.find("Clashes erupted in Tripoli.")

@@ -1428,3 +1428,16 @@ def test_a_people_named_like_a_town_is_no_place_of_the_event() -> None:
     assert places("On 3 January 2008, Pokot raiders torched Samburu homes and drove off 300 goats.") == [
         ("Samburu", "Samburu")
     ]
+
+
+def test_an_event_somewhere_in_a_towns_area_has_precision_2() -> None:
+    # coded at the town the district or area is named after, not at the town itself
+    assert _places("On 2 June 2021, gunmen shot dead two farmers in Sarmin district, Idlib.") == [
+        ("Idleb", "Sarmin", 2)
+    ]
+    assert _places("On 2 June 2021, regime artillery shelled the area of Sarmin, in Idlib.") == [
+        ("Idleb", "Sarmin", 2)
+    ]
+    assert _places("On 2 June 2021, gunmen shot dead two farmers in Sarmin, Idlib.") == [
+        ("Idleb", "Sarmin", 1)
+    ]

@@ -192,7 +192,7 @@ def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag]) -> di
     gazetteer = get_gazetteer()
     mentions = gazetteer.find(span.text) if span is not None else []
     place: Place | None = mentions[0].place if mentions else None
-    near = bool(mentions) and mentions[0].near
+    near = bool(mentions) and (mentions[0].near or mentions[0].wide)
     if place is None:
         found = gazetteer.lookup(draft.location, draft.country) or gazetteer.lookup(draft.location)
         place = found[0] if found else None
