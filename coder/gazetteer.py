@@ -488,8 +488,9 @@ _NEAR_WORDS = _keys(
     ريف قرب بالقرب محيط أطراف اطراف ضواحي جوار مشارف تخوم أرياف طريق"""
 )
 # Words that may stand between a near-cue and the name ("near the town of X", "محيط بلدة X").
+# Not "in": "the main road in X" is in X (coders write precision 1 for it 31 times in 35).
 _FILLER_WORDS = _keys(
-    """the of a in town village city area areas towns villages district region
+    """the of a town village city area areas towns villages district region
     neighbourhood neighborhood camp suburb
     من مدينة بلدة قرية منطقة حي بلدتي قريتي مدينتي مناطق قرى بلدات"""
 )

@@ -121,6 +121,11 @@ def test_near_cues(gz: Gazetteer) -> None:
     assert m.place.name == "Sarmin" and m.near
     [m] = gz.find("Shelling hit Sarmin.")
     assert not m.near
+    # a highway in a town is in it; one outside it is near it
+    [m] = gz.find("Drivers stopped traffic on a highway in Sarmin with burning tyres.")
+    assert not m.near
+    [m] = gz.find("Drivers stopped traffic on a highway outside Sarmin with burning tyres.")
+    assert m.near
 
 
 def test_area_cues(gz: Gazetteer) -> None:
