@@ -540,7 +540,10 @@ def _is_wide(t: _Text, first: int, last: int) -> bool:
         return False
     if any(r in _WIDE_BEFORE for r in t.readings(j)):
         return True
-    return t.key(j) == "of" and (k := t.previous(j)) >= 0 and t.key(k) in _WIDE_OF
+    # "the area of X", not "the Saheb Bazar area of X" (a part of the town: the town itself)
+    if t.key(j) != "of" or (k := t.previous(j)) < 1 or t.key(k) not in _WIDE_OF:
+        return False
+    return t.words[k - 1] == "the" or not t.capital(k - 1)
 
 
 def _province_cue(t: _Text, first: int, last: int) -> bool:

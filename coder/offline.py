@@ -966,9 +966,13 @@ _LIST_AFTER = re.compile(r"\s*,?\s*(?:and|or|&)\s", re.IGNORECASE)
 
 _REGION_AFTER = re.compile(rf"^[\s,]*(?:{UNIT_WORDS})\b", re.IGNORECASE)
 _REGION_BEFORE = re.compile(
-    r"(?:county|province|governorate|region|state|district|department|oblast|of|countryside|ريف|محافظة|ولاية|منطقة)\s*$",
+    r"(?:(?:county|province|governorate|region|state|district|department|oblast|countryside)(?:\s+of)?"
+    r"|ريف|محافظة|ولاية|منطقة)\s*$",
     re.IGNORECASE,
 )
+# "Kandahar city", "the town of Idleb", "مدينة إدلب": the town, whatever else is named in its province
+_TOWN_AFTER = re.compile(r"^\s*(?:city|town)\b", re.IGNORECASE)
+_TOWN_BEFORE = re.compile(r"(?:\b(?:city|town)\s+of|مدينة|بلدة)\s*$", re.IGNORECASE)
 
 
 def _prefer_towns(mentions: list[PlaceMention], text: str) -> list[PlaceMention]:
@@ -992,7 +996,10 @@ def _prefer_towns(mentions: list[PlaceMention], text: str) -> list[PlaceMention]
         province = [c for c in same_name if c.kind == "admin1"]
         after, before = text[m.end : m.end + 20], text[max(0, m.start - 20) : m.start]
         said_region = bool(_REGION_AFTER.match(after) or _REGION_BEFORE.search(before))
-        if province and (m.place.name in regions or said_region or m.near):
+        said_town = bool(_TOWN_AFTER.match(after) or _TOWN_BEFORE.search(before))
+        if town and said_town:
+            m = replace(m, place=town[0])
+        elif province and (m.place.name in regions or said_region or m.near):
             m = replace(m, place=province[0])
         elif town and m.place.kind in {"admin1", "admin2"}:
             m = replace(m, place=town[0])

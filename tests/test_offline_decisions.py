@@ -1430,14 +1430,28 @@ def test_a_people_named_like_a_town_is_no_place_of_the_event() -> None:
     ]
 
 
-def test_an_event_somewhere_in_a_towns_area_has_precision_2() -> None:
-    # coded at the town the district or area is named after, not at the town itself
-    assert _places("On 2 June 2021, gunmen shot dead two farmers in Sarmin district, Idlib.") == [
-        ("Idleb", "Sarmin", 2)
-    ]
-    assert _places("On 2 June 2021, regime artillery shelled the area of Sarmin, in Idlib.") == [
-        ("Idleb", "Sarmin", 2)
-    ]
-    assert _places("On 2 June 2021, gunmen shot dead two farmers in Sarmin, Idlib.") == [
-        ("Idleb", "Sarmin", 1)
-    ]
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        # somewhere in the area a town names: coded at the town, precision 2
+        ("On 2 June 2021, gunmen shot dead two farmers in Sarmin district, Idlib.", ("Idleb", "Sarmin", 2)),
+        ("On 2 June 2021, regime artillery shelled the area of Sarmin, in Idlib.", ("Idleb", "Sarmin", 2)),
+        ("On 2 June 2021, gunmen shot dead two farmers in Sarmin, Idlib.", ("Idleb", "Sarmin", 1)),
+        # Idleb is a governorate and its capital: "the town of" / "city" say which ...
+        (
+            "On 2 June 2021, hundreds marched through the town of Idleb against new levies.",
+            ("Idleb", "Idleb", 1),
+        ),
+        (
+            "On 2 June 2021, a bomb went off in a crowded market of Kandahar city.",
+            ("Kandahar", "Kandahar", 1),
+        ),
+        # ... and its countryside is the province
+        (
+            "On 2 June 2021, artillery shelled villages across the countryside of Idleb.",
+            ("Idleb", "Idleb", 3),
+        ),
+    ],
+)
+def test_how_precisely_the_text_places_an_event(text: str, where: tuple[str, str, int]) -> None:
+    assert _places(text) == [where]
