@@ -24,7 +24,8 @@ from coder.textnorm import name_key
 #: After a name, words that make it a clan's or a community's: "the Jimo and Agoro clans",
 #: "Orma community".
 _KIN_GROUP_AFTER = re.compile(
-    r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'-]*)?\s+(?:sub-?)?(?:clans?|communit(?:y|ies)|tribes?)\b"
+    r"(?:\s+and\s+(?:the\s+)?[A-Z][\w'-]*)?\s+(?:sub-?)?(?:clans?|communit(?:y|ies)|tribes?|"
+    r"(?:cattle\s+)?raiders|morans|warriors|herders|herdsmen)\b"
 )
 
 

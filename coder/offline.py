@@ -821,8 +821,11 @@ _OFFICE_AFTER = re.compile(
     r"\s+(?:County\s+)?(?:Senator|senator|Governor|governor|MP|MCA|Woman Rep|Women Rep|"
     r"University|Universitys|University's|College|Polytechnic)\b"
 )
-#: "the University of Nairobi's Kabete campus": an institution named after the place.
-_INSTITUTION_OF_BEFORE = re.compile(r"\b(?:University|College|Polytechnic)\s+of\s+$")
+#: "the University of Nairobi's Kabete campus", "the National Union of Teachers": a body named
+#: after the place (or a word an estate is named like).
+_INSTITUTION_OF_BEFORE = re.compile(
+    r"\b(?:University|College|Polytechnic|Union|Association|Federation|Society|Institute|Chamber)\s+of\s+$"
+)
 _PEOPLE_NOUN_AFTER = re.compile(
     r"(?:\s+and\s+[A-Z]\w+)?\s+(?:raiders?|militias?|militiamen|herders|herdsmen|warriors|morans|"
     r"youths?|men|communit(?:y|ies)|clans?|ethnic|tribes?|fighters|attackers|bandits|elders|people|"
@@ -1761,7 +1764,11 @@ def _area_names_someone(area: AreaMention, text: str) -> bool:
     estate's or market's name only counts as a place with a word that makes it one ("Teachers
     union" is none)."""
     before = re.search(r"(\S+)\s+$", text[max(0, area.start - 30) : area.start])
-    if (before and _TITLE_WORD.fullmatch(before.group(1))) or _AREA_ORG_AFTER.match(text, area.end):
+    if (
+        (before and _TITLE_WORD.fullmatch(before.group(1)))
+        or _AREA_ORG_AFTER.match(text, area.end)
+        or _INSTITUTION_OF_BEFORE.search(text, max(0, area.start - 20), area.start)
+    ):
         return True
     if area.minor:
         start = max(0, area.start - 12)

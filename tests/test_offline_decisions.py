@@ -45,6 +45,9 @@ def test_a_clans_name_is_no_town_abroad() -> None:
     # Jimo is a Chinese city and here a clan
     assert vote("A feud between the Jimo and Agoro clans left two herders dead.", prior="Kenya") == "Kenya"
     assert vote("Police fired on protesters in Jimo on Monday.", prior="Kenya") == "China"
+    # Moran is a Venezuelan municipality; before "cattle raiders" it says who they are
+    raid = "Police recovered forty goats after a shoot-out with Moran cattle raiders near Archers Post."
+    assert vote(raid) == "Kenya"
 
 
 def test_a_ward_the_gazetteer_lacks_votes_for_its_country() -> None:
@@ -1455,3 +1458,9 @@ def test_a_people_named_like_a_town_is_no_place_of_the_event() -> None:
 )
 def test_how_precisely_the_text_places_an_event(text: str, where: tuple[str, str, int]) -> None:
     assert _places(text) == [where]
+
+
+def test_a_body_named_after_a_word_is_no_estate() -> None:
+    # "Teachers" is also the name of an estate in the admin-areas table
+    text = "Two delegates were hurt when a meeting of the Kenyan Union of Teachers ended in a brawl."
+    assert _places(text) == [(None, None, None)]
