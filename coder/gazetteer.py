@@ -522,11 +522,11 @@ def _is_near(t: _Text, first: int) -> bool:
     return False
 
 
-# "Sarmin district", "the Uri sector", "the area of Marinka", "between Sarmin and Saraqib",
-# "قضاء X": somewhere in the area a town gives its name to, coded at the town with precision
-# 2. On the dev file coders gave these precision 2 five times in six ("the X area" and "X
-# village" are the place itself as often as not, so they are no cue).
-_WIDE_AFTER = _keys("district districts sector municipality region")
+# "Sarmin district", "the Uri sector", "the Sarmin front", "the area of Marinka", "between
+# Sarmin and Saraqib", "قضاء X": somewhere in the area a town gives its name to, coded at the
+# town with precision 2. On the dev file coders gave these precision 2 five times in six ("the
+# X area" and "X village" are the place itself as often as not, so they are no cue).
+_WIDE_AFTER = _keys("district districts sector municipality region front frontline axis")
 _WIDE_BEFORE = _keys("between بين قضاء ناحية")
 _WIDE_OF = _keys("area district municipality")
 

@@ -134,6 +134,7 @@ def test_area_cues(gz: Gazetteer) -> None:
         "Gunmen raided a farm in Sarmin district on Friday.",
         "Mortar rounds fell in the area of Sarmin overnight.",
         "A convoy was ambushed between Sarmin and Idlib.",
+        "Artillery duels went on along the Sarmin front all night.",
     ):
         m = gz.find(text)[0]
         assert m.place.name == "Sarmin" and m.wide and not m.near, text
