@@ -42,6 +42,7 @@ SCORED = (
     "time_precision",
     "fatalities",
     "geo_precision",
+    "location_name",
 )
 
 
@@ -137,6 +138,11 @@ def compare(
     score("time_precision", _safe(int, gold.get("time_precision")), pred.get("time_precision"), eq)
     score("fatalities", _safe(int, gold.get("fatalities")), pred.get("fatalities"), eq)
     score("geo_precision", _safe(int, gold.get("geo_precision")), pred.get("geo_precision"), eq)
+    # the place named as the gold coder names it (a village we lack coded at its district's
+    # centre is right by name, and wrong by distance)
+    score(
+        "location_name", gold.get("location"), pred.get("location"), lambda a, b: name_key(a) == name_key(b)
+    )
     glat, glon = _safe(float, gold.get("latitude")), _safe(float, gold.get("longitude"))
     if glat is not None and glon is not None:
         plat, plon = pred.get("latitude"), pred.get("longitude")

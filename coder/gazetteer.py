@@ -71,23 +71,39 @@ class Place:
     longitude: float
     kind: str  # "place" | "admin1" | "admin2" | "country"
     population: int
-    # a place the gazetteer lacks, coded at its province's capital (geo_precision 3)
+    # a place the gazetteer lacks, coded at a unit's centre or a town (see lacked_place)
     approximate: bool = False
+    precision: int = 3  # of an approximate place: 2 at a district or town, 3 at a province
 
 
-def lacked_place(name: str, at: Place, admin1: str | None, admin2: str | None = None) -> Place:
-    """A place the gazetteer lacks, coded at `at` (a unit's centre, a town nearby): geo_precision 3."""
+def lacked_place(
+    name: str, at: Place, admin1: str | None, admin2: str | None = None, precision: int = 3
+) -> Place:
+    """A place the gazetteer lacks, coded at `at`: a province's capital (geo_precision 3), or
+    the district or town the text puts it in (2, the codebook's "part of a district, coded to
+    the district centre")."""
     return Place(
-        name, at.country, admin1, admin2, None, at.latitude, at.longitude, "place", 0, approximate=True
+        name,
+        at.country,
+        admin1,
+        admin2,
+        None,
+        at.latitude,
+        at.longitude,
+        "place",
+        0,
+        approximate=True,
+        precision=precision,
     )
 
 
-def approximate_message(name: str, admin1: str | None) -> str:
+def approximate_message(place: Place) -> str:
     """What a reviewer is told of a place coded with lacked_place (flag PLACE_APPROXIMATE)."""
-    return (
-        f"'{name}' is not in the gazetteer: coded at the capital of {admin1} (geo_precision 3);"
-        " set its coordinates if you know them"
-    )
+    if place.precision == 2:
+        where = f"the district or town the text puts it in ({place.admin2 or place.admin1}; geo_precision 2)"
+    else:
+        where = f"the capital of {place.admin1} (geo_precision 3)"
+    return f"'{place.name}' is not in the gazetteer: coded at {where}; set its coordinates if you know them"
 
 
 @dataclass(frozen=True)

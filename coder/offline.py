@@ -898,6 +898,69 @@ def _follow_stated_units(mentions: list[PlaceMention], text: str) -> list[PlaceM
     return [m for m in out if m is not None]
 
 
+#: A name the gazetteer does not know, put in a unit it does: "in the area of Kozachyi Yar,
+#: Donetsk", "near Kozachyi Yar (Luhansk)", "at the village of Kozachyi Yar, Donetsk".
+_UNKNOWN_BEFORE_UNIT = re.compile(
+    r"(?:\b(?i:in|at|near|around|outside|between)|\b(?i:area|village|town|outskirts|vicinity|locality|settlement)"
+    r"\s+of)\s+(?:the\s+)?(?:(?i:village|town|settlement|locality)\s+of\s+)?"
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})"
+    r"(?:\s+(?i:village|town|settlement|locality|area))?\s*[,(]\s*$"
+)
+#: ... unless the name is a body's, a building's or a street's ("near Cherkasy Police, ...").
+_BODY_WORD = re.compile(
+    r"\b(?:Forces?|Party|Corps|Army|Police|Militia|Brigade|Council|Union|Front|Movement|Group|"
+    r"Battalion|Regiment|Division|University|College|School|Hospital|Court|Ministry|Office|"
+    r"Street|Road|Avenue|Square|Market|Bridge|Airport|Stadium|Prison|Camp|Church|Mosque)\b"
+)
+
+
+def _unknown_places_in_units(
+    mentions: list[PlaceMention], text: str, country: str | None
+) -> list[PlaceMention]:
+    """A place the gazetteer lacks, named before the unit it lies in, is the place: coded at
+    the unit's centre (approximate, geo_precision 3), not at the town that shares the unit's
+    name ("the area of Kozachyi Yar, Donetsk" is not in Donetsk city)."""
+    if country is None:
+        return mentions
+    out = list(mentions)
+    for n in mentions:
+        units = [
+            c for c in (n.place, *n.candidates) if c.country == country and c.kind in ("admin1", "admin2")
+        ]
+        if n.place.country != country or not units:
+            continue
+        match = _UNKNOWN_BEFORE_UNIT.search(text, max(0, n.start - 80), n.start)
+        if (
+            match is None
+            or _BODY_WORD.search(match["name"])
+            or any(get_gazetteer().country_word(w) for w in match["name"].split())  # "In Kenya, Turkana ..."
+        ):
+            continue
+        start, end = match.span("name")
+        inside = [m for m in mentions if m.start < end and start < m.end]
+        if any(m.place.country == country and m.end > start - 25 for m in mentions if m.start < end):
+            # a place the gazetteer knows there ("Makutano town in Kapenguria, West Pokot": the
+            # name is a unit of it): _follow_stated_units places it
+            continue
+        unit = next((u for u in units if u.kind == "admin1"), units[0])
+        admin1 = _admin1_name(unit)
+        district = unit.kind == "admin2"
+        place = lacked_place(match["name"], unit, admin1, unit.name if district else None, 3 - district)
+        found = PlaceMention(start, end, match["name"], place, (place,), ambiguous=False, near=False)
+        # the units stated after it are where it lies, not places of their own ("Kyaganza (Beni,
+        # Nord-Kivu)"), and a word of it the gazetteer knows abroad ("Yar") is no place
+        stated, last = {id(n)}, n.end
+        for m in mentions:
+            if m.start >= last and _UNIT_SEPARATOR.fullmatch(text, last, m.start):
+                stated.add(id(m))
+                last = m.end
+        out = [m for m in out if id(m) not in stated and m not in inside] + [found]
+    return sorted(out, key=lambda m: m.start)
+
+
+_UNIT_SEPARATOR = re.compile(r"[\s,()]{1,4}")
+
+
 def _in_units(
     m: PlaceMention, units: list[PlaceMention], is_list: bool, explicit: bool, part: bool = False
 ) -> PlaceMention | None:
@@ -927,7 +990,13 @@ def _in_units(
             return None
         # the one namesake is a village far away ("Kruta Balka, Donetsk" is not Poltava's), or
         # the text says where it is ("the Majengo area of Mombasa" is not Vihiga's Majengo)
-    place = lacked_place(m.text, stated, admin1, stated.admin2 if stated.kind != "admin1" else None)
+    # at a province's capital (a town named like its province is the province here: "(Kasserine)")
+    # precision 3; at a district's centre or a town the text names, 2
+    province = any(
+        c.kind == "admin1" and name_key(c.name) == name_key(stated.name)
+        for c in (stated, *units[0].candidates)
+    )
+    place = lacked_place(m.text, stated, admin1, None if province else stated.admin2, 3 if province else 2)
     return replace(m, place=place, candidates=(place,), ambiguous=False)
 
 
@@ -1047,7 +1116,9 @@ def _admin1_name(place: Place) -> str | None:
 
 
 def _geo_precision(mention: PlaceMention) -> int:
-    if mention.place.kind == "admin1" or mention.place.approximate:
+    if mention.place.approximate:
+        return mention.place.precision
+    if mention.place.kind == "admin1":
         return 3
     if mention.near or mention.wide or mention.place.kind == "admin2":
         return 2
@@ -1583,7 +1654,10 @@ def _drafts(
     article_places = _prefer_towns(_prefer_named_admin(gazetteer.find(text, country), recent_admin1), text)
     # a note of where the event was coded settles it; else the places named in passing go
     article_places = _annotated_place(article_places, text, country) or _drop_town_parts(
-        _drop_incidental(_follow_stated_units(article_places, text), text, country), text
+        _drop_incidental(
+            _follow_stated_units(_unknown_places_in_units(article_places, text, country), text), text, country
+        ),
+        text,
     )
     front = front_provinces(text, country, article.published)
     if front:
@@ -2284,7 +2358,7 @@ def _event(article: Article, draft: _Draft, country: str | None) -> CodedEvent:
                     code="PLACE_APPROXIMATE",
                     severity="warning",
                     field="location",
-                    message=approximate_message(place.text, p.admin1),
+                    message=approximate_message(p),
                 )
             )
         if place.ambiguous:

@@ -36,6 +36,7 @@ KEYS = {
     "time_precision_accuracy",
     "fatalities_accuracy",
     "geo_precision_accuracy",
+    "location_name_accuracy",
     "articles_per_second",
 }
 
@@ -64,7 +65,7 @@ def gold_rows() -> list[dict[str, str]]:
          "notes": "On 9 May 2020, teachers marched peacefully in Nairobi to demand unpaid salaries."},
         {**base, "event_id_cnty": "KEN2", "event_date": "2020-05-10", "geo_precision": "2",
          "notes": "On 10 May 2020, traders held a peaceful demonstration in Nairobi against new levies."},
-        {**base, "event_id_cnty": "KEN3", "event_date": "11-05-20", "admin1": "",
+        {**base, "event_id_cnty": "KEN3", "event_date": "11-05-20", "admin1": "", "location": "Kibera",
          "notes": "On 11 May 2020, nurses protested peacefully in Nairobi over delayed allowances."},
         {**base, "event_id_cnty": "KEN4", "event_date": "12 May 2020", "geo_precision": "",
          "notes": "On 12 May 2020, students staged a peaceful sit-in in Nairobi over fees."},
@@ -112,6 +113,7 @@ def test_scores_every_field_and_parses_gold_date_formats(tmp_path: Path) -> None
     assert m["sub_event_type_macro_f1"] == 1.0
     # KEN2 is coded "in the area of" its place (precision 2), the coder says 1; KEN4 has none
     assert m["geo_precision_accuracy"] == round(2 / 3, 4)
+    assert m["location_name_accuracy"] == 0.75  # KEN3 names Kibera, a part of Nairobi
 
 
 def test_the_coder_sees_only_the_notes_and_a_publication_date() -> None:

@@ -100,17 +100,19 @@ def test_a_forces_nationality_lets_in_no_town_of_its_country() -> None:
 
 def test_a_parenthesis_of_units_outranks_a_namesake_elsewhere() -> None:
     # ACLED's "(district, province)" after a place says where it is: the Bamba the gazetteer
-    # knows is in Gao, the Ezzouhour in Sousse; the text puts them in Mopti and Kasserine
-    for text, admin1 in (
+    # knows is in Gao, the Ezzouhour in Sousse; the text puts them in Mopti and Kasserine,
+    # coded at the district stated (precision 2) or else the province's capital (3)
+    for text, admin1, precision in (
         (
             "On 12 June 2021, armed men stole cattle from herders near the well of Bamba (Koro, Mopti).",
             "Mopti",
+            2,
         ),
-        ("On 3 March 2021, bakers marched in Ezzouhour (Kasserine) over flour prices.", "Kasserine"),
+        ("On 3 March 2021, bakers marched in Ezzouhour (Kasserine) over flour prices.", "Kasserine", 3),
     ):
         article = Article(id="t", text=text, language="en", published=dt.date(2021, 6, 13))
         events = [c.event for c in OfflineCoder()(article)]
-        assert [(e.admin1, e.geo_precision) for e in events] == [(admin1, 3)], text
+        assert [(e.admin1, e.geo_precision) for e in events] == [(admin1, precision)], text
 
 
 def test_the_other_side_of_a_riot() -> None:
@@ -1056,9 +1058,9 @@ def test_a_place_lies_in_the_units_stated_after_it() -> None:
         "On 5 May 2020, shelling damaged two houses in Bohdanivka, Donetsk oblast, the governor said."
     )
     assert (admin1, location, precision) == ("Donetsk", "Bohdanivka", 3)
-    # a village coded at the town stated after it, which is then no second place
+    # a village coded at the town stated after it (precision 2), which is then no second place
     assert _places("On 4 May 2020, residents of Tuburan, Tulunan, Cotabato marched to the town hall.") == [
-        ("Soccsksargen", "Tuburan", 3)
+        ("Soccsksargen", "Tuburan", 2)
     ]
     # one namesake close by keeps its coordinates; the stated province is the province
     assert _places(
@@ -1124,19 +1126,21 @@ def test_a_street_or_a_sector_of_a_stated_unit() -> None:
     assert _places("On 2 May 2020, gunmen robbed a pharmacy on Maskanah street of Afrin city.") == [
         ("Aleppo", "'Afrin", 1)
     ]
-    # a front sector named like a town 700 km away lies in the district stated after it
+    # a front sector named like a town 700 km away lies in the district stated after it (coded
+    # at its centre: precision 2)
     [(admin1, location, precision)] = _places(
         "On 3 May 2020, Indian and Pakistani troops traded fire at Rampur sector (Baramulla district, J&K)."
     )
-    assert (admin1, location, precision) == ("Jammu and Kashmir", "Rampur", 3)
+    assert (admin1, location, precision) == ("Jammu and Kashmir", "Rampur", 2)
     # a bypass named after the next town is in the town stated after it
     assert _places("On 6 May 2020, trucks were torched on the Phagwara bypass in Jalandhar (Punjab).") == [
         ("Punjab", "Jalandhar", 1)
     ]
-    # "the X area of a city (district, state)": inside it, not Maharashtra's Wari
+    # "the X area of a city (district, state)": inside it (coded at the city, precision 2), not
+    # Maharashtra's Wari
     assert _places(
         "On 6 May 2020, a shop was torched overnight in the Wari area of Rajkot city (Rajkot, Gujarat)."
-    )[0] == ("Gujarat", "Wari", 3)
+    )[0] == ("Gujarat", "Wari", 2)
 
 
 def test_a_far_namesake_village_is_not_the_place_stated() -> None:
@@ -1464,3 +1468,31 @@ def test_a_body_named_after_a_word_is_no_estate() -> None:
     # "Teachers" is also the name of an estate in the admin-areas table
     text = "Two delegates were hurt when a meeting of the Kenyan Union of Teachers ended in a brawl."
     assert _places(text) == [(None, None, None)]
+
+
+def _place_and_flag(text: str) -> tuple[str | None, str | None, int | None, list[str]]:
+    [coded] = OfflineCoder()(Article(id="t", text=text, language="en", published=dt.date(2021, 5, 8)))
+    e = coded.event
+    messages = [f.message for f in coded.flags if f.code == "PLACE_APPROXIMATE"]
+    return e.admin1, e.location, e.geo_precision, messages
+
+
+def test_a_place_the_gazetteer_lacks_lies_in_the_unit_stated_after_it() -> None:
+    # not at Donetsk city: somewhere in Donetsk province, named as the article names it
+    admin1, location, precision, messages = _place_and_flag(
+        "On 6 May 2021, a grenade was thrown at a shop in Kozachyi Yar, Donetsk."
+    )
+    assert (admin1, location, precision) == ("Donetsk", "Kozachyi Yar", 3)
+    assert len(messages) == 1 and "capital of Donetsk (geo_precision 3)" in messages[0]
+    # a district stated: coded at its centre, precision 2 (codebook: part of a district)
+    admin1, location, precision, messages = _place_and_flag(
+        "On 5 May 2021, gunmen abducted six fishermen in Kyaganza (Beni, Nord-Kivu)."
+    )
+    assert (admin1, location, precision) == ("Nord-Kivu", "Kyaganza", 2)
+    assert len(messages) == 1 and "geo_precision 2" in messages[0]
+    # a building or a body is no place
+    assert _place_and_flag("On 6 May 2021, a grenade was thrown near Kozachyi Stadium, Donetsk.")[:3] == (
+        "Donetsk",
+        "Donetsk",
+        1,
+    )

@@ -199,11 +199,7 @@ def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag]) -> di
     if place is None and draft.location:
         place = _area_place(draft.location, draft.country)
         if place is not None:
-            flags.append(
-                _flag(
-                    "PLACE_APPROXIMATE", "warning", "location", approximate_message(place.name, place.admin1)
-                )
-            )
+            flags.append(_flag("PLACE_APPROXIMATE", "warning", "location", approximate_message(place)))
     if place is None:
         flags.append(
             _flag(
@@ -229,7 +225,9 @@ def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag]) -> di
         "admin2": place.admin2,
         "latitude": round(place.latitude, 4),
         "longitude": round(place.longitude, 4),
-        "geo_precision": 3 if place.kind == "admin1" or place.approximate else (2 if near else 1),
+        "geo_precision": place.precision
+        if place.approximate
+        else (3 if place.kind == "admin1" else (2 if near else 1)),
     }
 
 
