@@ -918,8 +918,9 @@ def _unknown_places_in_units(
     mentions: list[PlaceMention], text: str, country: str | None
 ) -> list[PlaceMention]:
     """A place the gazetteer lacks, named before the unit it lies in, is the place: coded at
-    the unit's centre (approximate, geo_precision 3), not at the town that shares the unit's
-    name ("the area of Kozachyi Yar, Donetsk" is not in Donetsk city)."""
+    the unit's centre (approximate: geo_precision 2 for a district, 3 for a province), not at
+    the town that shares the unit's name ("the area of Kozachyi Yar, Donetsk" is not in
+    Donetsk city)."""
     if country is None:
         return mentions
     out = list(mentions)
