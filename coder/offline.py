@@ -781,7 +781,11 @@ def _names_someone(m: PlaceMention, text: str) -> bool:
         or not (
             _AT_PLACE_BEFORE.search(text, max(0, m.start - 12), m.start)
             or _UNIT_WORD_AFTER.match(text, m.end)
-            or _HOMES_AFTER.match(text, m.end)
+            # "Samburu homes" lie in Samburu County; a "Kikuyu farm" is no farm in Kikuyu town
+            or (
+                _HOMES_AFTER.match(text, m.end)
+                and get_gazetteer().admin1_place(m.place.country, m.text) is not None
+            )
         )
     )
 

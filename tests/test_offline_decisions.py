@@ -1435,6 +1435,10 @@ def test_a_people_named_like_a_town_is_no_place_of_the_event() -> None:
     assert places("On 3 January 2008, Pokot raiders torched Samburu homes and drove off 300 goats.") == [
         ("Samburu", "Samburu")
     ]
+    # ... but a Kikuyu farm is no farm in Kikuyu town (Kikuyu names no county)
+    assert places("On 3 January 2008, Luhya youths raided a Kikuyu farm and drove off its cows.") == [
+        (None, None)
+    ]
 
 
 @pytest.mark.parametrize(
