@@ -1029,6 +1029,23 @@ class Gazetteer:
         ranked, _ = self._rank(ids, None)
         return self._place(ranked[0])
 
+    def in_unit(self, name: str, unit: PlaceMention, country: str) -> Place | None:
+        """A place the gazetteer lacks, named just before a unit it knows in `country` ("Kozachyi
+        Yar, Donetsk", "Kyaganza (Beni, Nord-Kivu)"): coded at the province's capital
+        (geo_precision 3) or the district's centre (2); None when `unit` names neither there."""
+        units = [
+            c
+            for c in (unit.place, *unit.candidates)
+            if c.country == country and c.kind in ("admin1", "admin2")
+        ]
+        if not units:
+            return None
+        at = next((u for u in units if u.kind == "admin1"), units[0])
+        province = at.name if at.kind == "admin1" else at.admin1
+        admin1 = self.canonical_admin1(country, province) if province else None
+        district = at.kind == "admin2"
+        return lacked_place(name, at, admin1, at.name if district else None, 2 if district else 3)
+
     def canonical_admin1(self, country: str, name: str) -> str:
         """One spelling per admin1 unit, for comparing names: the unit the gazetteer knows under
         `name` (its names and GeoNames alternate names, e.g. "Crete" = "Kriti"), without generic

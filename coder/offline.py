@@ -929,10 +929,7 @@ def _unknown_places_in_units(
         return mentions
     out = list(mentions)
     for n in mentions:
-        units = [
-            c for c in (n.place, *n.candidates) if c.country == country and c.kind in ("admin1", "admin2")
-        ]
-        if n.place.country != country or not units:
+        if n.place.country != country:
             continue
         match = _UNKNOWN_BEFORE_UNIT.search(text, max(0, n.start - 80), n.start)
         if (
@@ -947,10 +944,9 @@ def _unknown_places_in_units(
             # a place the gazetteer knows there ("Makutano town in Kapenguria, West Pokot": the
             # name is a unit of it): _follow_stated_units places it
             continue
-        unit = next((u for u in units if u.kind == "admin1"), units[0])
-        admin1 = _admin1_name(unit)
-        district = unit.kind == "admin2"
-        place = lacked_place(match["name"], unit, admin1, unit.name if district else None, 3 - district)
+        place = get_gazetteer().in_unit(match["name"], n, country)
+        if place is None:
+            continue  # n names no province or district there
         found = PlaceMention(start, end, match["name"], place, (place,), ambiguous=False, near=False)
         # the units stated after it are where it lies, not places of their own ("Kyaganza (Beni,
         # Nord-Kivu)"), and a word of it the gazetteer knows abroad ("Yar") is no place

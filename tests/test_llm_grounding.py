@@ -261,3 +261,30 @@ def test_a_ward_the_gazetteer_lacks_is_coded_at_its_county_seat() -> None:
     )
     assert (event.latitude, event.longitude) == (round(seat.latitude, 4), round(seat.longitude, 4))
     assert [f.code for f in coded.flags if f.field == "location"] == ["PLACE_APPROXIMATE"]
+
+
+def test_a_village_the_gazetteer_lacks_is_coded_at_the_unit_the_article_states() -> None:
+    text = "On 6 May 2021, a grenade was thrown at a shop in Kozachyi Yar, Donetsk, wounding two."
+    article = Article(id="en00000000village", text=text, language="en", published=dt.date(2021, 5, 7))
+    draft = EventDraft.model_validate(
+        answer(
+            event_type="Explosions/Remote violence",
+            sub_event_type="Grenade",
+            actor1="Unidentified Armed Group (Ukraine)",
+            location="Kozachyi Yar",
+            country="Ukraine",
+            event_date="2021-05-06",
+            fatalities=0,
+            evidence_actor1="a grenade was thrown",
+            evidence_location="Kozachyi Yar",
+            evidence_event_date="On 6 May 2021",
+            evidence_fatalities="wounding two",
+        )["events"][0]
+    )
+    coded = build_event(draft, article, article.text, 0, "m", "h")
+    event = coded.event
+    capital = get_gazetteer().admin1_place("Ukraine", "Donetsk")
+    assert capital is not None
+    assert (event.location, event.admin1, event.geo_precision) == ("Kozachyi Yar", "Donetsk", 3)
+    assert (event.latitude, event.longitude) == (round(capital.latitude, 4), round(capital.longitude, 4))
+    assert [f.code for f in coded.flags if f.field == "location"] == ["PLACE_APPROXIMATE"]

@@ -14,6 +14,7 @@ Nothing the model says is taken on trust where the project has its own rule:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 
 from coder.actors import canonical_actor, inter_of_name
@@ -188,16 +189,40 @@ def _date_fields(
     return {"event_date": article.published, "time_precision": 1}
 
 
-def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag]) -> dict[str, object]:
+#: Between a place and the unit stated after it: "Kozachyi Yar, Donetsk", "Kyaganza (Beni, ...".
+_UNIT_AFTER = re.compile(r"(?:\s+(?:village|town|area|settlement|locality))?\s*[,(]\s*", re.IGNORECASE)
+
+
+def _stated_unit_place(name: str, text: str, span: Span | None, country: str | None) -> Place | None:
+    """A place the gazetteer lacks, with a province or district the article states right after
+    the quote ("Kozachyi Yar, Donetsk"): coded at that unit, as the offline coder does."""
+    gazetteer = get_gazetteer()
+    known = gazetteer.country(country) if country else None
+    gap = _UNIT_AFTER.match(text, span.end) if span is not None and known is not None else None
+    if gap is None or known is None:
+        return None
+    after = text[gap.end() : gap.end() + 60]
+    units = [m for m in gazetteer.find(after, known.name) if m.start == 0]
+    return gazetteer.in_unit(name, units[0], known.name) if units else None
+
+
+def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag], text: str) -> dict[str, object]:
     gazetteer = get_gazetteer()
     mentions = gazetteer.find(span.text) if span is not None else []
+    stated = gazetteer.country(draft.country) if draft.country else None
+    if stated is not None:
+        # a word of the quote the gazetteer knows abroad ("Yar" of "Kozachyi Yar") is not the place
+        # (a country the model got wrong is caught by the lookups below)
+        mentions = [m for m in mentions if m.place.country == stated.name]
     place: Place | None = mentions[0].place if mentions else None
     near = bool(mentions) and (mentions[0].near or mentions[0].wide)
     if place is None:
         found = gazetteer.lookup(draft.location, draft.country) or gazetteer.lookup(draft.location)
         place = found[0] if found else None
     if place is None and draft.location:
-        place = _area_place(draft.location, draft.country)
+        place = _stated_unit_place(draft.location, text, span, draft.country) or _area_place(
+            draft.location, draft.country
+        )
         if place is not None:
             flags.append(_flag("PLACE_APPROXIMATE", "warning", "location", approximate_message(place)))
     if place is None:
@@ -295,7 +320,7 @@ def build_event(
                 f"the model said {draft.event_type}; {sub} belongs to {SUB_TO_EVENT[sub]}",
             )
         )
-    place = _place_fields(draft, evidence.get("location", [None])[0], flags)
+    place = _place_fields(draft, evidence.get("location", [None])[0], flags, article.text)
     dates = _date_fields(draft, article, evidence.get("event_date", [None])[0], flags)
     country = place.get("country") if isinstance(place.get("country"), str) else draft.country
     actor1, inter1 = _actor(draft.actor1, draft.inter1, country)  # type: ignore[arg-type]
