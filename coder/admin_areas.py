@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from coder.gazetteer import place_key
+from coder.gazetteer import Place, get_gazetteer, lacked_place, place_key
 
 AREAS_FILE = Path(__file__).resolve().parents[1] / "datasets" / "admin_areas.csv"
 
@@ -136,6 +136,13 @@ def area_named(name: str, country: str | None) -> AreaMention | None:
     if unit is None:
         return None
     return AreaMention(0, len(name), name, *unit)
+
+
+def area_place(area: AreaMention, country: str) -> Place | None:
+    """Where an area is coded, as coders code a village they cannot find: its province's capital
+    (geo_precision 3). None when the gazetteer lacks the province."""
+    centre = get_gazetteer().admin1_place(country, area.admin1)
+    return lacked_place(area.text, centre, area.admin1, area.admin2) if centre is not None else None
 
 
 def area_countries(path: Path = AREAS_FILE) -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from coder.actors import (
     local_unidentified,
     state_force,
 )
-from coder.admin_areas import AreaMention, find_areas
+from coder.admin_areas import AreaMention, area_place, find_areas
 from coder.classifier import Prediction, SubEventModel, shipped_model
 from coder.codebook import (
     ARMED_INTERS,
@@ -1797,16 +1797,14 @@ def _areas_named(text: str, country: str) -> list[PlaceMention]:
     """The first ward, constituency, locality or estate the text names (coder/admin_areas.py), coded to
     its province's capital, when all it names lie in one province (one place: "Kochia, Rangwe
     sub-county" names a village and the unit around it, not two events' places)."""
-    gazetteer = get_gazetteer()
     areas = find_areas(text, country)
     if any(not a.minor for a in areas):
         areas = [a for a in areas if not a.minor]  # a ward's name before an estate's
     found = []
     for area in areas:
-        centre = gazetteer.admin1_place(country, area.admin1)
-        if centre is None or _area_names_someone(area, text):
+        place = area_place(area, country)
+        if place is None or _area_names_someone(area, text):
             continue
-        place = lacked_place(area.text, centre, area.admin1, area.admin2)
         m = PlaceMention(area.start, area.end, area.text, place, (place,), ambiguous=False, near=False)
         if not _names_someone(m, text):
             found.append(m)

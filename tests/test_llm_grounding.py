@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from coder.gazetteer import get_gazetteer
 from coder.llm.grounding import build_event, find_quote, ungrounded
 from coder.llm.response import NOT_IN_TEXT, ArticleEvents, EventDraft
-from coder.models import Article
+from coder.models import Article, CodedEvent
 
 # Written for these tests. Diacritics, hamza forms, ta marbuta, tatweel-free text, Arabic-Indic
 # digits, guillemets and a line break inside a phrase.
@@ -228,63 +228,71 @@ def test_an_impossible_model_date_is_flagged_not_kept() -> None:
     assert {"LLM_DATE_IMPLAUSIBLE", "DATE_FROM_PUBLICATION"} <= codes
 
 
-def test_a_ward_the_gazetteer_lacks_is_coded_at_its_county_seat() -> None:
-    text = "Police in Kenya shot two robbery suspects in Kanduyi on Sunday night."
-    article = Article(id="en0000000000ward", text=text, language="en", published=dt.date(2019, 3, 5))
-    draft = EventDraft.model_validate(
-        answer(
-            event_type="Battles",
-            sub_event_type="Armed clash",
-            actor1="Police Forces of Kenya (2013-2022)",
-            actor2="Unidentified Armed Group (Kenya)",
-            inter2=3,
-            location="Kanduyi",
-            country="Kenya",
-            event_date="2019-03-03",
-            fatalities=0,
-            evidence_actor1="Police in Kenya",
-            evidence_actor2="two robbery suspects",
-            evidence_location="Kanduyi",
-            evidence_event_date="on Sunday",
-            evidence_fatalities="shot two robbery suspects",
-        )["events"][0]
+def _ground(article_id: str, text: str, published: dt.date, **fields: object) -> CodedEvent:
+    """The event the grounding builds from one model answer about `text`."""
+    article = Article(id=article_id, text=text, language="en", published=published)
+    draft = EventDraft.model_validate(answer(**fields)["events"][0])
+    return build_event(draft, article, article.text, 0, "m", "h")
+
+
+def _approximate_at_capital(coded: CodedEvent, country: str, admin1: str) -> None:
+    """Coded at the capital of `admin1`, flagged as approximate."""
+    capital = get_gazetteer().admin1_place(country, admin1)
+    assert capital is not None
+    assert (coded.event.latitude, coded.event.longitude) == (
+        round(capital.latitude, 4),
+        round(capital.longitude, 4),
     )
-    coded = build_event(draft, article, article.text, 0, "m", "h")
+    assert [f.code for f in coded.flags if f.field == "location"] == ["PLACE_APPROXIMATE"]
+
+
+def test_a_ward_the_gazetteer_lacks_is_coded_at_its_county_seat() -> None:
+    coded = _ground(
+        "en0000000000ward",
+        "Police in Kenya shot two robbery suspects in Kanduyi on Sunday night.",
+        dt.date(2019, 3, 5),
+        event_type="Battles",
+        sub_event_type="Armed clash",
+        actor1="Police Forces of Kenya (2013-2022)",
+        actor2="Unidentified Armed Group (Kenya)",
+        inter2=3,
+        location="Kanduyi",
+        country="Kenya",
+        event_date="2019-03-03",
+        fatalities=0,
+        evidence_actor1="Police in Kenya",
+        evidence_actor2="two robbery suspects",
+        evidence_location="Kanduyi",
+        evidence_event_date="on Sunday",
+        evidence_fatalities="shot two robbery suspects",
+    )
     event = coded.event
-    seat = get_gazetteer().admin1_place("Kenya", "Bungoma")
-    assert seat is not None
     assert (event.location, event.admin1, event.admin2, event.geo_precision) == (
         "Kanduyi",
         "Bungoma",
         "Kanduyi",
         3,
     )
-    assert (event.latitude, event.longitude) == (round(seat.latitude, 4), round(seat.longitude, 4))
-    assert [f.code for f in coded.flags if f.field == "location"] == ["PLACE_APPROXIMATE"]
+    _approximate_at_capital(coded, "Kenya", "Bungoma")
 
 
 def test_a_village_the_gazetteer_lacks_is_coded_at_the_unit_the_article_states() -> None:
-    text = "On 6 May 2021, a grenade was thrown at a shop in Kozachyi Yar, Donetsk, wounding two."
-    article = Article(id="en00000000village", text=text, language="en", published=dt.date(2021, 5, 7))
-    draft = EventDraft.model_validate(
-        answer(
-            event_type="Explosions/Remote violence",
-            sub_event_type="Grenade",
-            actor1="Unidentified Armed Group (Ukraine)",
-            location="Kozachyi Yar",
-            country="Ukraine",
-            event_date="2021-05-06",
-            fatalities=0,
-            evidence_actor1="a grenade was thrown",
-            evidence_location="Kozachyi Yar",
-            evidence_event_date="On 6 May 2021",
-            evidence_fatalities="wounding two",
-        )["events"][0]
+    coded = _ground(
+        "en00000000village",
+        "On 6 May 2021, a grenade was thrown at a shop in Kozachyi Yar, Donetsk, wounding two.",
+        dt.date(2021, 5, 7),
+        event_type="Explosions/Remote violence",
+        sub_event_type="Grenade",
+        actor1="Unidentified Armed Group (Ukraine)",
+        location="Kozachyi Yar",
+        country="Ukraine",
+        event_date="2021-05-06",
+        fatalities=0,
+        evidence_actor1="a grenade was thrown",
+        evidence_location="Kozachyi Yar",
+        evidence_event_date="On 6 May 2021",
+        evidence_fatalities="wounding two",
     )
-    coded = build_event(draft, article, article.text, 0, "m", "h")
     event = coded.event
-    capital = get_gazetteer().admin1_place("Ukraine", "Donetsk")
-    assert capital is not None
     assert (event.location, event.admin1, event.geo_precision) == ("Kozachyi Yar", "Donetsk", 3)
-    assert (event.latitude, event.longitude) == (round(capital.latitude, 4), round(capital.longitude, 4))
-    assert [f.code for f in coded.flags if f.field == "location"] == ["PLACE_APPROXIMATE"]
+    _approximate_at_capital(coded, "Ukraine", "Donetsk")

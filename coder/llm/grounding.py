@@ -18,10 +18,10 @@ import re
 from functools import lru_cache
 
 from coder.actors import canonical_actor, inter_of_name
-from coder.admin_areas import area_named
+from coder.admin_areas import area_named, area_place
 from coder.codebook import CIVILIAN_TARGETING, SUB_TO_EVENT, disorder_type_for, interaction_code
 from coder.dates import DateMention, ResolvedDate, best_date, find_dates
-from coder.gazetteer import Place, approximate_message, get_gazetteer, lacked_place
+from coder.gazetteer import Country, Place, approximate_message, get_gazetteer
 from coder.llm import CODER_NAME, CODER_VERSION
 from coder.llm.response import EventDraft
 from coder.models import Article, CodedEvent, Event, Flag, Span
@@ -193,17 +193,16 @@ def _date_fields(
 _UNIT_AFTER = re.compile(r"(?:\s+(?:village|town|area|settlement|locality))?\s*[,(]\s*", re.IGNORECASE)
 
 
-def _stated_unit_place(name: str, text: str, span: Span | None, country: str | None) -> Place | None:
+def _stated_unit_place(name: str, text: str, span: Span | None, country: Country) -> Place | None:
     """A place the gazetteer lacks, with a province or district the article states right after
     the quote ("Kozachyi Yar, Donetsk"): coded at that unit, as the offline coder does."""
-    gazetteer = get_gazetteer()
-    known = gazetteer.country(country) if country else None
-    gap = _UNIT_AFTER.match(text, span.end) if span is not None and known is not None else None
-    if gap is None or known is None:
+    gap = _UNIT_AFTER.match(text, span.end) if span is not None else None
+    if gap is None:
         return None
+    gazetteer = get_gazetteer()
     after = text[gap.end() : gap.end() + 60]
-    units = [m for m in gazetteer.find(after, known.name) if m.start == 0]
-    return gazetteer.in_unit(name, units[0], known.name) if units else None
+    units = [m for m in gazetteer.find(after, country.name) if m.start == 0]
+    return gazetteer.in_unit(name, units[0], country.name) if units else None
 
 
 def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag], text: str) -> dict[str, object]:
@@ -219,10 +218,12 @@ def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag], text:
     if place is None:
         found = gazetteer.lookup(draft.location, draft.country) or gazetteer.lookup(draft.location)
         place = found[0] if found else None
-    if place is None and draft.location:
-        place = _stated_unit_place(draft.location, text, span, draft.country) or _area_place(
-            draft.location, draft.country
-        )
+    if place is None and draft.location and stated is not None:
+        place = _stated_unit_place(draft.location, text, span, stated)
+        if place is None and (area := area_named(draft.location, stated.name)) is not None:
+            # a ward, constituency or estate the gazetteer lacks (coder/admin_areas.py), at its
+            # province's seat, as the offline coder codes it
+            place = area_place(area, stated.name)
         if place is not None:
             flags.append(_flag("PLACE_APPROXIMATE", "warning", "location", approximate_message(place)))
     if place is None:
@@ -234,10 +235,9 @@ def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag], text:
                 f"'{draft.location}' is not in the gazetteer: add coordinates and admin units",
             )
         )
-        country = gazetteer.country(draft.country) if draft.country else None
         fields: dict[str, object] = {"location": draft.location}
-        if country is not None:
-            fields.update(country=country.name, iso=country.iso, region=country.region)
+        if stated is not None:
+            fields.update(country=stated.name, iso=stated.iso, region=stated.region)
         return fields
     info = gazetteer.country(place.country)
     admin1 = place.name if place.kind == "admin1" else place.admin1
@@ -254,18 +254,6 @@ def _place_fields(draft: EventDraft, span: Span | None, flags: list[Flag], text:
         if place.approximate
         else (3 if place.kind == "admin1" else (2 if near else 1)),
     }
-
-
-def _area_place(name: str, country_name: str | None) -> Place | None:
-    """A ward, constituency or estate the gazetteer lacks (coder/admin_areas.py), at its
-    province's seat, as the offline coder codes it."""
-    gazetteer = get_gazetteer()
-    country = gazetteer.country(country_name) if country_name else None
-    area = area_named(name, country.name) if country is not None else None
-    centre = gazetteer.admin1_place(country.name, area.admin1) if country and area else None
-    if area is None or centre is None:
-        return None
-    return lacked_place(name, centre, area.admin1, area.admin2)
 
 
 def _actor(name: str | None, inter: int | None, country: str | None) -> tuple[str | None, int | None]:
