@@ -19,11 +19,11 @@ import re
 import shutil
 import stat
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -40,6 +40,8 @@ VERSION_PATTERN = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 DELETED_SCHEMA: dict[str, pl.DataType] = {"event_id_cnty": pl.String(), "deleted_timestamp": pl.Int64()}
 DATA_FILES = ("events.csv", "events.parquet", "changes.parquet", "deleted.csv")
+
+_Frame = TypeVar("_Frame", pl.DataFrame, pl.LazyFrame)
 
 
 class ReleaseError(Exception):
@@ -63,7 +65,7 @@ class ReleaseFilters:
             "min_status": self.min_status,
         }
 
-    def apply(self, frame: pl.DataFrame) -> pl.DataFrame:
+    def apply(self, frame: _Frame) -> _Frame:
         """The rows of a release frame (this one or an earlier release) inside the filters."""
         conditions = [pl.col("status").cast(pl.String).is_in(list(STATUS_LEVELS[self.min_status]))]
         if self.date_from:
@@ -168,21 +170,24 @@ def _carry_timestamps(frame: pl.DataFrame, comparison: Comparison) -> pl.DataFra
     return frame.with_columns(timestamp=carried.to_series())
 
 
-def _deleted_list(previous_folder: Path | None, changes: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+def _deleted_list(previous_folder: Path | None, changes: pl.DataFrame, rows: pl.LazyFrame) -> pl.DataFrame:
     """All ids deleted so far with the time of deletion (an id that came back is dropped)."""
+    if previous_folder is None:  # a first release: nothing was ever released to delete
+        return pl.DataFrame(schema=DELETED_SCHEMA)
     earlier = pl.DataFrame(schema=DELETED_SCHEMA)
-    if previous_folder is not None and (previous_folder / "deleted.csv").exists():
+    if (previous_folder / "deleted.csv").exists():
         earlier = pl.read_csv(previous_folder / "deleted.csv", schema=DELETED_SCHEMA)
     new = changes.filter(pl.col("change") == "deleted").select("event_id_cnty", deleted_timestamp="timestamp")
     out = pl.concat([earlier, new]).unique("event_id_cnty", keep="last", maintain_order=True)
-    return out.join(frame.select("event_id_cnty"), on="event_id_cnty", how="anti").sort("event_id_cnty")
+    back = rows.select("event_id_cnty").filter(pl.col("event_id_cnty").is_in(out["event_id_cnty"].implode()))
+    return out.join(back.collect(), on="event_id_cnty", how="anti").sort("event_id_cnty")
 
 
 @dataclass(frozen=True)
 class _Contents:
     """What a release folder is written from."""
 
-    frame: pl.DataFrame
+    rows: pl.LazyFrame  # the release's rows in release order, built as they are written
     changes: pl.DataFrame
     deleted: pl.DataFrame
     members: pl.DataFrame  # coder/dedup.py MEMBERS_SCHEMA: the rows merged into another
@@ -193,6 +198,21 @@ class _Contents:
     @property
     def merged(self) -> int:
         return self.members.height
+
+
+#: The columns of a release's rows its README, metadata and data package sum up.
+_SUMMED_UP = ("event_date", "country", "event_type", "source", "article_ids", "coder", "coder_version")
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """What the README, metadata and data package say of a release's rows (_SUMMED_UP of each)."""
+
+    frame: pl.DataFrame
+
+    @property
+    def events(self) -> int:
+        return self.frame.height
 
     @cached_property
     def articles(self) -> int:
@@ -222,6 +242,11 @@ class _Contents:
     def by_country(self) -> dict[str, int]:
         return {str(k): n for k, n in self.counts["country"]}
 
+    @property
+    def coders(self) -> list[str]:
+        pairs = self.frame.select("coder", "coder_version").unique().iter_rows()
+        return sorted(f"{name} {version}" for name, version in pairs)
+
 
 def _filters_key(filters: ReleaseFilters) -> str:
     return json.dumps(filters.describe(), sort_keys=True)
@@ -241,11 +266,10 @@ def _contents(
     worked out again; the other rows are the previous release's (see _recompute).
     """
     # the previous release is read in another thread while the store is (both mostly wait on
-    # polars and SQLite, which release the GIL)
+    # polars and SQLite, which release the GIL); in the file's chunks: _in_release_order puts
+    # its rows into one chunk anyway, and a rechunk here would copy them once more
     with ThreadPoolExecutor(max_workers=1) as pool:
-        # one chunk per column: gathering from it later is a third faster than from the file's
-        # row groups, and the rechunk costs this thread, not the one reading the store
-        previous = pool.submit(lambda: read_release(previous_folder).rechunk()) if previous_folder else None
+        previous = pool.submit(read_release, previous_folder) if previous_folder else None
         statuses = STATUS_LEVELS[filters.min_status]
         loaded = release_rows.read_releasable(store, statuses, blocks=True, since=base.mark if base else None)
         before = filters.apply(previous.result()) if previous else None
@@ -254,27 +278,31 @@ def _contents(
     if before is not None and base is not None and whole_because is None:
         members = pl.read_parquet(io.BytesIO(base.members))
         # what a segment is made of, for every row: a few narrow columns
-        narrow = filters.apply(loaded.rows.select(_NARROW).collect())
+        narrow = filters.apply(loaded.rows.select(_NARROW)).collect()
         assert loaded.touched is not None
         redone = _recompute(before, loaded.rows, narrow, loaded.touched, members, deleted_at)
         frame, comparison, members, recomputed = redone
-        changes = comparison.changes
+        rows, changes = frame.lazy(), comparison.changes
     else:
-        frame = filters.apply(loaded.rows.collect())
+        # filtered as they are read: a filter of the collected rows would copy them all
+        frame = filters.apply(loaded.rows).collect()
         keep = before["event_id_cnty"] if before is not None else ()
         blocks = frame["_block"]
         result = merge_duplicates(frame.drop("_block"), keep_ids=keep, order=release_key, blocks=blocks)
-        frame, members, recomputed = result.frame, result.members, None
+        rows, members, recomputed = result.rows, result.members, None
         if before is None:
-            changes = frame.select("event_id_cnty", "timestamp").with_columns(
-                change=pl.lit("added"), fields=pl.lit(None, pl.String)
+            changes = (
+                rows.select("event_id_cnty", "timestamp")
+                .with_columns(change=pl.lit("added"), fields=pl.lit(None, pl.String))
+                .select(list(CHANGES_SCHEMA))
+                .cast(CHANGES_SCHEMA)  # type: ignore[arg-type]
+                .collect()
             )
-            changes = changes.select(list(CHANGES_SCHEMA)).cast(CHANGES_SCHEMA)  # type: ignore[arg-type]
         else:
-            comparison = compare(before, frame, deleted_at=deleted_at)
-            changes, frame = comparison.changes, _carry_timestamps(frame, comparison)
-    deleted = _deleted_list(previous_folder, changes, frame)
-    return _Contents(frame, changes, deleted, members, loaded.mark, recomputed, whole_because)
+            comparison = compare(before, result.frame, deleted_at=deleted_at)
+            changes, rows = comparison.changes, _carry_timestamps(result.frame, comparison).lazy()
+    deleted = _deleted_list(previous_folder, changes, rows)
+    return _Contents(rows, changes, deleted, members, loaded.mark, recomputed, whole_because)
 
 
 #: Changed events past which (as a share of the previous release's rows) a release works out
@@ -386,16 +414,13 @@ def _in_release_order(before: pl.DataFrame, kept: pl.Series, new: pl.DataFrame) 
     return both.select(pl.all().gather(order))
 
 
-def _package(version: str, created: str, c: _Contents, files: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def _package(
+    version: str, created: str, c: _Contents, summary: _Summary, files: dict[str, dict[str, Any]]
+) -> dict[str, Any]:
+    events = c.rows.collect_schema()
     described = (
-        ("events-csv", "events.csv", c.frame.schema, "The events (CSV).", "event_id_cnty"),
-        (
-            "events-parquet",
-            "events.parquet",
-            c.frame.schema,
-            "The same events, typed (Parquet).",
-            "event_id_cnty",
-        ),
+        ("events-csv", "events.csv", events, "The events (CSV).", "event_id_cnty"),
+        ("events-parquet", "events.parquet", events, "The same events, typed (Parquet).", "event_id_cnty"),
         ("changes", "changes.parquet", c.changes.schema, "Changes since the previous release.", None),
         ("deleted", "deleted.csv", c.deleted.schema, "Every event id deleted so far.", "event_id_cnty"),
     )
@@ -403,16 +428,20 @@ def _package(version: str, created: str, c: _Contents, files: dict[str, dict[str
         version,
         created,
         [resource(n, p, s, files[p]["sha256"], files[p]["bytes"], d, k) for n, p, s, d, k in described],
-        c.outlets,
+        summary.outlets,
         f"ACLED-style political violence and protest events coded from news articles; release {version}.",
     )
 
 
 def _metadata(
-    version: str, created: str, previous: str | None, filters: ReleaseFilters, c: _Contents, files: dict
+    version: str,
+    created: str,
+    previous: str | None,
+    filters: ReleaseFilters,
+    c: _Contents,
+    summary: _Summary,
+    files: dict,
 ) -> dict[str, Any]:
-    frame = c.frame
-    coders = frame.select("coder", "coder_version").unique().iter_rows()
     return {
         "version": version,
         "created": created,
@@ -420,13 +449,13 @@ def _metadata(
         "schema_version": SCHEMA_VERSION,
         "coder_package_version": __version__,
         "filters": filters.describe(),
-        "events": frame.height,
+        "events": summary.events,
         "merged_rows": c.merged,
-        "articles": c.articles,
+        "articles": summary.articles,
         "changes": counts(c.changes),
-        "by_event_type": c.by_event_type,
-        "by_country": c.by_country,
-        "coders": sorted(f"{name} {v}" for name, v in coders),
+        "by_event_type": summary.by_event_type,
+        "by_country": summary.by_country,
+        "coders": summary.coders,
         "files": files,
     }
 
@@ -445,47 +474,60 @@ class _Hashing(io.RawIOBase):
         return self.fh.write(data)
 
 
+def _write_events(tmp: Path, rows: pl.LazyFrame) -> tuple[_Summary, str]:
+    """events.csv and events.parquet in one pass over the rows; their summary and the CSV's
+    SHA-256.
+
+    The rows are built batch by batch as both files are written (filtered, merged), never as a
+    whole frame: on a million rows that is a third less memory to touch, and the CSV is hashed
+    as it is written instead of read back.
+    """
+    with (tmp / "events.csv").open("wb") as fh:
+        csv = _Hashing(fh)
+        *_, summed_up = pl.collect_all(
+            [
+                rows.sink_parquet(tmp / "events.parquet", compression="zstd", lazy=True),
+                # batches of 8192 rows: ~20 % faster than polars' default 1024 on a million rows
+                rows.sink_csv(csv, date_format="%Y-%m-%d", batch_size=8192, lazy=True),
+                rows.select(_SUMMED_UP),
+            ]
+        )
+    return _Summary(summed_up), csv.hash.hexdigest()
+
+
 def _write_folder(
     tmp: Path, version: str, created: str, previous: str | None, filters: ReleaseFilters, c: _Contents
 ) -> dict[str, Any]:
     """Every file of the release into `tmp`; returns metadata.json's content."""
 
-    def csv() -> str:
-        # batches of 8192 rows: ~20 % faster than polars' default 1024 on a million rows
-        with (tmp / "events.csv").open("wb") as fh:
-            out = _Hashing(fh)
-            c.frame.write_csv(out, date_format="%Y-%m-%d", batch_size=8192)
-        return out.hash.hexdigest()
-
-    # The CSV is written (on one and a half cores) while this thread writes the other files and
-    # works out the summaries; polars and hashlib release the GIL, so the two cores stay busy.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        digests: dict[str, Future[str]] = {"events.csv": pool.submit(csv)}
-        c.frame.write_parquet(tmp / "events.parquet", compression="zstd")
-        digests["events.parquet"] = pool.submit(sha256_file, tmp / "events.parquet")
+    def changes() -> None:
         c.changes.write_parquet(tmp / "changes.parquet", compression="zstd")
         c.deleted.write_csv(tmp / "deleted.csv")
-        for name in ("changes.parquet", "deleted.csv"):
-            digests[name] = pool.submit(sha256_file, tmp / name)
         (tmp / "CHANGELOG.md").write_text(render_changelog(c.changes, version, previous), encoding="utf-8")
-        readme = render_readme(
-            c.counts,
-            c.frame.height,
-            version,
-            created,
-            counts(c.changes),
-            previous,
-            filters.describe(),
-            c.merged,
-            c.articles,
-        )
-        (tmp / "README.md").write_text(readme, encoding="utf-8")
-        c.outlets  # noqa: B018 (worked out now, used below)
-        files = {n: {"sha256": digests[n].result(), "bytes": (tmp / n).stat().st_size} for n in DATA_FILES}
-    _write_json(tmp / "datapackage.json", _package(version, created, c, files))
-    metadata = _metadata(version, created, previous, filters, c, files)
+
+    # The changes are written while the events are (polars releases the GIL).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        written = pool.submit(changes)
+        summary, csv_digest = _write_events(tmp, c.rows)
+        written.result()
+    digests = {"events.csv": csv_digest} | {n: sha256_file(tmp / n) for n in DATA_FILES if n != "events.csv"}
+    files = {n: {"sha256": digests[n], "bytes": (tmp / n).stat().st_size} for n in DATA_FILES}
+    readme = render_readme(
+        summary.counts,
+        summary.events,
+        version,
+        created,
+        counts(c.changes),
+        previous,
+        filters.describe(),
+        c.merged,
+        summary.articles,
+    )
+    (tmp / "README.md").write_text(readme, encoding="utf-8")
+    _write_json(tmp / "datapackage.json", _package(version, created, c, summary, files))
+    metadata = _metadata(version, created, previous, filters, c, summary, files)
     _write_json(tmp / "metadata.json", metadata)
-    digests = {p.name: files[p.name]["sha256"] if p.name in files else sha256_file(p) for p in tmp.iterdir()}
+    digests |= {p.name: sha256_file(p) for p in tmp.iterdir() if p.name not in digests}
     (tmp / "SHA256SUMS").write_text(
         "".join(f"{digest}  {name}\n" for name, digest in sorted(digests.items())), encoding="utf-8"
     )
@@ -546,11 +588,11 @@ def write_release(
     members = io.BytesIO()
     contents.members.write_parquet(members)
     base = ReleaseBase(contents.mark, release_rows.cache_format(), _filters_key(filters), members.getvalue())
-    store.add_release(version, str(final), contents.frame.height, metadata, base)
+    store.add_release(version, str(final), metadata["events"], metadata, base)
     return ReleaseInfo(
         version,
         final,
-        contents.frame.height,
+        metadata["events"],
         previous,
         counts(contents.changes),
         contents.merged,
