@@ -8,6 +8,7 @@ import random
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
@@ -343,3 +344,46 @@ def test_a_trim_while_a_release_is_written_makes_the_next_one_work_out_every_row
     assert third.recomputed is None
     assert third.whole_because == "more changed since release 1.1.0 than the store keeps track of"
     assert third.changes["changed"] == 1
+
+
+def _dated(*rows: tuple[str, str, int]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "event_id_cnty": [r[0] for r in rows],
+            "event_date": [dt.date.fromisoformat(r[1]) for r in rows],
+            "fatalities": [r[2] for r in rows],
+        }
+    )
+
+
+@pytest.mark.parametrize("batch_rows", [1, 2, 3, 100])
+def test_previous_and_new_rows_come_in_release_order_whatever_the_batches(batch_rows: int) -> None:
+    before = _dated(
+        ("SYR2", "2024-01-01", 0),
+        ("SYR9", "2024-01-01", 0),
+        ("SYR10", "2024-01-01", 0),
+        ("SYR3", "2024-01-04", 1),
+        ("SYR1", "2024-01-07", 0),
+        ("SYR4", "2024-01-09", 2),
+    )
+    kept = pl.Series([True, True, False, True, False, True])  # SYR10 changed, SYR1 deleted
+    new = _dated(
+        ("SYR10", "2024-01-01", 5),  # in its old place
+        ("SYR12", "2023-12-31", 1),  # before every previous row
+        ("SYR11", "2024-01-05", 0),  # between two of them
+        ("SYR13", "2024-02-01", 0),  # after all of them
+        ("SYR5", "2024-01-04", 0),  # same day as SYR3, after it by number
+    )
+    ordered = release._in_release_order(before, kept, new, batch_rows=batch_rows).collect()
+    assert ordered["event_id_cnty"].to_list() == [
+        "SYR12", "SYR2", "SYR9", "SYR10", "SYR3", "SYR5", "SYR11", "SYR4", "SYR13"
+    ]  # fmt: skip
+    assert ordered.filter(pl.col("event_id_cnty") == "SYR10")["fatalities"].item() == 5
+    assert ordered.columns == before.columns
+
+
+def test_previous_rows_out_of_release_order_are_sorted_with_the_new_ones() -> None:
+    before = _dated(("SYR3", "2024-01-04", 0), ("SYR2", "2024-01-01", 0))
+    new = _dated(("SYR1", "2024-01-02", 0))
+    ordered = release._in_release_order(before, pl.Series([True, True]), new, batch_rows=1).collect()
+    assert ordered["event_id_cnty"].to_list() == ["SYR2", "SYR1", "SYR3"]
