@@ -28,6 +28,8 @@ from functools import cached_property
 
 import polars as pl
 
+from coder.release_order import interleaved
+
 #: Reach order of ACLED source scales, read off the pairs ACLED writes (narrowest first).
 SCALE_ORDER: tuple[str, ...] = (
     "Local partner",
@@ -278,10 +280,29 @@ def merge_duplicates(
             return Merged(frame.lazy(), members)
         # filtered as they are written (a copy of a million wide rows costs a fifth of a second)
         return Merged(frame.with_columns(kept).lazy().filter("_kept").drop("_kept"), members)
+    ordered = _sorted_prefix(key)
+    if ordered * 2 >= frame.height:  # the release cache's first layer, then the newer ones
+        rest = kept.slice(ordered)
+        rows = interleaved(
+            frame.slice(0, ordered),
+            key.slice(0, ordered),
+            kept.slice(0, ordered),
+            frame.slice(ordered).filter(rest),
+            key.slice(ordered).filter(rest),
+        )
+        return Merged(rows, members)
     index = pl.DataFrame({"_key": key, "_kept": kept}).with_row_index("_i").filter("_kept").sort("_key")["_i"]
     # Gathering from one chunk per column, with select, is ~3x faster in polars 2.1 than from
     # the chunks the rows were read in, or than indexing the frame with the Series.
     return Merged(frame.rechunk().select(pl.all().gather(index)).lazy(), members)
+
+
+def _sorted_prefix(key: pl.Series) -> int:
+    """How many of the first keys are in ascending order."""
+    if key.len() < 2:
+        return key.len()
+    descents = (key.slice(1) < key.slice(0, key.len() - 1)).arg_true()
+    return int(descents[0]) + 1 if descents.len() else key.len()
 
 
 #: What a merged row combines from its members; its other columns are its primary member's.

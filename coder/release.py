@@ -32,6 +32,7 @@ from coder.changelog import CHANGES_SCHEMA, Comparison, compare, counts, render_
 from coder.datapackage import descriptor, resource
 from coder.dedup import MAX_TOLERANCE_DAYS, block_hash, date_segments, merge_duplicates
 from coder.models import SCHEMA_VERSION
+from coder.release_order import BATCH_ROWS, interleaved
 from coder.release_readme import Counts, count_rows, render_readme
 from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, release_key
 from coder.store import ReleaseBase, Store
@@ -404,21 +405,11 @@ def _rows(frame: pl.DataFrame, mask: pl.Series) -> pl.DataFrame:
     return frame.select(pl.all().gather(mask.arg_true()))
 
 
-#: Rows of the previous release put in order with the new rows at a time, as the files are written.
-_BATCH_ROWS = 100_000
-
-
 def _in_release_order(
-    before: pl.DataFrame, kept: pl.Series, new: pl.DataFrame, batch_rows: int = _BATCH_ROWS
+    before: pl.DataFrame, kept: pl.Series, new: pl.DataFrame, batch_rows: int = BATCH_ROWS
 ) -> pl.LazyFrame:
     """The `kept` rows of `before` (a release, in release order) and the `new` rows, sorted by
-    the release key, lazily.
-
-    Built batch by batch as the files are written: each run of `batch_rows` rows of `before`
-    with the new rows that go among them, sorted. A whole frame of the rows in order (one
-    gather of a million wide rows) touches 700 MB of fresh memory, which on a virtual machine
-    costs more than the gather itself.
-    """
+    the release key, lazily (coder/release_order.py)."""
     keys = release_key(pl.concat([before.select(_ORDERED_BY), new.select(_ORDERED_BY)]))
     before_keys, new_keys = keys.head(before.height), keys.tail(new.height)
     if not before_keys.is_sorted():  # not a release made by this code: sort it all
@@ -426,20 +417,7 @@ def _in_release_order(
             _key=pl.concat([before_keys.filter(kept), new_keys])
         )
         return both.lazy().sort("_key").drop("_key")
-    # where each new row goes: before the first row of `before` with a greater key (a row of
-    # `before` with its very key is one it replaces, not kept)
-    at = before_keys.search_sorted(new_keys, side="left")
-    new = new.with_columns(_key=new_keys, _at=at)
-    batches = []
-    for start in range(0, max(before.height, 1), batch_rows):
-        end = start + batch_rows
-        rows = before.slice(start, batch_rows).with_columns(
-            _key=before_keys.slice(start, batch_rows), _kept=kept.slice(start, batch_rows)
-        )
-        last = end >= before.height
-        among = new.filter((pl.col("_at") >= start) & ((pl.col("_at") < end) | last)).drop("_at")
-        batches.append(pl.concat([rows.lazy().filter("_kept").drop("_kept"), among.lazy()]).sort("_key"))
-    return pl.concat(batches).drop("_key")
+    return interleaved(before, before_keys, kept, new, new_keys, batch_rows)
 
 
 def _package(

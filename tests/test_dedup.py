@@ -363,6 +363,27 @@ def test_merging_in_release_order_equals_merging_then_sorting() -> None:
     assert ordered["event_id_cnty"].to_list() == ["SYR3", "SYR2", "SYR4", "SYR12", "SYR1", "SYR11"]
 
 
+def test_rows_read_as_an_ordered_layer_then_newer_rows_come_out_in_release_order() -> None:
+    from coder.release_rows import release_key
+
+    # as the release cache reads them: its first layer in release order, then rows changed since
+    first_layer = [
+        _bukamal(event_id_cnty="SYR3", location="Al-Qaim", event_date=dt.date(2017, 11, 3)),
+        _bukamal(event_id_cnty="SYR5", location="Hajin", event_date=dt.date(2017, 11, 9)),
+        _bukamal(event_id_cnty="SYR2", source="B", article_ids=["b"]),
+        _bukamal(event_id_cnty="SYR4", location="Mayadin"),
+    ]
+    newer = [
+        _bukamal(event_id_cnty="SYR10", source="A", article_ids=["a"]),  # SYR2's event, reported again
+        _bukamal(event_id_cnty="SYR6", location="Hajin", event_date=dt.date(2017, 11, 1)),
+    ]
+    result = merge_duplicates(_frame(*first_layer, *newer), order=release_key)
+    assert result.dropped == 1
+    merged = result.frame
+    assert merged["event_id_cnty"].to_list() == ["SYR6", "SYR3", "SYR5", "SYR2", "SYR4"]
+    assert merged.filter(pl.col("event_id_cnty") == "SYR2")["source"].item() == "B; A"
+
+
 def test_release_key_orders_by_date_then_country_letters_then_number() -> None:
     from coder.release_rows import release_key
 
