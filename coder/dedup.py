@@ -330,7 +330,7 @@ def _combined(
     # the previous release's ids among the members: a set of the few members, not of every id
     keep = keep.filter(keep.is_in(groups["event_id_cnty"].implode()))
     members = (
-        frame.select(pl.all().gather(groups["_row"]))
+        frame.select(pl.col("event_id_cnty", "actor1", *COMBINED).gather(groups["_row"]))
         .with_columns(groups["group"], groups["_row"])
         .with_columns(_kept=pl.col("event_id_cnty").is_in(keep.implode()), _seq=_sequence())
         .sort(["group", "_kept", "_seq", "event_id_cnty"], descending=[False, True, False, False])
