@@ -28,7 +28,7 @@ from functools import cached_property
 
 import polars as pl
 
-from coder.release_order import interleaved
+from coder.release_order import Interleaving
 
 #: Reach order of ACLED source scales, read off the pairs ACLED writes (narrowest first).
 SCALE_ORDER: tuple[str, ...] = (
@@ -283,14 +283,14 @@ def merge_duplicates(
     ordered = _sorted_prefix(key)
     if ordered * 2 >= frame.height:  # the release cache's first layer, then the newer ones
         rest = kept.slice(ordered)
-        rows = interleaved(
+        interleaving = Interleaving.of(
             frame.slice(0, ordered),
             key.slice(0, ordered),
             kept.slice(0, ordered),
             frame.slice(ordered).filter(rest),
             key.slice(ordered).filter(rest),
         )
-        return Merged(rows, members)
+        return Merged(interleaving.rows(), members)
     index = pl.DataFrame({"_key": key, "_kept": kept}).with_row_index("_i").filter("_kept").sort("_key")["_i"]
     # Gathering from one chunk per column, with select, is ~3x faster in polars 2.1 than from
     # the chunks the rows were read in, or than indexing the frame with the Series.

@@ -7,6 +7,7 @@ import datetime as dt
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -374,7 +375,8 @@ def test_previous_and_new_rows_come_in_release_order_whatever_the_batches(batch_
         ("SYR13", "2024-02-01", 0),  # after all of them
         ("SYR5", "2024-01-04", 0),  # same day as SYR3, after it by number
     )
-    ordered = release._in_release_order(before, kept, new, batch_rows=batch_rows).collect()
+    rows, _ = release._in_release_order(before, kept, new, batch_rows=batch_rows)
+    ordered = rows.collect()
     assert ordered["event_id_cnty"].to_list() == [
         "SYR12", "SYR2", "SYR9", "SYR10", "SYR3", "SYR5", "SYR11", "SYR4", "SYR13"
     ]  # fmt: skip
@@ -385,5 +387,37 @@ def test_previous_and_new_rows_come_in_release_order_whatever_the_batches(batch_
 def test_previous_rows_out_of_release_order_are_sorted_with_the_new_ones() -> None:
     before = _dated(("SYR3", "2024-01-04", 0), ("SYR2", "2024-01-01", 0))
     new = _dated(("SYR1", "2024-01-02", 0))
-    ordered = release._in_release_order(before, pl.Series([True, True]), new, batch_rows=1).collect()
+    rows, interleaving = release._in_release_order(before, pl.Series([True, True]), new, batch_rows=1)
+    ordered = rows.collect()
+    assert interleaving is None
     assert ordered["event_id_cnty"].to_list() == ["SYR2", "SYR1", "SYR3"]
+
+
+def test_the_csv_is_copied_from_the_previous_release_unless_a_field_breaks_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(release, "_REDO_ALL_SHARE", float("inf"))
+    copied: list[str | None] = []  # what each release's splice returned (None: not used)
+    splice = release.spliced
+
+    def spliced(*args: Any) -> str | None:
+        copied.append(splice(*args))
+        return copied[-1]
+
+    monkeypatch.setattr(release, "spliced", spliced)
+    db = _store(tmp_path)
+    with Store(db) as store:
+        write_release(store, tmp_path / "a" / "releases", now=NOW)
+        ids = [e.id for e in store.events()]
+    edits = [
+        (ids[0], {"fatalities": 7}),
+        (ids[1], {"notes": "Shelling near Sarmin.\nTwo civilians were wounded."}),  # written by polars ...
+        (ids[2], {"fatalities": 9}),  # ... and the next release's previous file has it
+    ]
+    for minor, (event_id, values) in enumerate(edits, start=1):
+        with Store(db) as store:
+            _edit(store, event_id, **values)
+        quick, whole, _ = _release_both(tmp_path, f"1.{minor}.0")
+        _same_folders(quick, whole)
+    assert [digest is not None for digest in copied] == [True, False, False]
+    assert "Two civilians were wounded." in (quick / "events.csv").read_text(encoding="utf-8")
