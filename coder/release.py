@@ -292,7 +292,7 @@ def _contents(
         changes = comparison.changes
         assert previous_folder is not None and previous_rows is not None
         csv_bytes = _recorded_files(store, previous_folder.name).get("events.csv", {}).get("bytes")
-        # the previous file's lines are the kept rows' when it holds exactly the rows kept from
+        # the previous file's lines are `before`'s, one for one, when the filters dropped none
         if interleaving is not None and csv_bytes is not None and previous_rows.height == before.height:
             splice = Splice(
                 previous_folder / "events.csv",
