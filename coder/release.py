@@ -291,12 +291,13 @@ def _contents(
         rows, comparison, members, recomputed, interleaving = redone
         changes = comparison.changes
         assert previous_folder is not None and previous_rows is not None
-        csv_bytes = _recorded_files(store, previous_folder.name).get("events.csv", {}).get("bytes")
+        csv = _recorded_files(store, previous_folder.name).get("events.csv", {})
         # the previous file's lines are `before`'s, one for one, when the filters dropped none
-        if interleaving is not None and csv_bytes is not None and previous_rows.height == before.height:
+        if interleaving is not None and "sha256" in csv and previous_rows.height == before.height:
             splice = Splice(
                 previous_folder / "events.csv",
-                csv_bytes,
+                csv["bytes"],
+                csv["sha256"],
                 interleaving.kept.to_numpy(),
                 interleaving.others,
                 interleaving.at.to_numpy(),
