@@ -19,7 +19,7 @@ import re
 import shutil
 import stat
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -273,55 +273,82 @@ def _contents(
     # the previous release is read in another thread while the store is (both mostly wait on
     # polars and SQLite, which release the GIL); in the file's chunks: _in_release_order puts
     # its rows into one chunk anyway, and a rechunk here would copy them once more
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         previous = pool.submit(read_release, previous_folder) if previous_folder else None
+        # A release that reuses the previous one copies its CSV lines (coder/release_csv.py) once
+        # the file is known to be as written; it is hashed while the store is read and the
+        # changed rows merged again, which leaves a core mostly idle.
+        reusing = base is not None and previous_folder is not None
+        checksum = pool.submit(sha256_file, previous_folder / "events.csv") if reusing else None
         statuses = STATUS_LEVELS[filters.min_status]
         loaded = release_rows.read_releasable(store, statuses, blocks=True, since=base.mark if base else None)
         previous_rows = previous.result() if previous else None
         before = filters.apply(previous_rows) if previous_rows is not None else None
-    deleted_at = int(created_at.timestamp())
-    splice = None
-    whole_because = _why_not_reused(before, loaded) if before is not None and base is not None else None
-    if before is not None and base is not None and whole_because is None:
-        members = pl.read_parquet(io.BytesIO(base.members))
-        # what a segment is made of, for every row: a few narrow columns
-        narrow = filters.apply(loaded.rows.select(_NARROW)).collect()
-        assert loaded.touched is not None
-        redone = _recompute(before, loaded.rows, narrow, loaded.touched, members, deleted_at)
-        rows, comparison, members, recomputed, interleaving = redone
-        changes = comparison.changes
-        assert previous_folder is not None and previous_rows is not None
-        csv = _recorded_files(store, previous_folder.name).get("events.csv", {})
-        # the previous file's lines are `before`'s, one for one, when the filters dropped none
-        if interleaving is not None and "sha256" in csv and previous_rows.height == before.height:
-            splice = Splice(
-                previous_folder / "events.csv",
-                csv["bytes"],
-                csv["sha256"],
-                interleaving.kept.to_numpy(),
-                interleaving.others,
-                interleaving.at.to_numpy(),
+        deleted_at = int(created_at.timestamp())
+        whole_because = _why_not_reused(before, loaded) if before is not None and base is not None else None
+        if before is not None and base is not None and whole_because is None:
+            assert previous_folder is not None and previous_rows is not None and checksum is not None
+            return _reusing(
+                store, previous_folder, previous_rows, before, loaded, base, deleted_at, checksum, filters
             )
+    # filtered as they are read: a filter of the collected rows would copy them all
+    frame = filters.apply(loaded.rows).collect()
+    keep = before["event_id_cnty"] if before is not None else ()
+    blocks = frame["_block"]
+    result = merge_duplicates(frame.drop("_block"), keep_ids=keep, order=release_key, blocks=blocks)
+    rows = result.rows
+    if before is None:
+        changes = (
+            rows.select("event_id_cnty", "timestamp")
+            .with_columns(change=pl.lit("added"), fields=pl.lit(None, pl.String))
+            .select(list(CHANGES_SCHEMA))
+            .cast(CHANGES_SCHEMA)  # type: ignore[arg-type]
+            .collect()
+        )
     else:
-        # filtered as they are read: a filter of the collected rows would copy them all
-        frame = filters.apply(loaded.rows).collect()
-        keep = before["event_id_cnty"] if before is not None else ()
-        blocks = frame["_block"]
-        result = merge_duplicates(frame.drop("_block"), keep_ids=keep, order=release_key, blocks=blocks)
-        rows, members, recomputed = result.rows, result.members, None
-        if before is None:
-            changes = (
-                rows.select("event_id_cnty", "timestamp")
-                .with_columns(change=pl.lit("added"), fields=pl.lit(None, pl.String))
-                .select(list(CHANGES_SCHEMA))
-                .cast(CHANGES_SCHEMA)  # type: ignore[arg-type]
-                .collect()
-            )
-        else:
-            comparison = compare(before, result.frame, deleted_at=deleted_at)
-            changes, rows = comparison.changes, _carry_timestamps(result.frame, comparison).lazy()
+        comparison = compare(before, result.frame, deleted_at=deleted_at)
+        changes, rows = comparison.changes, _carry_timestamps(result.frame, comparison).lazy()
     deleted = _deleted_list(previous_folder, changes, rows)
-    return _Contents(rows, changes, deleted, members, loaded.mark, recomputed, whole_because, splice)
+    return _Contents(rows, changes, deleted, result.members, loaded.mark, None, whole_because)
+
+
+def _reusing(
+    store: Store,
+    previous_folder: Path,
+    previous_rows: pl.DataFrame,
+    before: pl.DataFrame,
+    loaded: release_rows.Releasable,
+    base: ReleaseBase,
+    deleted_at: int,
+    checksum: Future[str],
+    filters: ReleaseFilters,
+) -> _Contents:
+    """_contents of a release that starts from the previous one (`before`: its rows inside the
+    filters; `checksum`: its events.csv's SHA-256, being worked out)."""
+    members = pl.read_parquet(io.BytesIO(base.members))
+    # what a segment is made of, for every row: a few narrow columns
+    narrow = filters.apply(loaded.rows.select(_NARROW)).collect()
+    assert loaded.touched is not None
+    rows, comparison, members, recomputed, interleaving = _recompute(
+        before, loaded.rows, narrow, loaded.touched, members, deleted_at
+    )
+    splice = None
+    csv = _recorded_files(store, previous_folder.name).get("events.csv", {})
+    try:
+        as_written = checksum.result() == csv.get("sha256")
+    except OSError:  # gone since the release was checked
+        as_written = False
+    # the previous file's lines are `before`'s, one for one, when the filters dropped none
+    if interleaving is not None and as_written and previous_rows.height == before.height:
+        splice = Splice(
+            previous_folder / "events.csv",
+            csv["bytes"],
+            interleaving.kept.to_numpy(),
+            interleaving.others,
+            interleaving.at.to_numpy(),
+        )
+    deleted = _deleted_list(previous_folder, comparison.changes, rows)
+    return _Contents(rows, comparison.changes, deleted, members, loaded.mark, recomputed, None, splice)
 
 
 #: Changed events past which (as a share of the previous release's rows) a release works out

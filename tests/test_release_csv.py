@@ -39,8 +39,7 @@ def _splice(
 ) -> Splice:
     path = tmp_path / "events.csv"
     previous.write_csv(path, date_format=DATE)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Splice(path, path.stat().st_size, digest, np.array(kept), new, np.array(at, dtype=np.int64))
+    return Splice(path, path.stat().st_size, np.array(kept), new, np.array(at, dtype=np.int64))
 
 
 def _written(tmp_path: Path, splice: Splice) -> tuple[str | None, bytes]:
@@ -81,11 +80,7 @@ def test_a_line_break_inside_a_field_leaves_it_to_polars(tmp_path: Path, where: 
     assert _written(tmp_path, splice) == (None, b"")
 
 
-def test_a_previous_file_other_than_recorded_is_not_used(tmp_path: Path) -> None:
+def test_a_previous_file_of_another_size_than_recorded_is_not_used(tmp_path: Path) -> None:
     splice = _splice(tmp_path, PREVIOUS, [True] * 5, PREVIOUS.clear(), [])
-    longer = Splice(splice.previous, splice.size + 1, splice.sha256, splice.kept, splice.new, splice.at)
+    longer = Splice(splice.previous, splice.size + 1, splice.kept, splice.new, splice.at)
     assert _written(tmp_path, longer) == (None, b"")
-    # the same size, one letter changed: its lines would go into the new release unread
-    text = splice.previous.read_bytes()
-    splice.previous.write_bytes(text.replace(b"Sarmin", b"Sarmln"))
-    assert _written(tmp_path, splice) == (None, b"")

@@ -393,11 +393,18 @@ def test_previous_rows_out_of_release_order_are_sorted_with_the_new_ones() -> No
     assert ordered["event_id_cnty"].to_list() == ["SYR2", "SYR1", "SYR3"]
 
 
-def test_the_csv_is_copied_from_the_previous_release_unless_a_field_breaks_a_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _released(tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    """A store of a few events and its first release: the store, the release, the event ids."""
+    db = _store(tmp_path)
+    with Store(db) as store:
+        first = write_release(store, tmp_path / "a" / "releases", now=NOW).path
+        return db, first, [e.id for e in store.events()]
+
+
+def _splices(monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """What each release's CSV splice returns from now on (None: the lines were not copied)."""
     monkeypatch.setattr(release, "_REDO_ALL_SHARE", float("inf"))
-    copied: list[str | None] = []  # what each release's splice returned (None: not used)
+    copied: list[str | None] = []
     splice = release.spliced
 
     def spliced(*args: Any) -> str | None:
@@ -405,10 +412,14 @@ def test_the_csv_is_copied_from_the_previous_release_unless_a_field_breaks_a_lin
         return copied[-1]
 
     monkeypatch.setattr(release, "spliced", spliced)
-    db = _store(tmp_path)
-    with Store(db) as store:
-        write_release(store, tmp_path / "a" / "releases", now=NOW)
-        ids = [e.id for e in store.events()]
+    return copied
+
+
+def test_the_csv_is_copied_from_the_previous_release_unless_a_field_breaks_a_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied = _splices(monkeypatch)
+    db, _, ids = _released(tmp_path)
     edits = [
         (ids[0], {"fatalities": 7}),
         (ids[1], {"notes": "Shelling near Sarmin.\nTwo civilians were wounded."}),  # written by polars ...
@@ -421,3 +432,21 @@ def test_the_csv_is_copied_from_the_previous_release_unless_a_field_breaks_a_lin
         _same_folders(quick, whole)
     assert [digest is not None for digest in copied] == [True, False, False]
     assert "Two civilians were wounded." in (quick / "events.csv").read_text(encoding="utf-8")
+
+
+def test_a_previous_csv_changed_since_its_release_is_not_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied = _splices(monkeypatch)
+    db, first, ids = _released(tmp_path)
+    csv = first / "events.csv"
+    csv.chmod(0o644)
+    text = csv.read_bytes()
+    assert b"Sarmin" in text
+    csv.write_bytes(text.replace(b"Sarmin", b"Sarmln", 1))  # same size, one letter
+    with Store(db) as store:
+        _edit(store, ids[0], fatalities=7)
+    quick, whole, recomputed = _release_both(tmp_path, "1.1.0")
+    assert recomputed is not None and copied == []  # checked before any line is copied
+    _same_folders(quick, whole)
+    assert b"Sarmln" not in (quick / "events.csv").read_bytes()
