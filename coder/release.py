@@ -32,7 +32,7 @@ from coder.changelog import CHANGES_SCHEMA, Comparison, compare, counts, render_
 from coder.datapackage import descriptor, resource
 from coder.dedup import MAX_TOLERANCE_DAYS, block_hash, date_segments, merge_duplicates
 from coder.models import SCHEMA_VERSION
-from coder.release_csv import Splice, spliced
+from coder.release_csv import HashingFile, Splice, spliced
 from coder.release_order import BATCH_ROWS, Interleaving
 from coder.release_readme import Counts, count_rows, render_readme
 from coder.release_rows import RELEASE_SCHEMA, STATUS_LEVELS, release_key
@@ -511,20 +511,6 @@ def _metadata(
     }
 
 
-class _Hashing(io.RawIOBase):
-    """A binary file that hashes what is written to it."""
-
-    def __init__(self, fh: Any) -> None:
-        self.fh, self.hash = fh, hashlib.sha256()
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.hash.update(data)
-        return self.fh.write(data)
-
-
 #: How dates are written in the CSV files.
 _DATE_FORMAT = "%Y-%m-%d"
 
@@ -546,17 +532,17 @@ def _write_events(tmp: Path, rows: pl.LazyFrame, splice: Splice | None) -> tuple
                 *_, summed_up = pl.collect_all([parquet, rows.select(_SUMMED_UP)])
                 digest = copied.result()
             if digest is None:  # the previous file cannot be used (it wrote nothing): polars writes it
-                csv = _Hashing(fh)
+                csv = HashingFile(fh)
                 _csv_sink(rows, csv).collect()
                 digest = csv.hash.hexdigest()
         else:
-            csv = _Hashing(fh)
+            csv = HashingFile(fh)
             *_, summed_up = pl.collect_all([parquet, _csv_sink(rows, csv), rows.select(_SUMMED_UP)])
             digest = csv.hash.hexdigest()
     return _Summary(summed_up), digest
 
 
-def _csv_sink(rows: pl.LazyFrame, out: _Hashing) -> pl.LazyFrame:
+def _csv_sink(rows: pl.LazyFrame, out: HashingFile) -> pl.LazyFrame:
     # batches of 8192 rows: ~20 % faster than polars' default 1024 on a million rows
     return rows.sink_csv(out, date_format=_DATE_FORMAT, batch_size=8192, lazy=True)
 

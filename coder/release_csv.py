@@ -9,17 +9,19 @@ redone, 0.1 CPU-seconds for the copies and line ends against 0.55 to format them
 The caller checks the previous file against the SHA-256 its release recorded (its lines go into
 the new release unread); `spliced` uses it only when it still has the recorded size and has one
 line per row (no quoted line break in any field); otherwise it writes nothing and returns None,
-and the release writes its CSV with polars as it would without a previous release.
+and the release writes its CSV with polars as it would without a previous release. Either way
+the CSV is hashed as it is written (HashingFile).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import mmap
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import polars as pl
@@ -27,7 +29,7 @@ import polars as pl
 #: Bytes of the previous file scanned for line ends at a time (a reused buffer, not a new one
 #: as large as the file).
 _SCAN_BYTES = 1 << 24
-#: Lines copied into one buffer before it is hashed and written; longer runs go straight through.
+#: Lines gathered before they are hashed and written (longer runs go straight through).
 _BUFFER_BYTES = 1 << 22
 
 
@@ -72,16 +74,17 @@ def spliced(s: Splice, out: BinaryIO, date_format: str) -> str | None:
             return None
         # row i's line is [row_start[i], row_start[i + 1]); the header ends at row_start[0]
         row_start, new_start = ends + 1, np.concatenate([[0], new_ends + 1])
-        writer = _Writer(out)
+        hashing = HashingFile(out)
+        writer = io.BufferedWriter(hashing, _BUFFER_BYTES)
         with memoryview(mm) as previous, memoryview(new_text) as new_lines:
-            writer.add(previous[: row_start[0]])
+            writer.write(previous[: row_start[0]])
             for first, last in _pieces(s.kept, s.at):
                 if first == _NEW:
-                    writer.add(new_lines[new_start[last] : new_start[last + 1]])
+                    writer.write(new_lines[new_start[last] : new_start[last + 1]])
                 else:
-                    writer.add(previous[row_start[first] : row_start[last]])
+                    writer.write(previous[row_start[first] : row_start[last]])
             writer.flush()
-    return writer.hash.hexdigest()
+    return hashing.hash.hexdigest()
 
 
 _NEW = -1
@@ -94,9 +97,6 @@ def _pieces(kept: np.ndarray, at: np.ndarray) -> Iterator[tuple[int, int]]:
     run_starts, run_ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     at, j, m = at.tolist(), 0, at.size
     for start, end in zip(run_starts.tolist(), run_ends.tolist(), strict=True):
-        while j < m and at[j] <= start:
-            yield _NEW, j
-            j += 1
         current = start
         while j < m and at[j] < end:
             if at[j] > current:
@@ -110,27 +110,15 @@ def _pieces(kept: np.ndarray, at: np.ndarray) -> Iterator[tuple[int, int]]:
         j += 1
 
 
-class _Writer:
-    """Hashes and writes pieces of bytes, small ones gathered into one buffer first."""
+class HashingFile(io.RawIOBase):
+    """A binary file that hashes what is written to it."""
 
-    def __init__(self, out: BinaryIO) -> None:
-        self.out, self.hash = out, hashlib.sha256()
-        self.buffer, self.used = bytearray(_BUFFER_BYTES), 0
+    def __init__(self, fh: Any) -> None:
+        self.fh, self.hash = fh, hashlib.sha256()
 
-    def add(self, piece: memoryview) -> None:
-        size = len(piece)
-        if self.used + size > _BUFFER_BYTES:
-            self.flush()
-        if size > _BUFFER_BYTES // 4:
-            self.hash.update(piece)
-            self.out.write(piece)
-            return
-        self.buffer[self.used : self.used + size] = piece
-        self.used += size
+    def writable(self) -> bool:
+        return True
 
-    def flush(self) -> None:
-        if self.used:
-            chunk = memoryview(self.buffer)[: self.used]
-            self.hash.update(chunk)
-            self.out.write(chunk)
-            self.used = 0
+    def write(self, data: Any) -> int:
+        self.hash.update(data)
+        return self.fh.write(data)
