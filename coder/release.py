@@ -156,6 +156,27 @@ def sha256_file(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
+#: The event files whose stat a release keeps for the next one (Store.add_release).
+_FINGERPRINTED = ("events.csv", "events.parquet")
+
+
+def _fingerprint(path: Path) -> list[int]:
+    """What tells a file unchanged without reading it, as git's index does: its size, inode and
+    device, and the times its content and its status last changed (editing a read-only file
+    takes a chmod, which moves the latter; neither can be set back short of the clock)."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _as_written(path: Path, sha256: str | None, fingerprint: list[int] | None) -> bool:
+    """Whether a file of the previous release is as it was written: its stat as taken then, or
+    else its checksum as recorded."""
+    try:
+        return (fingerprint is not None and _fingerprint(path) == fingerprint) or sha256_file(path) == sha256
+    except OSError:  # gone, or unreadable
+        return False
+
+
 def _make_read_only(folder: Path) -> None:
     for child in folder.iterdir():
         child.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
@@ -276,10 +297,13 @@ def _contents(
     with ThreadPoolExecutor(max_workers=2) as pool:
         previous = pool.submit(read_release, previous_folder) if previous_folder else None
         # A release that reuses the previous one copies its CSV lines (coder/release_csv.py) once
-        # the file is known to be as written; it is hashed while the store is read and the
-        # changed rows merged again, which leaves a core mostly idle.
-        reusing = base is not None and previous_folder is not None
-        checksum = pool.submit(sha256_file, previous_folder / "events.csv") if reusing else None
+        # the file is known to be as written; when its stat says nothing, it is hashed while the
+        # store is read and the changed rows merged again, which leaves a core mostly idle.
+        unchanged = None
+        if base is not None and previous_folder is not None:
+            csv = _recorded_files(store, previous_folder.name).get("events.csv", {})
+            since = (base.files or {}).get("events.csv")
+            unchanged = pool.submit(_as_written, previous_folder / "events.csv", csv.get("sha256"), since)
         statuses = STATUS_LEVELS[filters.min_status]
         loaded = release_rows.read_releasable(store, statuses, blocks=True, since=base.mark if base else None)
         previous_rows = previous.result() if previous else None
@@ -287,9 +311,9 @@ def _contents(
         deleted_at = int(created_at.timestamp())
         whole_because = _why_not_reused(before, loaded) if before is not None and base is not None else None
         if before is not None and base is not None and whole_because is None:
-            assert previous_folder is not None and previous_rows is not None and checksum is not None
+            assert previous_folder is not None and previous_rows is not None and unchanged is not None
             return _reusing(
-                store, previous_folder, previous_rows, before, loaded, base, deleted_at, checksum, filters
+                store, previous_folder, previous_rows, before, loaded, base, deleted_at, unchanged, filters
             )
     # filtered as they are read: a filter of the collected rows would copy them all
     frame = filters.apply(loaded.rows).collect()
@@ -320,11 +344,11 @@ def _reusing(
     loaded: release_rows.Releasable,
     base: ReleaseBase,
     deleted_at: int,
-    checksum: Future[str],
+    csv_as_written: Future[bool],
     filters: ReleaseFilters,
 ) -> _Contents:
     """_contents of a release that starts from the previous one (`before`: its rows inside the
-    filters; `checksum`: its events.csv's SHA-256, being worked out)."""
+    filters; `csv_as_written`: whether its events.csv is as written, being found out)."""
     members = pl.read_parquet(io.BytesIO(base.members))
     # what a segment is made of, for every row: a few narrow columns
     narrow = filters.apply(loaded.rows.select(_NARROW)).collect()
@@ -333,13 +357,9 @@ def _reusing(
         before, loaded.rows, narrow, loaded.touched, members, deleted_at
     )
     splice = None
-    csv = _recorded_files(store, previous_folder.name).get("events.csv", {})
-    try:
-        as_written = checksum.result() == csv.get("sha256")
-    except OSError:  # gone since the release was checked
-        as_written = False
     # the previous file's lines are `before`'s, one for one, when the filters dropped none
-    if interleaving is not None and as_written and previous_rows.height == before.height:
+    if interleaving is not None and csv_as_written.result() and previous_rows.height == before.height:
+        csv = _recorded_files(store, previous_folder.name)["events.csv"]
         splice = Splice(
             previous_folder / "events.csv",
             csv["bytes"],
@@ -639,7 +659,10 @@ def write_release(
     _make_read_only(final)
     members = io.BytesIO()
     contents.members.write_parquet(members)
-    base = ReleaseBase(contents.mark, release_rows.cache_format(), _filters_key(filters), members.getvalue())
+    files = {name: _fingerprint(final / name) for name in _FINGERPRINTED}
+    base = ReleaseBase(
+        contents.mark, release_rows.cache_format(), _filters_key(filters), members.getvalue(), files=files
+    )
     store.add_release(version, str(final), metadata["events"], metadata, base)
     return ReleaseInfo(
         version,
@@ -670,9 +693,9 @@ def _why_not_from(
         return f"release {previous.name} was made by another version of coder or polars"
     if base.filters != _filters_key(filters):
         return f"release {previous.name} was made under other filters"
-    files = _recorded_files(store, base.version)
-    parquet = previous / "events.parquet"
-    if not parquet.exists() or files.get("events.parquet", {}).get("sha256") != sha256_file(parquet):
+    recorded = _recorded_files(store, base.version).get("events.parquet", {}).get("sha256")
+    since = (base.files or {}).get("events.parquet")
+    if not _as_written(previous / "events.parquet", recorded, since):
         return f"release {previous.name}'s events.parquet changed since it was written"
     return None
 

@@ -374,6 +374,13 @@ def _migration_7_release_journal(db: sqlite3.Connection) -> None:
         db.execute(f"CREATE TRIGGER {table}_journal_{when.lower()} AFTER {when} ON {table} BEGIN {body} END")
 
 
+def _migration_8_release_files(db: sqlite3.Connection) -> None:
+    """`release_base.files`: the last release's event files as they stood once written (their
+    size, times and inode, JSON), so the next release knows them unchanged without reading them
+    (coder/release.py)."""
+    db.execute("ALTER TABLE release_base ADD COLUMN files TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2_llm,
@@ -382,6 +389,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_5_release_table,
     _migration_6_release_cache,
     _migration_7_release_journal,
+    _migration_8_release_files,
 ]
 
 
@@ -420,6 +428,7 @@ class ReleaseBase:
     members: bytes  # the rows merged into another (coder/release.py)
     version: str | None = None
     path: str | None = None
+    files: dict[str, list[int]] | None = None  # file name -> its stat once written (migration 8)
 
 
 class Store:
@@ -857,8 +866,8 @@ class Store:
             mark = base.mark if base.mark is not None and base.mark >= (trimmed or 0) else None
             db.execute("DELETE FROM release_base")
             db.execute(
-                "INSERT INTO release_base VALUES (?,?,?,?,?,?,NULL)",
-                (version, path, mark, base.format, base.filters, base.members),
+                "INSERT INTO release_base VALUES (?,?,?,?,?,?,NULL,?)",
+                (version, path, mark, base.format, base.filters, base.members, json.dumps(base.files)),
             )
             # what the release read is in its rows; later changes stay for the next one
             db.execute("DELETE FROM release_journal WHERE seq <= ?", (mark or 0,))
@@ -907,8 +916,9 @@ class Store:
         row = self.db.execute("SELECT * FROM release_base WHERE version IS NOT NULL").fetchone()
         if row is None:
             return None
+        files = json.loads(row["files"]) if row["files"] else None
         return ReleaseBase(
-            row["mark"], row["format"], row["filters"], row["members"], row["version"], row["path"]
+            row["mark"], row["format"], row["filters"], row["members"], row["version"], row["path"], files
         )
 
     def releases(self) -> list[dict]:

@@ -450,3 +450,32 @@ def test_a_previous_csv_changed_since_its_release_is_not_copied(
     assert recomputed is not None and copied == []  # checked before any line is copied
     _same_folders(quick, whole)
     assert b"Sarmln" not in (quick / "events.csv").read_bytes()
+
+
+def test_previous_files_are_read_for_their_checksums_only_when_their_stat_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied = _splices(monkeypatch)
+    hashed: list[str] = []
+    checksum = release.sha256_file
+
+    def sha256_file(path: Path) -> str:
+        hashed.append(f"{path.parent.name}/{path.name}")
+        return checksum(path)
+
+    monkeypatch.setattr(release, "sha256_file", sha256_file)
+    db, first, ids = _released(tmp_path)
+    # written back as it was: the same bytes, but not the same stat, so it must be read
+    csv = first / "events.csv"
+    csv.chmod(0o644)
+    csv.write_bytes(csv.read_bytes())
+    csv.chmod(0o444)
+    for minor in (1, 2):
+        with Store(db) as store:
+            _edit(store, ids[minor], fatalities=7)
+        quick, whole, recomputed = _release_both(tmp_path, f"1.{minor}.0")  # the latter from scratch
+        assert recomputed is not None
+        _same_folders(quick, whole)
+    previous = [name for name in hashed if name.split("/")[0] in ("1.0.0", "1.1.0")]
+    assert previous == ["1.0.0/events.csv"]
+    assert len(copied) == 2 and None not in copied
