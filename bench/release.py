@@ -282,7 +282,8 @@ def release_and_bare(
     median = lambda results, key: statistics.median(r[key] for r in results)  # noqa: E731
     result = runs[-1] | {key: median(runs, key) for key in ("seconds", "user", "system")}
     result["peak_mb"] = max(r["peak_mb"] for r in runs)
-    result["ratio"] = statistics.median(r["seconds"] / b["seconds"] for r, b in zip(runs, bare, strict=True))
+    result["ratios"] = sorted(r["seconds"] / b["seconds"] for r, b in zip(runs, bare, strict=True))
+    result["ratio"] = statistics.median(result["ratios"])
     return result | {f"bare_{key}": median(bare, key) for key in ("seconds", "user", "system")}
 
 
@@ -316,7 +317,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--events", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=3, help="Releases and bare writes timed (median).")
+    parser.add_argument("--repeats", type=int, default=5, help="Releases and bare writes timed (median).")
     parser.add_argument("--dir", type=Path, help="Work folder (default: a temporary one, removed after).")
     args = parser.parse_args()
     work = args.dir or Path(tempfile.mkdtemp(prefix="coder-bench-release-"))
@@ -359,12 +360,13 @@ def main() -> None:
         notes += f"; CPU {released['user']:.2f} s user + {released['system']:.2f} s system"
         row(f"release {version}", released, notes)
         if version == "1.1.0":
-            notes = f"every row worked out again: ratio {whole['ratio']:.2f}"
+            notes = f"every row worked out again: ratio {whole['ratio']:.2f} ({_spread(whole)})"
             row("  release 1.1.0 --full", whole, notes)
         row(
             "  bare write (same rows)",
             {"seconds": released["bare_seconds"]},
-            f"ratio release / bare = {released['ratio']:.2f} (median of the pairs'); CPU"
+            f"ratio release / bare = {released['ratio']:.2f} (median of the pairs', {_spread(released)});"
+            " CPU"
             f" {released['bare_user']:.2f} s user + {released['bare_system']:.2f} s system",
         )
         if version == "1.0.0":
@@ -374,6 +376,11 @@ def main() -> None:
     Console().print(table)
     if not args.dir:
         _remove(work)
+
+
+def _spread(result: dict[str, Any]) -> str:
+    low, high = result["ratios"][0], result["ratios"][-1]
+    return f"{len(result['ratios'])} pairs: {low:.2f}–{high:.2f}"
 
 
 def _remove(folder: Path) -> None:
