@@ -6,9 +6,9 @@ the previous file's lines, copied; only the redone rows are written by polars. C
 of lines costs a memcpy where polars would format every field again: on a million rows with 1 %
 redone, 0.1 CPU-seconds for the copies and line ends against 0.55 to format them.
 
-The caller checks the previous file against the SHA-256 its release recorded (its lines go into
-the new release unread); `spliced` uses it only when it still has the recorded size and has one
-line per row (no quoted line break in any field); otherwise it writes nothing and returns None,
+The caller checks that the previous file is as its release wrote it (its stat as taken then,
+or else its recorded SHA-256: its lines go into the new release unread); `spliced` uses it only
+when it still has the recorded size and has one line per row (no quoted line break in any field); otherwise it writes nothing and returns None,
 and the release writes its CSV with polars as it would without a previous release. Either way
 the CSV is hashed as it is written (HashingFile).
 """
