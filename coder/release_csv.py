@@ -8,9 +8,10 @@ redone, 0.1 CPU-seconds for the copies and line ends against 0.55 to format them
 
 The caller checks that the previous file is as its release wrote it (its stat as taken then,
 or else its recorded SHA-256: its lines go into the new release unread); `spliced` uses it only
-when it still has the recorded size and has one line per row (no quoted line break in any field); otherwise it writes nothing and returns None,
-and the release writes its CSV with polars as it would without a previous release. Either way
-the CSV is hashed as it is written (HashingFile).
+when it still has the recorded size and has one line per row (no quoted line break in any
+field); otherwise it writes nothing and returns None, and the release writes its CSV with
+polars as it would without a previous release. Either way the CSV is hashed as it is written
+(HashingFile).
 """
 
 from __future__ import annotations
