@@ -168,11 +168,17 @@ def _fingerprint(path: Path) -> list[int]:
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
 
+#: Whether a file's stat can tell it unchanged: on Windows st_ctime is the file's creation
+#: time, which an edit leaves alone, and its modification time can be set back.
+_STAT_TELLS = os.name == "posix"
+
+
 def _as_written(path: Path, sha256: str | None, fingerprint: list[int] | None) -> bool:
     """Whether a file of the previous release is as it was written: its stat as taken then, or
     else its checksum as recorded."""
     try:
-        return (fingerprint is not None and _fingerprint(path) == fingerprint) or sha256_file(path) == sha256
+        unchanged = _STAT_TELLS and fingerprint is not None and _fingerprint(path) == fingerprint
+        return unchanged or sha256_file(path) == sha256
     except OSError:  # gone, or unreadable
         return False
 

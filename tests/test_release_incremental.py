@@ -452,18 +452,25 @@ def test_a_previous_csv_changed_since_its_release_is_not_copied(
     assert b"Sarmln" not in (quick / "events.csv").read_bytes()
 
 
-def test_previous_files_are_read_for_their_checksums_only_when_their_stat_moved(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copied = _splices(monkeypatch)
+def _hashed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files of releases 1.0.0 and 1.1.0 hashed from now on, as "version/name"."""
     hashed: list[str] = []
     checksum = release.sha256_file
 
     def sha256_file(path: Path) -> str:
-        hashed.append(f"{path.parent.name}/{path.name}")
+        if path.parent.name in ("1.0.0", "1.1.0"):
+            hashed.append(f"{path.parent.name}/{path.name}")
         return checksum(path)
 
     monkeypatch.setattr(release, "sha256_file", sha256_file)
+    return hashed
+
+
+def test_previous_files_are_read_for_their_checksums_only_when_their_stat_moved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied = _splices(monkeypatch)
+    hashed = _hashed(monkeypatch)
     db, first, ids = _released(tmp_path)
     # written back as it was: the same bytes, but not the same stat, so it must be read
     csv = first / "events.csv"
@@ -476,6 +483,20 @@ def test_previous_files_are_read_for_their_checksums_only_when_their_stat_moved(
         quick, whole, recomputed = _release_both(tmp_path, f"1.{minor}.0")  # the latter from scratch
         assert recomputed is not None
         _same_folders(quick, whole)
-    previous = [name for name in hashed if name.split("/")[0] in ("1.0.0", "1.1.0")]
-    assert previous == ["1.0.0/events.csv"]
+    assert hashed == ["1.0.0/events.csv"]
     assert len(copied) == 2 and None not in copied
+
+
+def test_previous_files_are_hashed_where_their_stat_cannot_tell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(release, "_STAT_TELLS", False)  # as on Windows
+    copied = _splices(monkeypatch)
+    hashed = _hashed(monkeypatch)
+    db, _, ids = _released(tmp_path)
+    with Store(db) as store:
+        _edit(store, ids[0], fatalities=7)
+    quick, whole, recomputed = _release_both(tmp_path, "1.1.0")
+    assert recomputed is not None and copied[0] is not None
+    _same_folders(quick, whole)
+    assert sorted(hashed) == ["1.0.0/events.csv", "1.0.0/events.parquet"]
