@@ -162,8 +162,8 @@ _FINGERPRINTED = ("events.csv", "events.parquet")
 
 def _fingerprint(path: Path) -> list[int]:
     """What tells a file unchanged without reading it, as git's index does: its size, inode and
-    device, and the times its content and its status last changed (editing a read-only file
-    takes a chmod, which moves the latter; neither can be set back short of the clock)."""
+    device, and the times its content and its status last changed (any edit moves the latter,
+    which, unlike the former, cannot be set back short of the system clock)."""
     info = path.stat()
     return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
 
