@@ -21,7 +21,7 @@ import stat
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -305,11 +305,12 @@ def _contents(
         # A release that reuses the previous one copies its CSV lines (coder/release_csv.py) once
         # the file is known to be as written; when its stat says nothing, it is hashed while the
         # store is read and the changed rows merged again, which leaves a core mostly idle.
-        unchanged = None
+        csv_if_as_written = None
         if base is not None and previous_folder is not None:
             csv = _recorded_files(store, previous_folder.name).get("events.csv", {})
             since = (base.files or {}).get("events.csv")
-            unchanged = pool.submit(_as_written, previous_folder / "events.csv", csv.get("sha256"), since)
+            as_written = partial(_as_written, previous_folder / "events.csv", csv.get("sha256"), since)
+            csv_if_as_written = pool.submit(lambda: csv if as_written() else None)
         statuses = STATUS_LEVELS[filters.min_status]
         loaded = release_rows.read_releasable(store, statuses, blocks=True, since=base.mark if base else None)
         previous_rows = previous.result() if previous else None
@@ -317,9 +318,9 @@ def _contents(
         deleted_at = int(created_at.timestamp())
         whole_because = _why_not_reused(before, loaded) if before is not None and base is not None else None
         if before is not None and base is not None and whole_because is None:
-            assert previous_folder is not None and previous_rows is not None and unchanged is not None
+            assert previous_folder is not None and previous_rows is not None and csv_if_as_written is not None
             return _reusing(
-                store, previous_folder, previous_rows, before, loaded, base, deleted_at, unchanged, filters
+                previous_folder, previous_rows, before, loaded, base, deleted_at, csv_if_as_written, filters
             )
     # filtered as they are read: a filter of the collected rows would copy them all
     frame = filters.apply(loaded.rows).collect()
@@ -343,18 +344,18 @@ def _contents(
 
 
 def _reusing(
-    store: Store,
     previous_folder: Path,
     previous_rows: pl.DataFrame,
     before: pl.DataFrame,
     loaded: release_rows.Releasable,
     base: ReleaseBase,
     deleted_at: int,
-    csv_as_written: Future[bool],
+    csv_if_as_written: Future[dict[str, Any] | None],
     filters: ReleaseFilters,
 ) -> _Contents:
     """_contents of a release that starts from the previous one (`before`: its rows inside the
-    filters; `csv_as_written`: whether its events.csv is as written, being found out)."""
+    filters; `csv_if_as_written`: its events.csv's recorded sha256 and bytes if the file is as
+    written, else None, being found out)."""
     members = pl.read_parquet(io.BytesIO(base.members))
     # what a segment is made of, for every row: a few narrow columns
     narrow = filters.apply(loaded.rows.select(_NARROW)).collect()
@@ -364,8 +365,8 @@ def _reusing(
     )
     splice = None
     # the previous file's lines are `before`'s, one for one, when the filters dropped none
-    if interleaving is not None and csv_as_written.result() and previous_rows.height == before.height:
-        csv = _recorded_files(store, previous_folder.name)["events.csv"]
+    csv = csv_if_as_written.result() if interleaving is not None else None
+    if interleaving is not None and csv is not None and previous_rows.height == before.height:
         splice = Splice(
             previous_folder / "events.csv",
             csv["bytes"],
