@@ -14,7 +14,7 @@ export UV_PYTHON := $(shell command -v $(PYTHON))
 run: setup
 	$(VENV)/bin/coder run seeds/ --db coder.db --out releases/
 
-test: setup browser
+test: setup browser rlang
 	$(VENV)/bin/python -m pytest
 
 lint: setup
@@ -31,6 +31,18 @@ browser:
 	@command -v chromium >/dev/null || (apt-get update -q && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -q chromium chromium-driver) \
 		|| echo "warning: could not install chromium; the browser tests will be skipped outside CI"
+
+# Debian's R with readr and jsonlite, to read a release's CSV in R as its README says
+# (tests/test_release_r.py). Installed as Chromium is; the package lists are fresh when
+# Chromium was just installed, else updated first.
+R_PACKAGES := r-base-core r-cran-readr r-cran-jsonlite
+.PHONY: rlang
+rlang:
+	@Rscript -e 'library(readr); library(jsonlite)' >/dev/null 2>&1 \
+		|| DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(R_PACKAGES) \
+		|| (apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends $(R_PACKAGES)) \
+		|| echo "warning: could not install R; the R test will be skipped outside CI"
 
 $(UV):
 	$(PYTHON) -m venv .tools

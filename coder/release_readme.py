@@ -6,7 +6,19 @@ from collections.abc import Iterable, Mapping
 
 import polars as pl
 
-LOADING = """## Loading the files
+from coder.release_rows import RELEASE_SCHEMA
+
+
+def r_col_types(schema: Mapping[str, pl.DataType]) -> str:
+    """readr's compact column types of a release's columns: D(ate), d(ouble) or c(haracter).
+
+    Integers are read as doubles: R's integers are 32-bit, and a double holds every integer a
+    release has exactly.
+    """
+    return "".join("D" if d == pl.Date else "d" if d.is_numeric() else "c" for d in schema.values())
+
+
+_LOADING = """## Loading the files
 
 Both files hold the same rows; the Parquet file keeps the types (dates, integers,
 categories).
@@ -28,12 +40,14 @@ SELECT * FROM read_csv('events.csv');
 ```r
 # R (arrow package)
 events <- arrow::read_parquet("events.parquet")
-# or, from the CSV with readr:
-events <- readr::read_csv("events.csv", col_types = readr::cols(event_date = "D", .default = "?"))
+# or, from the CSV with readr (every column's type given, so that a column is of the same
+# type in every release: guessed, a column empty in this one would come as logical)
+events <- readr::read_csv("events.csv", col_types = "@COL_TYPES@", na = "")
 ```
 
 Check the files before use: `sha256sum -c SHA256SUMS` (or `coder release verify .`).
 """
+LOADING = _LOADING.replace("@COL_TYPES@", r_col_types(RELEASE_SCHEMA))
 
 
 def _table(title: str, counts: Iterable[tuple[object, int]], head: str) -> list[str]:
