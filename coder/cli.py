@@ -294,22 +294,42 @@ def review() -> None:
 
 @review.command("export")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--event",
+    "event_ids",
+    multiple=True,
+    help="Only this event, whatever its status (a released event to correct); repeatable.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    type=click.Choice(["flagged", "valid", "accepted", "rejected"]),
+    help="Events of this status instead of the flagged ones; repeatable.",
+)
 @db_option
-def review_export(path: Path, db_path: Path) -> None:
+def review_export(path: Path, event_ids: tuple[str, ...], statuses: tuple[str, ...], db_path: Path) -> None:
     """Write the review queue (flagged events) to a CSV file.
 
     Fill the `decision` column with accept, edit or reject (edit: change the field columns),
-    optionally `reviewer` and `note`, then import the file.
+    optionally `reviewer` and `note`, then import the file. An edit or a rejection of a
+    released event shows in the next release's changelog.
 
     \b
-    Example:
+    Examples:
         coder review export flagged.csv
+        coder review export fix.csv --event SYR8          # correct a released event
+        coder review export spot-check.csv --status valid
     """
-    from coder.review import export_queue
+    from coder.review import UnknownEventsError, export_queue
 
     with open_store(db_path) as store:
-        n = export_queue(store, path)
-    out.print(f"wrote {n} flagged event(s) to {path}")
+        try:
+            n = export_queue(store, path, event_ids, statuses or None)
+        except UnknownEventsError as exc:
+            raise click.ClickException(f"{exc}; nothing written") from exc
+    what = "flagged " if not event_ids and not statuses else ""
+    out.print(f"wrote {n} {what}event(s) to {path}")
 
 
 @review.command("import")

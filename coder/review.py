@@ -1,6 +1,8 @@
 """The review queue as a spreadsheet: export flagged events, import decisions.
 
-Export writes one row per flagged event with its flags, evidence and editable fields.
+Export writes one row per flagged event with its flags, evidence and editable fields (or
+per chosen event, whatever its status: a released event to correct, a rejected one to
+restore).
 Import reads the `decision` column (accept / edit / reject): the whole file is checked first,
 and a file with any bad row is refused with row numbers and reasons, changing nothing. Every
 applied decision is an audit row in the store (reviewer, time, action, before, after, note).
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,7 @@ from coder.validate import validate_store
 
 #: Columns a reviewer may change in the spreadsheet (everything ACLED but the id).
 EDITABLE = tuple(c for c in ACLED_COLUMNS if c != "event_id_cnty")
-HEAD = ("event_id", "version", "decision", "reviewer", "note", "flags", "evidence", "article")
+HEAD = ("event_id", "version", "status", "decision", "reviewer", "note", "flags", "evidence", "article")
 ACTIONS = ("accept", "edit", "reject")
 _INTEGER_COLUMNS = {"year", "time_precision", "inter1", "inter2", "interaction", "iso", "geo_precision"}
 _INTEGER_COLUMNS |= {"fatalities", "timestamp"}
@@ -48,9 +51,25 @@ def _evidence_text(stored: StoredEvent) -> str:
     return " | ".join(parts)
 
 
-def export_queue(store: Store, path: Path) -> int:
-    """Write the flagged events to `path` (CSV, UTF-8 with BOM so spreadsheets read Arabic)."""
-    queue = store.events(statuses=["flagged"])
+class UnknownEventsError(Exception):
+    """Events asked for by id are not in the store."""
+
+
+def export_queue(
+    store: Store, path: Path, ids: Sequence[str] = (), statuses: Sequence[str] | None = None
+) -> int:
+    """Write events to review to `path` (CSV, UTF-8 with BOM so spreadsheets read Arabic): the
+    flagged ones, or those of `statuses`, or the events `ids` names (of any status, unless
+    `statuses` says which). Unknown ids raise UnknownEventsError, before anything is written."""
+    if ids:
+        queue = store.events(ids=ids)
+        unknown = sorted(set(ids) - {e.id for e in queue})
+        if unknown:
+            raise UnknownEventsError(f"no event {', '.join(unknown)} in the store")
+        if statuses is not None:
+            queue = [e for e in queue if e.event.status in statuses]
+    else:
+        queue = store.events(statuses=statuses or ("flagged",))
     severity_rank = {"error": 0, "warning": 1}
     queue.sort(key=lambda e: (min((severity_rank[f.severity] for f in e.flags), default=2), e.id))
     sources = {a.id: a.source_path or a.id for a in store.articles()}
@@ -64,6 +83,7 @@ def export_queue(store: Store, path: Path) -> int:
                 [
                     stored.id,
                     stored.version,
+                    stored.event.status,
                     "",
                     "",
                     "",

@@ -4,9 +4,13 @@ import csv
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from coder.review import ReviewFileError, decision_log, export_queue, import_decisions
+from coder.cli import cli
+from coder.models import CodedEvent
+from coder.review import ReviewFileError, UnknownEventsError, decision_log, export_queue, import_decisions
 from coder.store import Store
+from tests.conftest import ARTICLE, make_event
 
 
 def _flag_it(store: Store, event_id: str) -> None:
@@ -77,3 +81,52 @@ def test_stale_export_is_refused(store: Store, stored_event: str, tmp_path: Path
     with pytest.raises(ReviewFileError, match="changed since export"):
         import_decisions(store, path, "omar")
     assert len(store.decisions()) == 1
+
+
+def _two_events(store: Store) -> tuple[str, str]:
+    """A valid event (Sarmin) and a flagged one (Saraqeb)."""
+    store.add_articles([ARTICLE])
+    run = store.start_run("offline", "test")
+    events = [CodedEvent(event=make_event()), CodedEvent(event=make_event(location="Saraqeb"))]
+    valid, flagged = store.save_coding(ARTICLE.id, "offline", run, events, lambda e: "SYR")
+    store.set_validation({valid: ("valid", []), flagged: ("flagged", [])})
+    return valid, flagged
+
+
+def test_export_chosen_events_whatever_their_status(store: Store, tmp_path: Path) -> None:
+    valid, flagged = _two_events(store)
+    path = tmp_path / "fix.csv"
+    assert export_queue(store, path) == 1
+    assert [(r["event_id"], r["status"]) for r in _rows(path)] == [(flagged, "flagged")]
+    assert export_queue(store, path, statuses=("valid",)) == 1
+    assert [(r["event_id"], r["status"]) for r in _rows(path)] == [(valid, "valid")]
+
+    # a released (valid) event corrected through review
+    assert export_queue(store, path, ids=[valid]) == 1
+    [row] = _rows(path)
+    assert (row["event_id"], row["status"], row["flags"], row["location"]) == (valid, "valid", "", "Sarmin")
+    _write(path, [{**row, "decision": "edit", "fatalities": "5", "note": "hospital figure"}])
+    assert import_decisions(store, path, "amal") == {"accept": 0, "edit": 1, "reject": 0}
+    assert store.event(valid).event.fatalities == 5
+    assert store.event(valid).event.status == "accepted"
+    assert export_queue(store, path, ids=[valid, flagged], statuses=("flagged",)) == 1
+
+
+def test_export_of_an_unknown_event_writes_nothing(store: Store, tmp_path: Path) -> None:
+    valid, _ = _two_events(store)
+    path = tmp_path / "fix.csv"
+    with pytest.raises(UnknownEventsError, match="no event SYR99 in the store"):
+        export_queue(store, path, ids=[valid, "SYR99"])
+    assert not path.exists()
+    result = CliRunner().invoke(
+        cli, ["review", "export", str(path), "--event", "SYR99", "--db", str(tmp_path / "coder.db")]
+    )
+    assert result.exit_code == 1
+    assert "no event SYR99 in the store; nothing written" in result.output
+    assert not path.exists()
+    result = CliRunner().invoke(
+        cli, ["review", "export", str(path), "--event", valid, "--db", str(tmp_path / "coder.db")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 event(s)" in result.output
+    assert [r["event_id"] for r in _rows(path)] == [valid]
