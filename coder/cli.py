@@ -24,8 +24,19 @@ console = Console(stderr=True)
 out = Console()
 
 
-def open_store(db_path: Path) -> Store:
-    """Open (creating if needed) the store, turning SQLite's terse errors into advice."""
+def open_store(db_path: Path, create: bool = False) -> Store:
+    """Open the store (with `create`, a new one if there is none), turning SQLite's terse
+    errors into advice.
+
+    Only the commands that bring articles in create a store: any other, given a path with no
+    store (a typo in --db), would otherwise work on a new empty one and report nothing to do,
+    or write an empty release.
+    """
+    if not create and not db_path.exists():
+        raise click.ClickException(
+            f"no store at {db_path}: `coder ingest` or `coder run` creates one. Check --db"
+            " (or $CODER_DB) if it should exist."
+        )
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
         return Store(db_path)
@@ -95,7 +106,7 @@ def ingest(
         coder ingest seeds/ --db coder.db
         coder ingest article.txt --published 2020-10-22 --outlet "Eye of Euphrates"
     """
-    with open_store(db_path) as store:
+    with open_store(db_path, create=True) as store:
         added, present, errors, dups = _ingest(
             store,
             paths,
@@ -414,7 +425,7 @@ def review_serve(host: str, port: int, token: str | None, reviewer: str | None, 
             f"--host {host} is reachable from other machines: pass --token (for example"
             f" --token {secrets.token_urlsafe(16)}) or $CODER_REVIEW_TOKEN."
         )
-    open_store(db_path).close()  # create/upgrade the store and report a bad path before serving
+    open_store(db_path).close()  # upgrade the store, and report a bad path, before serving
     get_gazetteer()  # loaded now, not on the first place completion
     app = create_app(db_path, reviewer=reviewer, token=token, allowed_hosts=None if loopback else ["*"])
     shown = f"[{host}]" if ":" in host else host
@@ -587,7 +598,7 @@ def run(
     from coder.validate import validate_store
 
     started = time.perf_counter()
-    with open_store(db_path) as store:
+    with open_store(db_path, create=True) as store:
         added, present, errors, dups = _ingest(store, paths)
         summary = _code(store, coder_name, country=country, jobs=jobs)
         statuses = validate_store(store)

@@ -114,3 +114,23 @@ def test_ingest_reports_bad_files_and_keeps_the_good_ones(tmp_path: Path) -> Non
     for name in ("empty.txt", "binary.txt", "latin1.txt", "notes.docx"):
         assert name in output
     assert "ingested 1 new article" in output
+
+
+def test_commands_other_than_ingest_and_run_refuse_a_store_that_does_not_exist(tmp_path: Path) -> None:
+    """A typo in --db must not give an empty store and an empty, read-only release."""
+    for args in (
+        ["release", "--out", str(tmp_path / "releases")],
+        ["code"],
+        ["validate"],
+        ["review", "export", str(tmp_path / "flagged.csv")],
+        ["runs"],
+    ):
+        code, output = _run(tmp_path, *args)
+        assert code == 1, args
+        assert f"no store at {tmp_path / 'coder.db'}: `coder ingest` or `coder run` creates one" in output
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Gunmen attacked a checkpoint in Sarmin on Sunday.", encoding="utf-8")
+    assert _run(tmp_path, "ingest", str(folder))[0] == 0
+    assert _run(tmp_path, "runs")[0] == 0
