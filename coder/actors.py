@@ -33,10 +33,10 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Final
 
+from coder.countries import country_names
 from coder.textnorm import name_key, normalize, normalize_with_map
 
 ACTORS_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "actors.csv"
-COUNTRIES_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "countries.csv"
 RENAMINGS_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "actor_renamings.csv"
 UNIDENTIFIED_CSV: Final[Path] = Path(__file__).resolve().parent.parent / "datasets" / "unidentified_names.csv"
 
@@ -331,20 +331,9 @@ def _state_rows() -> dict[tuple[str, str], _Row]:
     return out
 
 
-@cache
-def _country_names() -> dict[str, str]:
-    """name_key of every country name and alias -> ACLED spelling of the country."""
-    out: dict[str, str] = {}
-    with COUNTRIES_CSV.open(encoding="utf-8", newline="") as f:
-        for rec in csv.DictReader(f):
-            for alias in [rec["country"], *_split(rec.get("aliases") or "")]:
-                out.setdefault(name_key(alias), rec["country"])
-    return out
-
-
 def _country(name: str) -> str:
     """ACLED spelling of a country name ("syria" -> "Syria"); unknown names pass through."""
-    return _country_names().get(name_key(name), name.strip())
+    return country_names().get(name_key(name), name.strip())
 
 
 # --- tokens ------------------------------------------------------------------------------------

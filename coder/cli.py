@@ -495,10 +495,25 @@ def release(
     """
     if ctx.invoked_subcommand is not None:
         return
+    from coder.countries import closest_countries, resolve_country
     from coder.release import ReleaseError, ReleaseFilters, write_release
 
+    resolved = []
+    for name in countries:  # a misspelt country would make an empty, read-only release
+        country = resolve_country(name)
+        if country is None:
+            close = closest_countries(name)
+            raise click.BadParameter(
+                f"{name!r} is no country datasets/countries.csv knows"
+                + (f" (did you mean {' or '.join(close)}?)" if close else "; give its name or ISO3 code"),
+                param_hint="--country",
+            )
+        resolved.append(country)
     filters = ReleaseFilters(
-        date_from.date() if date_from else None, date_to.date() if date_to else None, countries, min_status
+        date_from.date() if date_from else None,
+        date_to.date() if date_to else None,
+        tuple(dict.fromkeys(resolved)),
+        min_status,
     )
     with open_store(db_path) as store:
         try:
@@ -594,7 +609,7 @@ def run(
     Example:
         coder run seeds/ --out releases/
     """
-    from coder.release import write_release
+    from coder.release import ReleaseError, write_release
     from coder.validate import validate_store
 
     started = time.perf_counter()
@@ -602,7 +617,11 @@ def run(
         added, present, errors, dups = _ingest(store, paths)
         summary = _code(store, coder_name, country=country, jobs=jobs)
         statuses = validate_store(store)
-        info = write_release(store, out_dir)
+        try:
+            info = write_release(store, out_dir)
+            released = f"{info.events} event(s) → {info.path}"
+        except ReleaseError as exc:  # the coding is kept; the table says why nothing was released
+            info, released = None, str(exc)
         counts = store.counts()
     table = Table(title="coder run")
     table.add_column("step")
@@ -612,8 +631,8 @@ def run(
     table.add_row("articles in store", str(counts["articles"]))
     table.add_row("events in store", str(counts["events"]))
     table.add_row("flagged for review", str(statuses.get("flagged", 0)))
-    table.add_row("released", f"{info.events} event(s) → {info.path}")
-    if info.previous:
+    table.add_row("released", released)
+    if info is not None and info.previous:
         changed = ", ".join(f"{n} {kind}" for kind, n in info.changes.items())
         table.add_row(f"since {info.previous}", changed if any(info.changes.values()) else "nothing changed")
     table.add_row("time", f"{time.perf_counter() - started:.2f}s")

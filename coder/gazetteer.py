@@ -28,12 +28,13 @@ from pathlib import Path
 
 import polars as pl
 
+from coder.countries import COUNTRIES_CSV
 from coder.textnorm import normalize_with_map
 
 DATASETS = Path(__file__).resolve().parent.parent / "datasets"
 PLACES_FILE = DATASETS / "gazetteer.parquet"
 INDEX_FILE = DATASETS / "gazetteer_index.parquet"
-COUNTRIES_FILE = DATASETS / "countries.csv"
+COUNTRIES_FILE = COUNTRIES_CSV
 SUPPLEMENT_FILE = DATASETS / "gazetteer_supplement.csv"
 
 AMBIGUITY_KM = 25.0  # candidates farther apart than this are different places

@@ -659,6 +659,8 @@ def write_release(
     tmp.mkdir()
     try:
         metadata = _write_folder(tmp, version, created_at.isoformat(), previous, filters, contents)
+        if metadata["events"] == 0 and not any(metadata["changes"].values()):
+            raise ReleaseError(_nothing_to_release(store, filters))
         tmp.rename(final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -680,6 +682,26 @@ def write_release(
         contents.merged,
         contents.recomputed,
         whole_because or contents.whole_because,
+    )
+
+
+def _nothing_to_release(store: Store, filters: ReleaseFilters) -> str:
+    """Why a release would hold no event and change nothing (it is not written), and what to do."""
+    counts = store.counts()
+    by_status = {k.removeprefix("events_"): n for k, n in counts.items() if k.startswith("events_")}
+    narrowed = [f"{k} {v}" for k, v in filters.describe().items() if v and (k, v) != ("min_status", "valid")]
+    within = f" under the filters ({'; '.join(narrowed)})" if narrowed else ""
+    held = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
+    message = f"nothing to release: no event is releasable{within}, and no earlier release to change"
+    if not counts["events"]:
+        return f"{message}; the store holds no event yet: `coder code` codes its articles"
+    advice = []
+    if by_status.get("coded"):
+        advice.append("`coder validate` checks the coded ones")
+    if by_status.get("flagged"):
+        advice.append("`coder review export flagged.csv` puts the flagged ones to a reviewer")
+    return f"{message}; the store holds {counts['events']} event(s) ({held})" + (
+        f": {'; '.join(advice)}" if advice else ""
     )
 
 

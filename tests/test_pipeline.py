@@ -134,3 +134,19 @@ def test_commands_other_than_ingest_and_run_refuse_a_store_that_does_not_exist(t
     (folder / "a.txt").write_text("Gunmen attacked a checkpoint in Sarmin on Sunday.", encoding="utf-8")
     assert _run(tmp_path, "ingest", str(folder))[0] == 0
     assert _run(tmp_path, "runs")[0] == 0
+
+
+def test_run_with_nothing_releasable_keeps_the_coding_and_says_why(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # no publication date and no date in the text: the event is flagged, not released
+    text = "Gunmen attacked a checkpoint in Sarmin, Idlib, on Sunday."
+    (folder / "a.txt").write_text(text, encoding="utf-8")
+    code, output = _run(tmp_path, "run", str(folder), "--out", str(tmp_path / "releases"))
+    assert code == 0, output
+    flat = " ".join(output.split())
+    assert "nothing to release: no event is releasable" in flat
+    assert "coder review export flagged.csv" in flat
+    assert not (tmp_path / "releases").exists() or not any((tmp_path / "releases").iterdir())
+    with Store(tmp_path / "coder.db") as store:
+        assert store.counts()["events_flagged"] >= 1

@@ -5,6 +5,7 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -20,6 +21,7 @@ from coder.release import (
     check_version,
     next_version,
     read_release_csv,
+    release_versions,
     write_release,
 )
 from coder.release_verify import verify_release
@@ -253,11 +255,14 @@ def test_filters(store: Store, tmp_path: Path) -> None:
     assert released(ReleaseFilters(countries=("iraq",))) == ["IRQ1"]
     assert released(ReleaseFilters(countries=("SYR",))) == sorted(i for i in ids if i.startswith("SYR"))
     assert released(ReleaseFilters(date_from=dt.date(2020, 3, 2), date_to=dt.date(2020, 3, 31))) == ["SYR2"]
-    assert released(ReleaseFilters(min_status="accepted")) == []
+    # a release that would hold nothing and change nothing is not written
+    with pytest.raises(ReleaseError, match=r"no event is releasable under the filters \(min_status accepted"):
+        released(ReleaseFilters(min_status="accepted"))
+    assert release_versions(tmp_path / "r") == ["1.0.0", "1.1.0", "1.2.0"]
     stored = store.event("SYR3")
     store.record_decision("SYR3", stored.version, "amal", "accept", stored.event, None)
     assert released(ReleaseFilters(min_status="accepted")) == ["SYR3"]
-    meta = json.loads((tmp_path / "r" / "1.4.0" / "metadata.json").read_text())
+    meta = json.loads((tmp_path / "r" / "1.3.0" / "metadata.json").read_text())
     assert meta["filters"]["min_status"] == "accepted"
     # a filtered release compares with the previous one inside the same filters
     assert meta["changes"] == {"added": 1, "changed": 0, "deleted": 0}
@@ -294,3 +299,47 @@ def test_cli_release_verify_and_diff(tmp_path: Path) -> None:
     assert refused.exit_code == 1 and "never overwritten" in refused.output
     broken = runner.invoke(cli, ["release", "verify", str(tmp_path)])
     assert broken.exit_code == 1
+
+
+def test_cli_country_names_aliases_and_codes_resolve_and_a_misspelt_one_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "coder.db"
+    with Store(db) as store:
+        _store_many(store)
+    out = tmp_path / "r"
+
+    def release(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["release", "--out", str(out), "--db", str(db), *args])
+
+    refused = release("--country", "Syira")
+    assert refused.exit_code == 2
+    assert "'Syira' is no country datasets/countries.csv knows (did you mean Syria?)" in refused.output
+    assert not out.exists()
+    written = release("--country", "syrian arab republic", "--country", "SYR", "--country", "العراق")
+    assert written.exit_code == 0, written.output
+    meta = json.loads((out / "1.0.0" / "metadata.json").read_text())
+    assert meta["filters"]["country"] == ["Syria", "Iraq"]
+    assert meta["events"] == 4
+
+
+def test_a_release_of_nothing_is_refused_unless_it_deletes(store: Store, tmp_path: Path) -> None:
+    ids = _store_many(store)
+    store.set_validation({ids[0]: ("flagged", [Flag(code="CHECK_ME", severity="error", message="x")])})
+    store.set_validation({i: ("coded", []) for i in ids[1:3]})
+    out = tmp_path / "r"
+    with pytest.raises(ReleaseError) as refused:
+        write_release(store, out, filters=ReleaseFilters(countries=("Yemen",)))
+    assert str(refused.value) == (
+        "nothing to release: no event is releasable under the filters (country ['Yemen']), and no"
+        " earlier release to change; the store holds 4 event(s) (2 coded, 1 flagged, 1 valid):"
+        " `coder validate` checks the coded ones; `coder review export flagged.csv` puts the"
+        " flagged ones to a reviewer"
+    )
+    assert not out.exists() or release_versions(out) == []
+    first = write_release(store, out)
+    assert first.events == 1
+    store.set_validation({ids[3]: ("flagged", [Flag(code="CHECK_ME", severity="error", message="x")])})
+    emptied = write_release(store, out)  # holds nothing, but deletes the one event released
+    assert (emptied.events, emptied.changes["deleted"]) == (0, 1)
+    with pytest.raises(ReleaseError, match="no event is releasable, and no earlier release to change"):
+        write_release(store, out)
+    assert release_versions(out) == ["1.0.0", "1.1.0"]
