@@ -689,7 +689,11 @@ def _nothing_to_release(store: Store, filters: ReleaseFilters) -> str:
     """Why a release would hold no event and change nothing (it is not written), and what to do."""
     counts = store.counts()
     by_status = {k.removeprefix("events_"): n for k, n in counts.items() if k.startswith("events_")}
-    narrowed = [f"{k} {v}" for k, v in filters.describe().items() if v and (k, v) != ("min_status", "valid")]
+    narrowed = [
+        f"{k} {', '.join(v) if isinstance(v, list) else v}"
+        for k, v in filters.describe().items()
+        if v and (k, v) != ("min_status", "valid")
+    ]
     within = f" under the filters ({'; '.join(narrowed)})" if narrowed else ""
     held = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items()))
     message = f"nothing to release: no event is releasable{within}, and no earlier release to change"

@@ -329,7 +329,7 @@ def test_a_release_of_nothing_is_refused_unless_it_deletes(store: Store, tmp_pat
     with pytest.raises(ReleaseError) as refused:
         write_release(store, out, filters=ReleaseFilters(countries=("Yemen",)))
     assert str(refused.value) == (
-        "nothing to release: no event is releasable under the filters (country ['Yemen']), and no"
+        "nothing to release: no event is releasable under the filters (country Yemen), and no"
         " earlier release to change; the store holds 4 event(s) (2 coded, 1 flagged, 1 valid):"
         " `coder validate` checks the coded ones; `coder review export flagged.csv` puts the"
         " flagged ones to a reviewer"
